@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The JSON reporter feeds .ci/run's "N passed, N failed" line.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
