@@ -1,0 +1,123 @@
+// In-memory aggregation of log events into usage rows (one per distinct key), drained to storage in batches.
+// Knows nothing of formats or SQLite; the same row shape is merged by workers and by `merge`.
+
+export interface UsageDims {
+  readonly day: string; // YYYY-MM-DD, UTC
+  readonly source: string; // iis, smtp-receive, …
+  readonly server: string | null;
+  readonly site: string | null;
+  readonly clientIp: string | null;
+  readonly proxyIp: string | null;
+  readonly username: string | null;
+  readonly userAgent: string | null;
+  readonly endpoint: string | null;
+  readonly protocol: string; // a ProtocolLabel
+  readonly protocolCode: string | null; // as logged
+  readonly cipher: string | null;
+  readonly cipherCode: string | null;
+  readonly hash: string | null;
+  readonly hashCode: string | null;
+  readonly keyExchange: string | null;
+  readonly keyExchangeCode: string | null;
+  readonly detail: string | null; // error of a failed handshake, HTTP.sys reason, …
+  readonly internal: 0 | 1; // server-to-server traffic (Exchange back end, internal SMTP hops)
+}
+
+export interface UsageRow {
+  readonly dims: UsageDims;
+  hits: number;
+  authFailures: number;
+  errors: number;
+  estimated: 0 | 1;
+  firstSeen: string; // ISO 8601 UTC
+  lastSeen: string;
+}
+
+export const DIM_KEYS = [
+  'day',
+  'source',
+  'server',
+  'site',
+  'clientIp',
+  'proxyIp',
+  'username',
+  'userAgent',
+  'endpoint',
+  'protocol',
+  'protocolCode',
+  'cipher',
+  'cipherCode',
+  'hash',
+  'hashCode',
+  'keyExchange',
+  'keyExchangeCode',
+  'detail',
+  'internal',
+] as const satisfies readonly (keyof UsageDims)[];
+
+/** Unique text key of a row: values joined by U+001F, null as U+0000 (neither occurs in logged values). */
+export function dimsKey(d: UsageDims): string {
+  let key = '';
+  for (const k of DIM_KEYS) {
+    const v = d[k];
+    key += (v === null ? '\u0000' : String(v)) + '\u001f';
+  }
+  return key;
+}
+
+export function touch(row: UsageRow, ts: string): void {
+  if (row.firstSeen === '' || ts < row.firstSeen) row.firstSeen = ts;
+  if (ts > row.lastSeen) row.lastSeen = ts;
+}
+
+/** Adds `from` into `into` (same dims): sums, min/max of first/last seen. */
+export function mergeRow(into: UsageRow, from: UsageRow): void {
+  into.hits += from.hits;
+  into.authFailures += from.authFailures;
+  into.errors += from.errors;
+  if (from.estimated) into.estimated = 1;
+  if (from.firstSeen !== '') touch(into, from.firstSeen);
+  if (from.lastSeen !== '') touch(into, from.lastSeen);
+}
+
+export class UsageAggregator {
+  private rows = new Map<string, UsageRow>();
+  /** Bumped by drain(): callers that cache rows must drop their cache when it changes. */
+  generation = 0;
+
+  get size(): number {
+    return this.rows.size;
+  }
+
+  /** The row for these dims, created with zero counts when new. */
+  row(dims: UsageDims): UsageRow {
+    const key = dimsKey(dims);
+    let row = this.rows.get(key);
+    if (!row) {
+      row = { dims, hits: 0, authFailures: 0, errors: 0, estimated: 0, firstSeen: '', lastSeen: '' };
+      this.rows.set(key, row);
+    }
+    return row;
+  }
+
+  add(dims: UsageDims, ts: string, hits = 1, authFailures = 0, errors = 0): UsageRow {
+    const row = this.row(dims);
+    row.hits += hits;
+    row.authFailures += authFailures;
+    row.errors += errors;
+    touch(row, ts);
+    return row;
+  }
+
+  mergeRows(rows: Iterable<UsageRow>): void {
+    for (const r of rows) mergeRow(this.row(r.dims), r);
+  }
+
+  /** Hands out every row and starts empty. */
+  drain(): UsageRow[] {
+    const out = [...this.rows.values()];
+    this.rows = new Map();
+    this.generation++;
+    return out;
+  }
+}

@@ -1,0 +1,41 @@
+// `execute(argv) → exit code`: 0 done, 1 a threshold tripped, 2 usage or fatal error (also unexpected crashes).
+// Nothing below calls process.exit; user errors print one line without a stack trace.
+import yargs from 'yargs';
+import { CensusError, isCensusError } from '../errors.js';
+import { reportCommand } from './report-command.js';
+import { scanCommand } from './scan-command.js';
+
+export async function execute(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const setCode = (c: number): void => {
+    code = Math.max(code, c);
+  };
+  const cli = yargs([...argv])
+    .scriptName('tls-census')
+    .usage('$0 <command> [options]\n\nFind the clients still on SSL 3.0 / TLS 1.0 / TLS 1.1 in IIS and Exchange logs.')
+    .command(scanCommand(setCode))
+    .command(reportCommand(setCode))
+    .demandCommand(1, 'Name a command: scan or report (see --help).')
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new CensusError('USAGE', msg);
+    })
+    .help()
+    .version()
+    .wrap(Math.min(100, process.stdout.columns || 100));
+  try {
+    await cli.parseAsync();
+    return code;
+  } catch (err) {
+    if (isCensusError(err)) {
+      process.stderr.write(`tls-census: ${err.message}\n`);
+      if (err.code === 'USAGE') process.stderr.write('Run "tls-census --help" for usage.\n');
+      return 2;
+    }
+    const e = err as Error;
+    process.stderr.write(`tls-census: internal error: ${e?.message ?? String(err)}\n`);
+    if (process.env.TLS_CENSUS_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,29 @@
+// Flag values → engine options, validated once here; messages name the flag, what it expects and what it got.
+import { CensusError } from '../errors.js';
+import { DEFAULT_FIELD_MAP } from '../formats/iis-w3c.js';
+
+export function invalid(flag: string, expect: string, got: unknown): CensusError {
+  return new CensusError('USAGE', `Invalid option ${flag}: expect ${expect}, got ${JSON.stringify(got)}`);
+}
+
+/** "--field-map crypt-protocol=TLSProto,crypt-cipher=TLSCipher" → the full field map, names in lower case. */
+export function parseFieldMap(values: readonly string[] | undefined): Readonly<Record<string, string>> {
+  const map: Record<string, string> = { ...DEFAULT_FIELD_MAP };
+  for (const value of values ?? []) {
+    for (const pair of value.split(',')) {
+      if (pair.trim() === '') continue;
+      const m = /^\s*([\w-]+)\s*=\s*(\S+)\s*$/.exec(pair);
+      const key = m?.[1].toLowerCase();
+      if (!m || key === undefined || !(key in DEFAULT_FIELD_MAP)) {
+        throw invalid('--field-map', `${Object.keys(DEFAULT_FIELD_MAP).join('|')}=FIELD[,…]`, value);
+      }
+      map[key] = m[2].toLowerCase();
+    }
+  }
+  return map;
+}
+
+export function positiveInt(flag: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalid(flag, 'a whole number ≥ 1', v);
+  return v;
+}

@@ -1,0 +1,25 @@
+// Which Exchange (or other) application a request went to, from the first segment of cs-uri-stem.
+// Matching is case-insensitive; anything that is not a known Exchange virtual directory is "other".
+
+const ENDPOINTS: ReadonlyMap<string, string> = new Map([
+  ['owa', 'OWA'],
+  ['ecp', 'ECP'],
+  ['ews', 'EWS'],
+  ['microsoft-server-activesync', 'ActiveSync'],
+  ['mapi', 'MAPI'],
+  ['rpc', 'RPC'],
+  ['rpcwithcert', 'RPC'],
+  ['autodiscover', 'Autodiscover'],
+  ['oab', 'OAB'],
+  ['powershell', 'PowerShell'],
+  ['api', 'API'],
+]);
+
+export const ENDPOINT_NAMES = [...new Set(ENDPOINTS.values()), 'other'] as const;
+
+export function endpointOf(stem: string): string {
+  if (stem.charCodeAt(0) !== 47) return 'other'; // not starting with "/" (also "-")
+  const end = stem.indexOf('/', 1);
+  const seg = end < 0 ? stem.slice(1) : stem.slice(1, end);
+  return ENDPOINTS.get(seg) ?? ENDPOINTS.get(seg.toLowerCase()) ?? 'other';
+}

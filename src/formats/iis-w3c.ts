@@ -1,0 +1,244 @@
+// IIS W3C extended logs: columns bound by each #Fields line (re-bound mid-file), crypt-* fields decoded.
+// Hot path: rows are cached under the raw tokens of the line, so decoding runs only for a new combination.
+import type { UsageDims, UsageRow } from '../aggregate/usage.js';
+import { decodeCipherHex, decodeHashHex, decodeKeyExchangeHex, decodeProtocolHex } from '../tls/decode.js';
+import { endpointOf } from './iis-endpoint.js';
+import { firstForwardedAddress, stripPort } from './ip.js';
+import type { FormatDef, LineParser, ParseContext } from './types.js';
+import { parseW3cDirective, splitW3cLine } from './w3c-line.js';
+
+/** Field names that carry the original client address behind a proxy (first address wins). */
+const FORWARDED_FIELDS = ['originalclientip', 'x-forwarded-for', 'cs(x-forwarded-for)', 'originalip', 'x-original-client-ip'];
+
+export const DEFAULT_FIELD_MAP: Readonly<Record<string, string>> = {
+  'crypt-protocol': 'crypt-protocol',
+  'crypt-cipher': 'crypt-cipher',
+  'crypt-hash': 'crypt-hash',
+  'crypt-keyexchange': 'crypt-keyexchange',
+};
+
+interface Binding {
+  readonly n: number;
+  readonly date: number;
+  readonly time: number;
+  readonly site: number;
+  readonly computer: number;
+  readonly port: number;
+  readonly stem: number;
+  readonly user: number;
+  readonly cip: number;
+  readonly ua: number;
+  readonly status: number;
+  readonly proto: number;
+  readonly cipher: number;
+  readonly hash: number;
+  readonly kex: number;
+  readonly xff: number;
+}
+
+export interface IisState {
+  fields: string | null; // the #Fields value in force
+  date: string | null; // date of the last #Date directive (for logs without a date field)
+  lastTime: string | null; // for day rollover in logs without a date field
+}
+
+function bind(fields: string, fieldMap: Readonly<Record<string, string>>): Binding {
+  const names = fields.trim().split(/\s+/).map((f) => f.toLowerCase());
+  const at = (name: string): number => names.indexOf(name);
+  let xff = -1;
+  for (const f of FORWARDED_FIELDS) if (xff < 0) xff = at(f);
+  return {
+    n: names.length,
+    date: at('date'),
+    time: at('time'),
+    site: at('s-sitename'),
+    computer: at('s-computername'),
+    port: at('s-port'),
+    stem: at('cs-uri-stem'),
+    user: at('cs-username'),
+    cip: at('c-ip'),
+    ua: at('cs(user-agent)'),
+    status: at('sc-status'),
+    proto: at(fieldMap['crypt-protocol']),
+    cipher: at(fieldMap['crypt-cipher']),
+    hash: at(fieldMap['crypt-hash']),
+    kex: at(fieldMap['crypt-keyexchange']),
+    xff,
+  };
+}
+
+/** "HH:MM:SS" from "HH:MM:SS", "HH:MM:SS.fff" or "HH:MM"; null when it is not a time. */
+function normalizeTime(t: string): string | null {
+  if (t.length === 8 && t.charCodeAt(2) === 58 && t.charCodeAt(5) === 58) return t;
+  if (/^\d{2}:\d{2}:\d{2}[.,]\d+$/.test(t)) return t.slice(0, 8);
+  if (/^\d{2}:\d{2}$/.test(t)) return t + ':00';
+  return null;
+}
+
+function isDate(d: string): boolean {
+  return d.length === 10 && d.charCodeAt(4) === 45 && d.charCodeAt(7) === 45 && /^\d{4}-\d{2}-\d{2}$/.test(d);
+}
+
+function nextDay(day: string): string {
+  const t = Date.parse(day + 'T00:00:00Z') + 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+const dash = (v: string | undefined): string | null => (v === undefined || v === '-' || v === '' ? null : v);
+
+class IisParser implements LineParser {
+  records = 0;
+  tlsFields = false;
+  private b: Binding | null = null;
+  private readonly st: IisState;
+  private cache = new Map<string, UsageRow>();
+  private gen: number;
+
+  constructor(
+    private readonly ctx: ParseContext,
+    state: IisState | null,
+  ) {
+    this.st = state ? { ...state } : { fields: null, date: null, lastTime: null };
+    if (this.st.fields !== null) this.rebind(this.st.fields);
+    this.gen = ctx.agg.generation;
+  }
+
+  saveState(): IisState {
+    return { ...this.st };
+  }
+
+  private rebind(fields: string): void {
+    this.b = bind(fields, this.ctx.fieldMap);
+    if (this.b.proto >= 0) this.tlsFields = true;
+    this.cache.clear();
+  }
+
+  line(text: string, lineNo: number): void {
+    if (text.length === 0) return;
+    if (text.charCodeAt(0) === 35) return this.directive(text, lineNo);
+    const b = this.b;
+    if (b === null) return this.ctx.diags.add('no_fields', lineNo, 'data line before any #Fields directive');
+    const t = splitW3cLine(text, b.n);
+    if (t === null) {
+      if (text.includes('\u0000')) return this.ctx.diags.add('garbage', lineNo, 'NUL bytes instead of a log line');
+      const got = text.split(' ').length;
+      return this.ctx.diags.add('field_count', lineNo, `${got} values where #Fields names ${b.n}`);
+    }
+    let date: string | null;
+    const rawTime = b.time >= 0 ? t[b.time] : '00:00:00';
+    const time = normalizeTime(rawTime);
+    if (b.date >= 0) {
+      date = t[b.date];
+      if (!isDate(date)) date = null;
+    } else {
+      date = this.st.date;
+      if (date !== null && time !== null) {
+        if (this.st.lastTime !== null && time < this.st.lastTime) date = this.st.date = nextDay(date);
+        this.st.lastTime = time;
+      }
+    }
+    if (date === null || time === null) {
+      const code = text.includes('\u0000') ? 'garbage' : 'bad_timestamp';
+      return this.ctx.diags.add(code, lineNo, `no valid date and time (${JSON.stringify(text.slice(0, 40))})`);
+    }
+    const row = this.rowFor(t, b, date);
+    row.hits++;
+    if (b.status >= 0) {
+      const s = t[b.status];
+      if (s === '401') row.authFailures++;
+      else if (s.charCodeAt(0) === 52 || s.charCodeAt(0) === 53) row.errors++; // 4xx, 5xx
+    }
+    const ts = date + 'T' + time + 'Z';
+    if (ts < row.firstSeen || row.firstSeen === '') row.firstSeen = ts;
+    if (ts > row.lastSeen) row.lastSeen = ts;
+    this.records++;
+  }
+
+  private rowFor(t: string[], b: Binding, date: string): UsageRow {
+    if (this.gen !== this.ctx.agg.generation) {
+      this.cache.clear();
+      this.gen = this.ctx.agg.generation;
+    }
+    const g = (i: number): string => (i >= 0 ? t[i] : '');
+    const stem = b.stem >= 0 ? t[b.stem] : '-';
+    const endpoint = endpointOf(stem);
+    const key =
+      date + ' ' + g(b.site) + ' ' + g(b.computer) + ' ' + g(b.port) + ' ' + g(b.cip) + ' ' + g(b.xff) + ' ' +
+      g(b.user) + ' ' + g(b.ua) + ' ' + endpoint + ' ' + g(b.proto) + ' ' + g(b.cipher) + ' ' + g(b.hash) + ' ' + g(b.kex);
+    let row = this.cache.get(key);
+    if (row === undefined) {
+      row = this.ctx.agg.row(this.dims(t, b, date, endpoint));
+      this.cache.set(key, row);
+    }
+    return row;
+  }
+
+  private dims(t: string[], b: Binding, date: string, endpoint: string): UsageDims {
+    const { hints } = this.ctx;
+    const field = (i: number): string | null => (i >= 0 ? dash(t[i]) : null);
+    const cip = field(b.cip);
+    const forwarded = b.xff >= 0 ? firstForwardedAddress(t[b.xff]) : null;
+    const ua = field(b.ua);
+    const hasTls = b.proto >= 0;
+    const protoRaw = hasTls ? t[b.proto] : null;
+    const keep = (i: number): string | null => (i >= 0 ? dash(t[i]) : null);
+    return {
+      day: date,
+      source: 'iis',
+      server: field(b.computer) ?? hints.server,
+      site: field(b.site) ?? hints.site,
+      clientIp: forwarded ?? (cip === null ? null : stripPort(cip)),
+      proxyIp: forwarded !== null && cip !== null ? stripPort(cip) : null,
+      username: field(b.user),
+      userAgent: ua === null ? null : ua.replace(/\+/g, ' '),
+      endpoint,
+      protocol: protoRaw === null ? 'unknown' : decodeProtocolHex(protoRaw),
+      protocolCode: protoRaw === null ? null : dash(protoRaw),
+      cipher: b.cipher >= 0 ? decodeCipherHex(t[b.cipher]) : null,
+      cipherCode: keep(b.cipher),
+      hash: b.hash >= 0 ? decodeHashHex(t[b.hash]) : null,
+      hashCode: keep(b.hash),
+      keyExchange: b.kex >= 0 ? decodeKeyExchangeHex(t[b.kex]) : null,
+      keyExchangeCode: keep(b.kex),
+      detail: null,
+      internal: b.port >= 0 && t[b.port] === '444' ? 1 : 0,
+    };
+  }
+
+  private directive(text: string, lineNo: number): void {
+    const d = parseW3cDirective(text);
+    if (d === null) return; // a comment line: "#" followed by anything else
+    if (d.name === 'fields') {
+      if (d.value.trim() === '') return this.ctx.diags.add('bad_record', lineNo, 'empty #Fields directive');
+      this.st.fields = d.value;
+      this.rebind(d.value);
+    } else if (d.name === 'date') {
+      const m = /^(\d{4}-\d{2}-\d{2})/.exec(d.value);
+      if (m) {
+        this.st.date = m[1];
+        this.st.lastTime = null;
+      }
+    }
+  }
+}
+
+export const iisW3cFormat: FormatDef = {
+  name: 'iis-w3c',
+  sniff(head) {
+    let fields = false;
+    for (const line of head) {
+      const d = line.charCodeAt(0) === 35 ? parseW3cDirective(line) : null;
+      if (d === null) continue;
+      if (d.name === 'software') {
+        if (/microsoft internet information services/i.test(d.value)) return true;
+        if (/http api/i.test(d.value)) return false; // HTTP.sys error log
+      }
+      if (d.name === 'log-type') return false; // Exchange protocol logs carry #Log-type
+      if (d.name === 'fields' && !d.value.includes(',')) fields = true;
+    }
+    return fields;
+  },
+  create(ctx, state) {
+    return new IisParser(ctx, (state as IisState | null) ?? null);
+  },
+};

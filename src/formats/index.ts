@@ -1,0 +1,9 @@
+// The input formats tls-census reads, tried in order on each file's first lines; the first that claims it wins.
+import { iisW3cFormat } from './iis-w3c.js';
+import type { FormatDef } from './types.js';
+
+export const FORMATS: readonly FormatDef[] = [iisW3cFormat];
+
+export function formatByName(name: string): FormatDef | undefined {
+  return FORMATS.find((f) => f.name === name);
+}

@@ -1,0 +1,40 @@
+// The contract between the scan engine and one input format: sniff a file's head, then parse its lines.
+// A parser is a pure state machine over lines: it adds to the aggregator and reports diagnostics, never does I/O.
+import type { UsageAggregator } from '../aggregate/usage.js';
+import type { DiagnosticCounter } from './diagnostics.js';
+
+export interface PathHints {
+  /** Server from the folder layout (`EXCH01/W3SVC1/…` → EXCH01, else the folder holding the file). */
+  readonly server: string | null;
+  /** Site from a `W3SVCn` folder. */
+  readonly site: string | null;
+  /** Folder names from the top of the scanned path down to the file, for formats that look at the layout. */
+  readonly folders: readonly string[];
+}
+
+export interface ParseContext {
+  readonly file: string;
+  readonly hints: PathHints;
+  /** Logical field → field name as logged, lower case (`crypt-protocol` → `tlsproto`). */
+  readonly fieldMap: Readonly<Record<string, string>>;
+  readonly agg: UsageAggregator;
+  readonly diags: DiagnosticCounter;
+}
+
+export interface LineParser {
+  line(text: string, lineNo: number): void;
+  /** JSON-serializable state after the last line, stored with the checkpoint and given back to resume. */
+  saveState(): unknown;
+  /** Data records counted so far by this parser instance. */
+  readonly records: number;
+  /** True once the file showed TLS information fields (IIS: crypt-* in #Fields). */
+  readonly tlsFields: boolean;
+}
+
+export interface FormatDef {
+  /** Stored in files.format. */
+  readonly name: string;
+  /** The file's first lines (decoded, without line ends): is it this format? */
+  sniff(head: readonly string[]): boolean;
+  create(ctx: ParseContext, state: unknown): LineParser;
+}

@@ -1,0 +1,173 @@
+// Turns a found file into scan inputs: the file itself, its gzip content, or each entry of a zip archive.
+// Compression is recognised by content (magic bytes), never by name; nothing is extracted to disk.
+import { createReadStream } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import chain from 'stream-chain';
+import yauzl from 'yauzl';
+import type { FoundFile } from './walk.js';
+
+export interface ScanInput {
+  /** Shown in messages and stored in files.path ("a.zip!EXCH01/W3SVC1/u_ex240311.log" for a zip entry). */
+  readonly path: string;
+  /** Folders above the file, for server and site hints (a zip entry's own folders come last). */
+  readonly folders: readonly string[];
+  /** Decompressed size when known (plain files, zip entries); null for gzip. */
+  readonly size: number | null;
+  /** A compressed file or entry is complete: its final line counts even without a newline. */
+  readonly compressed: boolean;
+  readonly mtimeMs: number;
+  /** The first `max` decompressed bytes (fewer if the input is shorter). */
+  head(max: number): Promise<Buffer>;
+  /** Decompressed bytes from `start` to the end. */
+  open(start: number): Promise<Readable>;
+}
+
+export interface ExpandProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+const READ_CHUNK = 1 << 20;
+
+/** Drops the first `n` bytes of a byte stream (compressed inputs cannot seek). */
+function skipper(n: number): (chunk: Buffer) => Buffer | typeof chain.none {
+  let left = n;
+  return (chunk) => {
+    if (left === 0) return chunk;
+    if (chunk.length <= left) {
+      left -= chunk.length;
+      return chain.none;
+    }
+    const rest = chunk.subarray(left);
+    left = 0;
+    return rest;
+  };
+}
+
+async function readStart(stream: Readable, max: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      got += chunk.length;
+      if (got >= max) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, max);
+}
+
+async function magic(path: string): Promise<Buffer> {
+  const fh = await openFile(path, 'r');
+  try {
+    const buf = Buffer.alloc(4);
+    const { bytesRead } = await fh.read(buf, 0, 4, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+const isGzip = (m: Buffer): boolean => m.length >= 2 && m[0] === 0x1f && m[1] === 0x8b;
+const isZip = (m: Buffer): boolean => m.length >= 4 && m.readUInt32LE(0) === 0x04034b50;
+
+function plainInput(f: FoundFile): ScanInput {
+  return {
+    path: f.path,
+    folders: f.folders,
+    size: f.size,
+    compressed: false,
+    mtimeMs: f.mtimeMs,
+    head: (max) => readStart(createReadStream(f.path, { start: 0, end: Math.max(0, max - 1) }), max),
+    open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
+  };
+}
+
+function gzipInput(f: FoundFile): ScanInput {
+  const inflate = (start: number): Readable =>
+    chain([createReadStream(f.path, { highWaterMark: READ_CHUNK }), createGunzip(), skipper(start)]) as unknown as Readable;
+  return {
+    path: f.path,
+    folders: f.folders,
+    size: null,
+    compressed: true,
+    mtimeMs: f.mtimeMs,
+    head: (max) => readStart(inflate(0), max),
+    open: async (start) => inflate(start),
+  };
+}
+
+function openZip(path: string): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true, autoClose: false, strictFileNames: false }, (err, zip) =>
+      err ? reject(err) : resolve(zip),
+    ),
+  );
+}
+
+function zipEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const out: yauzl.Entry[] = [];
+    zip.on('entry', (e: yauzl.Entry) => {
+      if (!e.fileName.endsWith('/')) out.push(e);
+      zip.readEntry();
+    });
+    zip.on('end', () => resolve(out));
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+}
+
+function entryStream(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Readable> {
+  return new Promise((resolve, reject) => zip.openReadStream(e, (err, s) => (err ? reject(err) : resolve(s))));
+}
+
+/** The inputs a found file stands for. Zip archives are opened and closed around the consumer's loop. */
+export async function* expand(f: FoundFile, onProblem: (p: ExpandProblem) => void): AsyncGenerator<ScanInput> {
+  const m = await magic(f.path);
+  if (isGzip(m)) {
+    yield gzipInput(f);
+    return;
+  }
+  if (!isZip(m)) {
+    yield plainInput(f);
+    return;
+  }
+  let zip: yauzl.ZipFile;
+  let entries: yauzl.Entry[];
+  try {
+    zip = await openZip(f.path);
+    entries = await zipEntries(zip);
+  } catch (err) {
+    onProblem({ path: f.path, message: `cannot read zip archive: ${(err as Error).message}` });
+    return;
+  }
+  try {
+    const archive = f.path.replace(/\\/g, '/').split('/').pop() ?? f.path;
+    for (const e of entries) {
+      const parts = e.fileName.split(/[\\/]/);
+      parts.pop();
+      const gz = /\.gz$/i.test(e.fileName);
+      const inflate = async (start: number): Promise<Readable> => {
+        const raw = await entryStream(zip, e);
+        const stages: unknown[] = gz ? [raw, createGunzip(), skipper(start)] : [raw, skipper(start)];
+        return chain(stages as never) as unknown as Readable;
+      };
+      yield {
+        path: `${f.path}!${e.fileName}`,
+        folders: [...f.folders, archive.replace(/\.zip$/i, ''), ...parts],
+        size: gz ? null : e.uncompressedSize,
+        compressed: true,
+        mtimeMs: f.mtimeMs,
+        head: async (max) => readStart(await inflate(0), max),
+        open: inflate,
+      };
+    }
+  } finally {
+    zip.close();
+  }
+}

@@ -1,0 +1,163 @@
+// Bytes → text lines with 1-based line numbers and exact byte offsets, for any chunking of the input.
+// UTF-8 (BOM stripped) by default; a line that is not valid UTF-8 is decoded as windows-1252. It does not parse.
+import { isUtf8 } from 'node:buffer';
+
+/** Longer lines are skipped up to the next newline and reported (IIS caps custom fields at 64 KiB). */
+export const MAX_LINE_BYTES = 1 << 20;
+
+export interface LineHandler {
+  line(text: string, lineNo: number): void;
+  /** A line over MAX_LINE_BYTES, dropped. */
+  tooLong(lineNo: number, bytes: number): void;
+}
+
+const cp1252 = new TextDecoder('windows-1252');
+
+export class LineSplitter {
+  /** Byte offset just after the last complete line handed out (the checkpoint position). */
+  consumed: number;
+  /** Number of the last line handed out. */
+  lineNo: number;
+  private carry: Buffer | null = null;
+  private skipping = 0; // bytes of an over-long line being skipped, 0 when not skipping
+  private atStart: boolean;
+
+  constructor(
+    private readonly handler: LineHandler,
+    startOffset = 0,
+    startLine = 0,
+  ) {
+    this.consumed = startOffset;
+    this.lineNo = startLine;
+    this.atStart = startOffset === 0;
+  }
+
+  push(chunk: Buffer): void {
+    let buf = chunk;
+    if (this.carry) {
+      buf = Buffer.concat([this.carry, chunk]);
+      this.carry = null;
+    }
+    if (this.atStart) {
+      if (buf.length < 3 && buf.length > 0 && isBomPrefix(buf)) {
+        this.carry = buf;
+        return;
+      }
+      this.atStart = false;
+      if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        buf = buf.subarray(3);
+        this.consumed += 3;
+      }
+    }
+    if (this.skipping > 0) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) {
+        this.skipping += buf.length;
+        return;
+      }
+      this.skipping += nl + 1;
+      this.lineNo++;
+      this.consumed += this.skipping;
+      this.handler.tooLong(this.lineNo, this.skipping);
+      this.skipping = 0;
+      buf = buf.subarray(nl + 1);
+    }
+    const last = buf.lastIndexOf(10);
+    if (last < 0) {
+      this.keep(buf);
+      return;
+    }
+    this.emit(buf.subarray(0, last + 1));
+    if (last + 1 < buf.length) this.keep(buf.subarray(last + 1));
+  }
+
+  /**
+   * End of input. A final line without a newline is handed out when `final` (a finished file);
+   * otherwise it is held back, not counted, and `consumed` stays before it.
+   */
+  end(final: boolean): void {
+    if (this.skipping > 0) {
+      if (final) {
+        this.lineNo++;
+        this.consumed += this.skipping;
+        this.handler.tooLong(this.lineNo, this.skipping);
+      }
+      this.skipping = 0;
+      return;
+    }
+    const rest = this.carry;
+    if (!rest || rest.length === 0 || !final) return; // held back: `pending` still tells its size
+    this.carry = null;
+    this.lineNo++;
+    this.consumed += rest.length;
+    this.handler.line(decodeLine(stripCr(rest)), this.lineNo);
+  }
+
+  /** Bytes held back (an unfinished last line). */
+  get pending(): number {
+    return this.carry ? this.carry.length : 0;
+  }
+
+  private keep(rest: Buffer): void {
+    if (rest.length > MAX_LINE_BYTES) {
+      this.skipping = rest.length;
+      return;
+    }
+    // Copy so the caller's chunk buffer can be reused or collected.
+    this.carry = Buffer.from(rest);
+  }
+
+  /** `region` ends with a newline. */
+  private emit(region: Buffer): void {
+    const h = this.handler;
+    if (isUtf8(region)) {
+      const text = region.toString('utf8');
+      const ascii = text.length === region.length; // then characters and bytes coincide
+      let start = 0;
+      let lineNo = this.lineNo;
+      let offset = this.consumed;
+      for (;;) {
+        const nl = text.indexOf('\n', start);
+        if (nl < 0) break;
+        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        lineNo++;
+        const byteLen = ascii ? nl + 1 - start : Buffer.byteLength(text.slice(start, nl + 1));
+        if (byteLen > MAX_LINE_BYTES) {
+          h.tooLong(lineNo, byteLen);
+        } else {
+          // Offsets advance before the handler runs so a flush inside it checkpoints after this line.
+          this.lineNo = lineNo;
+          this.consumed = offset + byteLen;
+          h.line(text.slice(start, end), lineNo);
+        }
+        offset += byteLen;
+        this.lineNo = lineNo;
+        this.consumed = offset;
+        start = nl + 1;
+      }
+      return;
+    }
+    let start = 0;
+    for (;;) {
+      const nl = region.indexOf(10, start);
+      if (nl < 0) break;
+      this.lineNo++;
+      this.consumed += nl + 1 - start;
+      if (nl + 1 - start > MAX_LINE_BYTES) h.tooLong(this.lineNo, nl + 1 - start);
+      else h.line(decodeLine(stripCr(region.subarray(start, nl))), this.lineNo);
+      start = nl + 1;
+    }
+  }
+}
+
+function isBomPrefix(buf: Buffer): boolean {
+  return buf[0] === 0xef && (buf.length < 2 || buf[1] === 0xbb);
+}
+
+function stripCr(line: Buffer): Buffer {
+  return line.length > 0 && line[line.length - 1] === 13 ? line.subarray(0, line.length - 1) : line;
+}
+
+function decodeLine(line: Buffer): string {
+  return isUtf8(line) ? line.toString('utf8') : cp1252.decode(line);
+}

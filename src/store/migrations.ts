@@ -1,0 +1,119 @@
+// The database schema as numbered migrations (PRAGMA user_version); the README documents every table and view.
+// A migration only ever moves forward; views are dropped and recreated whole when they change.
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+const LEGACY = `('SSL 2.0','SSL 3.0','TLS 1.0','TLS 1.1')`;
+
+export const LEGACY_CLIENTS_V1 = `
+CREATE VIEW legacy_clients AS
+SELECT
+  source,
+  client_ip,
+  username,
+  user_agent,
+  sum(CASE WHEN protocol IN ${LEGACY} THEN hits ELSE 0 END) AS legacy_hits,
+  sum(CASE WHEN protocol = 'SSL 2.0' THEN hits ELSE 0 END) AS ssl2_hits,
+  sum(CASE WHEN protocol = 'SSL 3.0' THEN hits ELSE 0 END) AS ssl3_hits,
+  sum(CASE WHEN protocol = 'TLS 1.0' THEN hits ELSE 0 END) AS tls10_hits,
+  sum(CASE WHEN protocol = 'TLS 1.1' THEN hits ELSE 0 END) AS tls11_hits,
+  sum(CASE WHEN protocol IN ('TLS 1.2','TLS 1.3') THEN hits ELSE 0 END) AS modern_hits,
+  sum(CASE WHEN protocol IN ${LEGACY} THEN auth_failures ELSE 0 END) AS legacy_auth_failures,
+  sum(CASE WHEN protocol IN ${LEGACY} THEN errors ELSE 0 END) AS legacy_errors,
+  min(CASE WHEN protocol IN ${LEGACY} THEN first_seen END) AS first_seen,
+  max(CASE WHEN protocol IN ${LEGACY} THEN last_seen END) AS last_seen,
+  group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN server END) AS servers,
+  group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN endpoint END) AS endpoints,
+  min(CASE WHEN protocol IN ${LEGACY} THEN internal END) AS internal
+FROM usage
+GROUP BY source, client_ip, username, user_agent
+HAVING legacy_hits > 0;
+`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'usage, files, diagnostics, legacy_clients',
+    sql: `
+CREATE TABLE usage (
+  day TEXT NOT NULL,
+  source TEXT NOT NULL,
+  server TEXT,
+  site TEXT,
+  client_ip TEXT,
+  proxy_ip TEXT,
+  username TEXT,
+  user_agent TEXT,
+  endpoint TEXT,
+  protocol TEXT NOT NULL,
+  protocol_code TEXT,
+  cipher TEXT,
+  cipher_code TEXT,
+  hash TEXT,
+  hash_code TEXT,
+  key_exchange TEXT,
+  key_exchange_code TEXT,
+  detail TEXT,
+  internal INTEGER NOT NULL DEFAULT 0,
+  hits INTEGER NOT NULL,
+  auth_failures INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  estimated INTEGER NOT NULL DEFAULT 0,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL
+);
+CREATE UNIQUE INDEX usage_key ON usage (
+  day, source, ifnull(server, ''), ifnull(site, ''), ifnull(client_ip, ''), ifnull(proxy_ip, ''),
+  ifnull(username, ''), ifnull(user_agent, ''), ifnull(endpoint, ''), protocol, ifnull(protocol_code, ''),
+  ifnull(cipher, ''), ifnull(cipher_code, ''), ifnull(hash, ''), ifnull(hash_code, ''), ifnull(key_exchange, ''),
+  ifnull(key_exchange_code, ''), ifnull(detail, ''), internal
+);
+CREATE INDEX usage_protocol ON usage (protocol, source);
+
+CREATE TABLE files (
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL,
+  format TEXT,
+  status TEXT NOT NULL CHECK (status IN ('read', 'skipped', 'error')),
+  reason TEXT,
+  fingerprint TEXT,
+  fp_bytes INTEGER,
+  bytes INTEGER NOT NULL DEFAULT 0,
+  consumed INTEGER NOT NULL DEFAULT 0,
+  lines INTEGER NOT NULL DEFAULT 0,
+  records INTEGER NOT NULL DEFAULT 0,
+  bad_lines INTEGER NOT NULL DEFAULT 0,
+  reasons TEXT,
+  tls_fields INTEGER NOT NULL DEFAULT 0,
+  state TEXT,
+  first_scanned TEXT NOT NULL,
+  last_scanned TEXT NOT NULL
+);
+CREATE INDEX files_fingerprint ON files (fp_bytes, fingerprint);
+CREATE INDEX files_path ON files (path);
+
+CREATE TABLE diagnostics (
+  file_id INTEGER NOT NULL REFERENCES files (id) ON DELETE CASCADE,
+  code TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  first_line INTEGER NOT NULL,
+  message TEXT NOT NULL,
+  PRIMARY KEY (file_id, code)
+);
+${LEGACY_CLIENTS_V1}
+CREATE VIEW protocol_totals AS
+SELECT source, protocol, sum(hits) AS hits, count(DISTINCT client_ip) AS clients,
+       min(first_seen) AS first_seen, max(last_seen) AS last_seen
+FROM usage GROUP BY source, protocol;
+
+CREATE VIEW daily_protocols AS
+SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source, protocol;
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

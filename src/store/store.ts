@@ -1,0 +1,181 @@
+// Storage of scan results: file identities by content, usage upserts and checkpoints, one transaction each.
+// Aggregates and the read position of their file commit together, so a killed scan resumes exactly.
+import { createHash } from 'node:crypto';
+import type { UsageRow } from '../aggregate/usage.js';
+import type { DiagnosticEntry } from '../formats/diagnostics.js';
+import type { Db } from './open-database.js';
+
+/** Bytes at the start of a file that identify it (with the bytes consumed so far). */
+export const FINGERPRINT_BYTES = 4096;
+
+export interface FileRecord {
+  readonly id: number;
+  readonly format: string;
+  readonly fpBytes: number;
+  readonly consumed: number;
+  readonly lines: number;
+  readonly records: number;
+  readonly badLines: number;
+  readonly tlsFields: boolean;
+  readonly state: unknown;
+}
+
+export interface Checkpoint {
+  readonly fileId: number;
+  readonly path: string;
+  readonly bytes: number;
+  readonly consumed: number;
+  readonly lines: number;
+  readonly records: number;
+  readonly badLines: number;
+  readonly tlsFields: boolean;
+  readonly state: unknown;
+  readonly diagnostics: readonly DiagnosticEntry[];
+  /** A longer fingerprint once a small file has grown. */
+  readonly fingerprint?: { readonly hash: string; readonly bytes: number };
+}
+
+export function fingerprintOf(head: Buffer, bytes: number): string {
+  return createHash('sha256').update(head.subarray(0, bytes)).digest('hex');
+}
+
+interface FileRow {
+  id: number;
+  format: string;
+  fp_bytes: number;
+  consumed: number;
+  lines: number;
+  records: number;
+  bad_lines: number;
+  tls_fields: number;
+  state: string | null;
+}
+
+const toRecord = (r: FileRow): FileRecord => ({
+  id: r.id,
+  format: r.format,
+  fpBytes: r.fp_bytes,
+  consumed: r.consumed,
+  lines: r.lines,
+  records: r.records,
+  badLines: r.bad_lines,
+  tlsFields: r.tls_fields === 1,
+  state: r.state === null ? null : JSON.parse(r.state),
+});
+
+export class Store {
+  private readonly q;
+
+  constructor(readonly db: Db) {
+    this.q = {
+      byPrint: db.prepare<[number, string, number], FileRow>(
+        `SELECT * FROM files WHERE status = 'read' AND fp_bytes = ? AND fingerprint = ? AND consumed <= ?
+         ORDER BY consumed DESC LIMIT 1`,
+      ),
+      smallPrints: db
+        .prepare<[number], { fp_bytes: number }>(
+          `SELECT DISTINCT fp_bytes FROM files WHERE status = 'read' AND fp_bytes < ? ORDER BY fp_bytes DESC`,
+        )
+        .pluck(),
+      insertFile: db.prepare(
+        `INSERT INTO files (path, format, status, fingerprint, fp_bytes, bytes, first_scanned, last_scanned)
+         VALUES (?, ?, 'read', ?, ?, ?, ?, ?)`,
+      ),
+      skippedByPath: db.prepare<[string], { id: number }>(`SELECT id FROM files WHERE path = ? AND status != 'read'`),
+      insertSkipped: db.prepare(
+        `INSERT INTO files (path, status, reason, bytes, first_scanned, last_scanned) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      updateSkipped: db.prepare(`UPDATE files SET status = ?, reason = ?, bytes = ?, last_scanned = ? WHERE id = ?`),
+      seen: db.prepare(`UPDATE files SET path = ?, bytes = max(bytes, ?), last_scanned = ? WHERE id = ?`),
+      upsert: db.prepare(`
+        INSERT INTO usage (day, source, server, site, client_ip, proxy_ip, username, user_agent, endpoint,
+          protocol, protocol_code, cipher, cipher_code, hash, hash_code, key_exchange, key_exchange_code, detail,
+          internal, hits, auth_failures, errors, estimated, first_seen, last_seen)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (day, source, ifnull(server, ''), ifnull(site, ''), ifnull(client_ip, ''), ifnull(proxy_ip, ''),
+          ifnull(username, ''), ifnull(user_agent, ''), ifnull(endpoint, ''), protocol, ifnull(protocol_code, ''),
+          ifnull(cipher, ''), ifnull(cipher_code, ''), ifnull(hash, ''), ifnull(hash_code, ''),
+          ifnull(key_exchange, ''), ifnull(key_exchange_code, ''), ifnull(detail, ''), internal)
+        DO UPDATE SET hits = hits + excluded.hits, auth_failures = auth_failures + excluded.auth_failures,
+          errors = errors + excluded.errors, estimated = max(estimated, excluded.estimated),
+          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`),
+      checkpoint: db.prepare(`
+        UPDATE files SET path = ?, bytes = max(bytes, ?), consumed = ?, lines = ?, records = ?, bad_lines = ?,
+          tls_fields = ?, state = ?, last_scanned = ? WHERE id = ?`),
+      reprint: db.prepare(`UPDATE files SET fingerprint = ?, fp_bytes = ? WHERE id = ?`),
+      diag: db.prepare(`
+        INSERT INTO diagnostics (file_id, code, count, first_line, message) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (file_id, code) DO UPDATE SET count = count + excluded.count`),
+      diagList: db.prepare<[number], { code: string; count: number; first_line: number }>(
+        `SELECT code, count, first_line FROM diagnostics WHERE file_id = ? ORDER BY count DESC, code`,
+      ),
+      reasons: db.prepare(`UPDATE files SET reasons = ? WHERE id = ?`),
+    };
+    this.tx = db.transaction(this.txBody);
+  }
+
+  /** The stored file whose content begins like `head` (the first FINGERPRINT_BYTES or fewer) and is not longer than `size`. */
+  findByContent(head: Buffer, size: number): FileRecord | null {
+    const full = Math.min(FINGERPRINT_BYTES, head.length);
+    if (full === 0) return null;
+    const hit = this.q.byPrint.get(full, fingerprintOf(head, full), size);
+    if (hit) return toRecord(hit);
+    for (const bytes of this.q.smallPrints.all(full) as unknown as number[]) {
+      const small = this.q.byPrint.get(bytes, fingerprintOf(head, bytes), size);
+      if (small) return toRecord(small);
+    }
+    return null;
+  }
+
+  createFile(path: string, format: string, head: Buffer, bytes: number, now: string): FileRecord {
+    const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
+    const info = this.q.insertFile.run(path, format, fingerprintOf(head, fpBytes), fpBytes, bytes, now, now);
+    const id = Number(info.lastInsertRowid);
+    return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null };
+  }
+
+  /** A file that is not read: unrecognized, empty, unreadable. Listed once per path, updated on later scans. */
+  recordUnread(path: string, status: 'skipped' | 'error', reason: string, bytes: number, now: string): void {
+    const row = this.q.skippedByPath.get(path);
+    if (row) this.q.updateSkipped.run(status, reason, bytes, now, row.id);
+    else this.q.insertSkipped.run(path, status, reason, bytes, now, now);
+  }
+
+  seen(fileId: number, path: string, bytes: number, now: string): void {
+    this.q.seen.run(path, bytes, now, fileId);
+  }
+
+  /** One transaction: the rows, the file's new read position and state, its diagnostics. */
+  commit(rows: readonly UsageRow[], cp: Checkpoint, now: string): void {
+    this.tx.immediate(rows, cp, now);
+  }
+
+  private readonly tx: ReturnType<Db['transaction']>;
+
+  private txBody = (rows: readonly UsageRow[], cp: Checkpoint, now: string): void => {
+    this.writeRows(rows);
+    const q = this.q;
+    q.checkpoint.run(cp.path, cp.bytes, cp.consumed, cp.lines, cp.records, cp.badLines, cp.tlsFields ? 1 : 0,
+      JSON.stringify(cp.state), now, cp.fileId);
+    if (cp.fingerprint) q.reprint.run(cp.fingerprint.hash, cp.fingerprint.bytes, cp.fileId);
+    if (cp.diagnostics.length === 0) return;
+    for (const d of cp.diagnostics) q.diag.run(cp.fileId, d.code, d.count, d.firstLine, d.message);
+    const summary = q.diagList
+      .all(cp.fileId)
+      .map((d) => `${d.code} ×${d.count} (first at line ${d.first_line})`)
+      .join('; ');
+    q.reasons.run(summary, cp.fileId);
+  };
+
+  writeRows(rows: readonly UsageRow[]): void {
+    const up = this.q.upsert;
+    for (const r of rows) {
+      const d = r.dims;
+      up.run(
+        d.day, d.source, d.server, d.site, d.clientIp, d.proxyIp, d.username, d.userAgent, d.endpoint,
+        d.protocol, d.protocolCode, d.cipher, d.cipherCode, d.hash, d.hashCode, d.keyExchange, d.keyExchangeCode,
+        d.detail, d.internal, r.hits, r.authFailures, r.errors, r.estimated, r.firstSeen, r.lastSeen,
+      );
+    }
+  }
+}
