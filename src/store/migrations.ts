@@ -34,7 +34,7 @@ GROUP BY source, client_ip, username, user_agent
 HAVING legacy_hits > 0;
 `;
 
-export const MIGRATIONS: readonly Migration[] = [
+const ALL: Migration[] = [
   {
     version: 1,
     name: 'usage, files, diagnostics, legacy_clients',
@@ -115,5 +115,8 @@ SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source,
 `,
   },
 ];
+
+/** In version order, whatever order they are listed in above. */
+export const MIGRATIONS: readonly Migration[] = [...ALL].sort((a, b) => a.version - b.version);
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
