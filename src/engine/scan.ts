@@ -24,8 +24,22 @@ export interface ScanOptions {
   readonly formats?: readonly FormatDef[];
   /** First occurrence of each problem per file (bad line reasons, unreadable files). */
   readonly onDiagnostic?: DiagnosticListener;
-  readonly onProgress?: (bytes: number) => void;
+  /** Called after each chunk read and each file finished; cheap, so a caller may throttle its own drawing. */
+  readonly onProgress?: (progress: ScanProgress) => void;
 }
+
+export interface ScanProgress {
+  /** Files found by the walk and finished (a .zip counts once, whatever it holds). */
+  readonly files: number;
+  /** On-disk bytes of the finished files plus what has been read of the current one (at most its size). */
+  readonly position: number;
+  /** New (decompressed) bytes and lines read by this scan so far. */
+  readonly bytes: number;
+  readonly lines: number;
+}
+
+/** Reports the bytes and lines read so far from the input being read. */
+type Tick = (bytes: number, lines: number) => void;
 
 export interface ScanStats {
   filesRead: number; // inputs with new data read
@@ -57,19 +71,30 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
     store.recordUnread(path, 'error', message, 0, now);
     opts.onDiagnostic?.(path, 0, 'read_error', message);
   };
+  let files = 0;
+  let position = 0;
   for await (const found of walk(opts.paths, (p) => problem(p.path, p.message))) {
+    const tick: Tick = (bytes, lines) =>
+      opts.onProgress?.({
+        files, position: position + Math.min(bytes, found.size), bytes: stats.bytes + bytes, lines: stats.lines + lines,
+      });
     try {
       for await (const input of expand(found, (p) => problem(p.path, p.message))) {
-        await scanInput(store, input, opts, stats, now);
+        await scanInput(store, input, opts, stats, now, tick);
       }
     } catch (err) {
       problem(found.path, `cannot read: ${(err as Error).message}`);
     }
+    files++;
+    position += found.size;
+    tick(0, 0);
   }
   return stats;
 }
 
-async function scanInput(store: Store, input: ScanInput, opts: ScanOptions, stats: ScanStats, now: string) {
+async function scanInput(
+  store: Store, input: ScanInput, opts: ScanOptions, stats: ScanStats, now: string, tick: Tick,
+): Promise<void> {
   let head: Buffer;
   try {
     head = await input.head(HEAD_BYTES);
@@ -94,7 +119,7 @@ async function scanInput(store: Store, input: ScanInput, opts: ScanOptions, stat
     return;
   }
   const format = (opts.formats ?? FORMATS).find((f) => f.name === record.format) ?? sniffed.format;
-  await readFrom(store, input, format, record, head, opts, stats, now);
+  await readFrom(store, input, format, record, head, opts, stats, now, tick);
 }
 
 async function readFrom(
@@ -106,6 +131,7 @@ async function readFrom(
   opts: ScanOptions,
   stats: ScanStats,
   now: string,
+  tick: Tick,
 ): Promise<void> {
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter(input.path, opts.onDiagnostic);
@@ -158,12 +184,14 @@ async function readFrom(
     committedBytes = splitter.consumed;
     committedLines = splitter.lineNo;
     committedBad = diags.total;
-    opts.onProgress?.(stats.bytes);
   };
   const recordsBefore = parser.records;
   try {
     const stream = await input.open(record.consumed);
-    for await (const chunk of stream as AsyncIterable<Buffer>) splitter.push(chunk);
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      splitter.push(chunk);
+      tick(splitter.consumed - committedBytes, splitter.lineNo - committedLines);
+    }
     const finished = input.compressed || opts.now.getTime() - input.mtimeMs > opts.settleMs;
     splitter.end(finished);
     if (!finished && splitter.pending > 0) stats.heldBack++;
