@@ -1,4 +1,5 @@
 // `tls-census scan <path…>`: read logs into the database, then print the summary.
+import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { DEFAULT_SCAN, scan } from '../engine/scan.js';
 import { readSummary } from '../report/summary.js';
@@ -44,6 +45,7 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
           paths: args.paths,
           fieldMap,
           now: new Date(),
+          exclude: [resolve(args.db)],
           onDiagnostic: (file, line, code, message) => {
             if (args.quiet || ++warnings > MAX_WARNINGS) return;
             const where = line > 0 ? `${file}:${line}` : file;

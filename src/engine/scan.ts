@@ -1,5 +1,6 @@
 // The scan: walk the paths, sniff each input, resume it from its stored position, parse, commit in batches.
 // Every batch commits the rows with the file's new position and parser state, so a killed scan resumes exactly.
+import { resolve } from 'node:path';
 import { UsageAggregator } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticListener } from '../formats/diagnostics.js';
 import { FORMATS } from '../formats/index.js';
@@ -22,6 +23,8 @@ export interface ScanOptions {
   readonly flushRows: number;
   readonly flushLines: number;
   readonly formats?: readonly FormatDef[];
+  /** Files never to read (the database itself and its -wal/-shm/-journal files), as absolute paths. */
+  readonly exclude?: readonly string[];
   /** First occurrence of each problem per file (bad line reasons, unreadable files). */
   readonly onDiagnostic?: DiagnosticListener;
   /** Called after each chunk read and each file finished; cheap, so a caller may throttle its own drawing. */
@@ -73,7 +76,9 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   };
   let files = 0;
   let position = 0;
+  const excluded = new Set((opts.exclude ?? []).flatMap((p) => [p, `${p}-wal`, `${p}-shm`, `${p}-journal`]));
   for await (const found of walk(opts.paths, (p) => problem(p.path, p.message))) {
+    if (excluded.has(resolve(found.path))) continue;
     const tick: Tick = (bytes, lines) =>
       opts.onProgress?.({
         files, position: position + Math.min(bytes, found.size), bytes: stats.bytes + bytes, lines: stats.lines + lines,
@@ -200,5 +205,6 @@ async function readFrom(
   }
   flush();
   stats.records += parser.records - recordsBefore;
-  stats.filesRead++;
+  if (splitter.lineNo > record.lines || diags.total > 0) stats.filesRead++;
+  else stats.filesUnchanged++;
 }

@@ -8,7 +8,8 @@ export type DiagnosticCode =
   | 'garbage' // NUL bytes or other non-log text
   | 'line_too_long' // longer than the line limit, skipped to the next newline
   | 'bad_record' // a format-specific record that cannot be used
-  | 'read_error'; // the file could not be read to its end
+  | 'read_error' // the file could not be read to its end
+  | 'earlier_fields'; // (kept, not bad) values matched an earlier #Fields of the file, not the current one
 
 export interface DiagnosticEntry {
   code: DiagnosticCode | string;
@@ -28,8 +29,18 @@ export class DiagnosticCounter {
     private readonly onFirst?: DiagnosticListener,
   ) {}
 
+  /** A skipped line: counted in `total` (the file's bad lines). */
   add(code: DiagnosticCode | string, line: number, message: string): void {
     this.total++;
+    this.record(code, line, message);
+  }
+
+  /** A line that was kept but deserves a look: listed, not counted as bad. */
+  note(code: DiagnosticCode | string, line: number, message: string): void {
+    this.record(code, line, message);
+  }
+
+  private record(code: string, line: number, message: string): void {
     const entry = this.entries.get(code);
     if (entry) {
       entry.count++;

@@ -38,6 +38,7 @@ interface Binding {
 
 export interface IisState {
   fields: string | null; // the #Fields value in force
+  earlier?: string[]; // earlier distinct #Fields values of this file, newest first (at most 4)
   date: string | null; // date of the last #Date directive (for logs without a date field)
   lastTime: string | null; // for day rollover in logs without a date field
 }
@@ -49,8 +50,9 @@ function bind(fields: string, fieldMap: Readonly<Record<string, string>>): Bindi
   for (const f of FORWARDED_FIELDS) if (xff < 0) xff = at(f);
   return {
     n: names.length,
-    date: at('date'),
-    time: at('time'),
+    // IIS Advanced Logging writes local time only; it is used when no UTC date/time is logged.
+    date: at('date') >= 0 ? at('date') : at('date-local'),
+    time: at('time') >= 0 ? at('time') : at('time-local'),
     site: at('s-sitename'),
     computer: at('s-computername'),
     port: at('s-port'),
@@ -84,12 +86,18 @@ function nextDay(day: string): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-const dash = (v: string | undefined): string | null => (v === undefined || v === '-' || v === '' ? null : v);
+/** A logged value, or null for "-"/empty; IIS Advanced Logging's double quotes are removed. */
+function dash(v: string | undefined): string | null {
+  if (v === undefined || v === '-' || v === '') return null;
+  if (v.length >= 2 && v.charCodeAt(0) === 34 && v.charCodeAt(v.length - 1) === 34) return dash(v.slice(1, -1).replace(/""/g, '"'));
+  return v;
+}
 
 class IisParser implements LineParser {
   records = 0;
   tlsFields = false;
   private b: Binding | null = null;
+  private earlier: Binding[] = [];
   private readonly st: IisState;
   private cache = new Map<string, UsageRow>();
   private gen: number;
@@ -100,6 +108,7 @@ class IisParser implements LineParser {
   ) {
     this.st = state ? { ...state } : { fields: null, date: null, lastTime: null };
     if (this.st.fields !== null) this.rebind(this.st.fields);
+    this.earlier = (this.st.earlier ?? []).map((f) => bind(f, ctx.fieldMap));
     this.gen = ctx.agg.generation;
   }
 
@@ -116,13 +125,18 @@ class IisParser implements LineParser {
   line(text: string, lineNo: number): void {
     if (text.length === 0) return;
     if (text.charCodeAt(0) === 35) return this.directive(text, lineNo);
-    const b = this.b;
+    let b = this.b;
     if (b === null) return this.ctx.diags.add('no_fields', lineNo, 'data line before any #Fields directive');
-    const t = splitW3cLine(text, b.n);
+    let t = splitW3cLine(text, b.n);
     if (t === null) {
       if (text.includes('\u0000')) return this.ctx.diags.add('garbage', lineNo, 'NUL bytes instead of a log line');
       const got = text.split(' ').length;
-      return this.ctx.diags.add('field_count', lineNo, `${got} values where #Fields names ${b.n}`);
+      // IIS sometimes keeps writing the previous layout after a header block (seen in filebeat's samples).
+      const prior = this.earlier.find((e) => e.n === got && e.date >= 0 && e.time >= 0);
+      if (prior === undefined) return this.ctx.diags.add('field_count', lineNo, `${got} values where #Fields names ${b.n}`);
+      this.ctx.diags.note('earlier_fields', lineNo, `${got} values: read with an earlier #Fields of this file`);
+      b = prior;
+      t = text.split(' ');
     }
     let date: string | null;
     const rawTime = b.time >= 0 ? t[b.time] : '00:00:00';
@@ -210,6 +224,11 @@ class IisParser implements LineParser {
     if (d === null) return; // a comment line: "#" followed by anything else
     if (d.name === 'fields') {
       if (d.value.trim() === '') return this.ctx.diags.add('bad_record', lineNo, 'empty #Fields directive');
+      if (this.st.fields !== null && this.st.fields !== d.value) {
+        const earlier = [this.st.fields, ...(this.st.earlier ?? []).filter((f) => f !== this.st.fields && f !== d.value)];
+        this.st.earlier = earlier.slice(0, 4);
+        this.earlier = this.st.earlier.map((f) => bind(f, this.ctx.fieldMap));
+      }
       this.st.fields = d.value;
       this.rebind(d.value);
     } else if (d.name === 'date') {

@@ -11,7 +11,20 @@ export interface LineHandler {
   tooLong(lineNo: number, bytes: number): void;
 }
 
-const cp1252 = new TextDecoder('windows-1252');
+// windows-1252 differs from latin1 only in 0x80–0x9F. Node 20's TextDecoder('windows-1252') decodes as
+// latin1 (0x80 → U+0080 instead of €), so those 32 bytes are mapped here; 0xFFFD marks the five unassigned ones.
+const CP1252_HIGH = [
+  0x20ac, 0xfffd, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0xfffd,
+  0x017d, 0xfffd, 0xfffd, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a,
+  0x0153, 0xfffd, 0x017e, 0x0178,
+];
+
+export function decodeCp1252(bytes: Buffer): string {
+  const text = bytes.toString('latin1');
+  return /[\u0080-\u009f]/.test(text)
+    ? text.replace(/[\u0080-\u009f]/g, (c) => String.fromCharCode(CP1252_HIGH[c.charCodeAt(0) - 0x80]))
+    : text;
+}
 
 export class LineSplitter {
   /** Byte offset just after the last complete line handed out (the checkpoint position). */
@@ -159,5 +172,5 @@ function stripCr(line: Buffer): Buffer {
 }
 
 function decodeLine(line: Buffer): string {
-  return isUtf8(line) ? line.toString('utf8') : cp1252.decode(line);
+  return isUtf8(line) ? line.toString('utf8') : decodeCp1252(line);
 }
