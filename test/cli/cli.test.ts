@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'tls-census.js');
+
+function cli(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function expectUserError(r: ReturnType<typeof cli>, pattern: RegExp) {
+  expect(r.code).toBe(2);
+  expect(r.err).toMatch(pattern);
+  expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+}
+
+describe('tls-census CLI', () => {
+  it('scans the bundled samples and prints the summary with legacy clients', () => {
+    const db = join(tempDir(), 'samples.db');
+    const r = cli(['scan', 'samples', '--db', db]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Hits by protocol/);
+    expect(r.out).toMatch(/iis\s+TLS 1\.2/);
+    expect(r.out).toMatch(/Legacy clients \(SSL 2\.0\/3\.0, TLS 1\.0\/1\.1\): \d+ clients/);
+    expect(r.out).toMatch(/Plain HTTP \(no TLS\): [1-9][\d,]* hits/);
+    const report = cli(['report', '--db', db, '--top', '3']);
+    expect(report.code).toBe(0);
+    expect(report.out).toMatch(/top 3 by hits/);
+  });
+
+  it('exits 2 with one line for a path that does not exist', () => {
+    const r = cli(['scan', 'no/such/folder', '--db', join(tempDir(), 'x.db')]);
+    expectUserError(r, /^tls-census: no such file or folder: no\/such\/folder\n$/);
+  });
+
+  it('exits 2 when the --db folder does not exist', () => {
+    const r = cli(['scan', 'samples', '--db', join(tempDir(), 'missing', 'x.db')]);
+    expectUserError(r, /folder .*missing does not exist/);
+  });
+
+  it('refuses a --db that is not SQLite and leaves it untouched', () => {
+    const path = join(tempDir(), 'notes.db');
+    writeFileSync(path, 'my precious notes\n');
+    const r = cli(['scan', 'samples', '--db', path]);
+    expectUserError(r, /is not an SQLite database/);
+    expect(readFileSync(path, 'utf8')).toBe('my precious notes\n');
+    expectUserError(cli(['report', '--db', path]), /is not an SQLite database/);
+  });
+
+  it('exits 2 for a report on a database that does not exist', () => {
+    expectUserError(cli(['report', '--db', join(tempDir(), 'none.db')]), /does not exist/);
+  });
+
+  it('exits 2 for bad options with a message naming the flag', () => {
+    expectUserError(cli(['scan', 'samples', '--field-map', 'crypt-proto=x', '--db', join(tempDir(), 'x.db')]), /Invalid option --field-map/);
+    expectUserError(cli(['scan', 'samples', '--top', '0', '--db', join(tempDir(), 'x.db')]), /Invalid option --top/);
+    expectUserError(cli([]), /Name a command/);
+    expectUserError(cli(['frobnicate']), /Unknown argument|Unknown command/);
+  });
+
+  it('prints bad lines as file:line warnings and still scans the rest', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'u_ex.log'), '#Fields: date time c-ip crypt-protocol\n2024-01-01 00:00:00 192.0.2.1\n2024-01-01 00:00:01 192.0.2.1 40\n');
+    const r = cli(['scan', dir, '--db', join(dir, 'x.db')]);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/warning: .*u_ex\.log:2: field_count/);
+    expect(r.out).toMatch(/1 bad lines/);
+    expect(r.out).toMatch(/Legacy clients .*: 1 clients, 1 hits/);
+  });
+
+  it('is quiet with --quiet', () => {
+    const r = cli(['scan', 'samples', '--quiet', '--db', join(tempDir(), 'q.db')]);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('');
+    expect(r.err).toBe('');
+  });
+});

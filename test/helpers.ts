@@ -1,0 +1,59 @@
+// Test helpers: run a format over bytes fed in chunks of a given size, and make temporary folders.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageAggregator, type UsageRow } from '../src/aggregate/usage.js';
+import { DiagnosticCounter, type DiagnosticEntry } from '../src/formats/diagnostics.js';
+import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
+import type { FormatDef, PathHints } from '../src/formats/types.js';
+import { LineSplitter } from '../src/sources/line-splitter.js';
+
+export const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
+export const readFixture = (name: string): Buffer => readFileSync(fixture(name));
+
+export function tempDir(prefix = 'tls-census-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface Parsed {
+  rows: UsageRow[];
+  diagnostics: DiagnosticEntry[];
+  badLines: number;
+  records: number;
+  consumed: number;
+  lines: number;
+}
+
+const NO_HINTS: PathHints = { server: 'HOST', site: null, folders: ['HOST'] };
+
+/** Feeds `bytes` to the splitter in `chunk`-byte pieces (0 = all at once) and parses with `format`. */
+export function parseBytes(
+  bytes: Buffer,
+  chunk = 0,
+  opts: { final?: boolean; format?: FormatDef; fieldMap?: Record<string, string>; hints?: PathHints } = {},
+): Parsed {
+  const agg = new UsageAggregator();
+  const diags = new DiagnosticCounter('test');
+  const parser = (opts.format ?? iisW3cFormat).create(
+    { file: 'test', hints: opts.hints ?? NO_HINTS, fieldMap: opts.fieldMap ?? DEFAULT_FIELD_MAP, agg, diags },
+    null,
+  );
+  const splitter = new LineSplitter({
+    line: (t, n) => parser.line(t, n),
+    tooLong: (n, b) => diags.add('line_too_long', n, `${b} bytes`),
+  });
+  const step = chunk > 0 ? chunk : bytes.length || 1;
+  for (let i = 0; i < bytes.length; i += step) splitter.push(bytes.subarray(i, i + step));
+  splitter.end(opts.final ?? true);
+  const rows = agg.drain().sort((a, b) => JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)));
+  return {
+    rows,
+    diagnostics: diags.drain(),
+    badLines: diags.total,
+    records: parser.records,
+    consumed: splitter.consumed,
+    lines: splitter.lineNo,
+  };
+}
+
+export const totalHits = (rows: readonly UsageRow[]): number => rows.reduce((s, r) => s + r.hits, 0);
