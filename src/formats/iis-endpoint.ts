@@ -17,9 +17,13 @@ const ENDPOINTS: ReadonlyMap<string, string> = new Map([
 
 export const ENDPOINT_NAMES = [...new Set(ENDPOINTS.values()), 'other'] as const;
 
+/** The endpoint of a first path segment ("owa", "EWS", "Microsoft-Server-ActiveSync"). */
+export function endpointOfSegment(seg: string): string {
+  return ENDPOINTS.get(seg) ?? ENDPOINTS.get(seg.toLowerCase()) ?? 'other';
+}
+
 export function endpointOf(stem: string): string {
   if (stem.charCodeAt(0) !== 47) return 'other'; // not starting with "/" (also "-")
   const end = stem.indexOf('/', 1);
-  const seg = end < 0 ? stem.slice(1) : stem.slice(1, end);
-  return ENDPOINTS.get(seg) ?? ENDPOINTS.get(seg.toLowerCase()) ?? 'other';
+  return endpointOfSegment(end < 0 ? stem.slice(1) : stem.slice(1, end));
 }

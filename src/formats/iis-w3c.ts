@@ -2,7 +2,7 @@
 // Hot path: rows are cached under the raw tokens of the line, so decoding runs only for a new combination.
 import type { UsageDims, UsageRow } from '../aggregate/usage.js';
 import { decodeCipherHex, decodeHashHex, decodeKeyExchangeHex, decodeProtocolHex } from '../tls/decode.js';
-import { endpointOf } from './iis-endpoint.js';
+import { endpointOf, endpointOfSegment } from './iis-endpoint.js';
 import { firstForwardedAddress, stripPort } from './ip.js';
 import type { FormatDef, LineParser, ParseContext } from './types.js';
 import { parseW3cDirective, splitW3cLine } from './w3c-line.js';
@@ -34,6 +34,14 @@ interface Binding {
   readonly hash: number;
   readonly kex: number;
   readonly xff: number;
+  /** Runs [first, last] of adjacent key fields: the raw cache key is built from a few line slices. */
+  readonly runs: readonly (readonly [number, number])[];
+}
+
+interface CacheEntry {
+  readonly row: UsageRow;
+  minTime: string; // HH:MM:SS of the first and last event on this key (the key includes the day)
+  maxTime: string;
 }
 
 export interface IisState {
@@ -48,7 +56,19 @@ function bind(fields: string, fieldMap: Readonly<Record<string, string>>): Bindi
   const at = (name: string): number => names.indexOf(name);
   let xff = -1;
   for (const f of FORWARDED_FIELDS) if (xff < 0) xff = at(f);
+  const keyFields = ['s-sitename', 's-computername', 's-port', 'c-ip', 'cs-username', 'cs(user-agent)']
+    .map(at)
+    .concat([fieldMap['crypt-protocol'], fieldMap['crypt-cipher'], fieldMap['crypt-hash'], fieldMap['crypt-keyexchange']].map(at), [xff])
+    .filter((i) => i >= 0)
+    .sort((x, y) => x - y);
+  const runs: [number, number][] = [];
+  for (const i of keyFields) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === i - 1) last[1] = i;
+    else if (!last || last[1] !== i) runs.push([i, i]);
+  }
   return {
+    runs,
     n: names.length,
     // IIS Advanced Logging writes local time only; it is used when no UTC date/time is logged.
     date: at('date') >= 0 ? at('date') : at('date-local'),
@@ -99,8 +119,9 @@ class IisParser implements LineParser {
   private b: Binding | null = null;
   private earlier: Binding[] = [];
   private readonly st: IisState;
-  private cache = new Map<string, UsageRow>();
+  private cache = new Map<string, CacheEntry>();
   private gen: number;
+  private pos = new Int32Array(64); // token start offsets of the current line (fast path)
 
   constructor(
     private readonly ctx: ParseContext,
@@ -127,6 +148,7 @@ class IisParser implements LineParser {
     if (text.charCodeAt(0) === 35) return this.directive(text, lineNo);
     let b = this.b;
     if (b === null) return this.ctx.diags.add('no_fields', lineNo, 'data line before any #Fields directive');
+    if (this.fast(text, b)) return;
     let t = splitW3cLine(text, b.n);
     if (t === null) {
       if (text.includes('\u0000')) return this.ctx.diags.add('garbage', lineNo, 'NUL bytes instead of a log line');
@@ -155,36 +177,95 @@ class IisParser implements LineParser {
       const code = text.includes('\u0000') ? 'garbage' : 'bad_timestamp';
       return this.ctx.diags.add(code, lineNo, `no valid date and time (${JSON.stringify(text.slice(0, 40))})`);
     }
-    const row = this.rowFor(t, b, date);
-    row.hits++;
-    if (b.status >= 0) {
-      const s = t[b.status];
-      if (s === '401') row.authFailures++;
-      else if (s.charCodeAt(0) === 52 || s.charCodeAt(0) === 53) row.errors++; // 4xx, 5xx
+    const endpoint = b.stem >= 0 ? endpointOf(t[b.stem]) : 'other';
+    let key = date + '\u0001' + endpoint;
+    for (const [first, last] of b.runs) key += '\u0001' + t.slice(first, last + 1).join(' ');
+    const entry = this.entry(key, t, b, date, endpoint);
+    const s = b.status >= 0 ? t[b.status] : '';
+    this.count(entry, date, time, s.length === 3 ? s.charCodeAt(0) : 0, s === '401');
+  }
+
+  /**
+   * The common case without allocating a token array: exactly n single-space-separated tokens, a date and an
+   * HH:MM:SS time. Returns false to let the general path handle (and report) anything else.
+   */
+  private fast(text: string, b: Binding): boolean {
+    const n = b.n;
+    if (b.date < 0 || b.time < 0) return false;
+    if (this.pos.length <= n) this.pos = new Int32Array(n + 1);
+    const pos = this.pos;
+    let k = 0;
+    for (let p = text.indexOf(' '); p >= 0; p = text.indexOf(' ', p + 1)) {
+      if (++k >= n) return false;
+      pos[k] = p + 1;
     }
-    const ts = date + 'T' + time + 'Z';
-    if (ts < row.firstSeen || row.firstSeen === '') row.firstSeen = ts;
-    if (ts > row.lastSeen) row.lastSeen = ts;
+    if (k !== n - 1) return false;
+    pos[0] = 0;
+    pos[n] = text.length + 1;
+    const ds = pos[b.date];
+    if (pos[b.date + 1] - 1 - ds !== 10 || text.charCodeAt(ds + 4) !== 45 || text.charCodeAt(ds + 7) !== 45) return false;
+    const ts = pos[b.time];
+    if (pos[b.time + 1] - 1 - ts !== 8 || text.charCodeAt(ts + 2) !== 58 || text.charCodeAt(ts + 5) !== 58) return false;
+    const date = text.slice(ds, ds + 10);
+    let endpoint = 'other';
+    if (b.stem >= 0) {
+      const s = pos[b.stem];
+      const e = pos[b.stem + 1] - 1;
+      if (text.charCodeAt(s) === 47) {
+        const j = text.indexOf('/', s + 1);
+        endpoint = endpointOfSegment(text.slice(s + 1, j < 0 || j > e ? e : j));
+      }
+    }
+    let key = date + '\u0001' + endpoint;
+    for (const [first, last] of b.runs) key += '\u0001' + text.slice(pos[first], pos[last + 1] - 1);
+    let entry = this.cache.get(key);
+    if (entry === undefined || this.gen !== this.ctx.agg.generation) {
+      if (!isDate(date)) return false;
+      entry = this.entry(key, text.split(' '), b, date, endpoint);
+    }
+    let status = 0;
+    let is401 = false;
+    if (b.status >= 0) {
+      const s = pos[b.status];
+      if (pos[b.status + 1] - 1 - s === 3) {
+        status = text.charCodeAt(s);
+        is401 = status === 52 && text.charCodeAt(s + 1) === 48 && text.charCodeAt(s + 2) === 49;
+      }
+    }
+    this.count(entry, date, text.slice(ts, ts + 8), status, is401);
+    return true;
+  }
+
+  /** One event on a cache entry; `status0` is the first character code of a 3-digit status, else 0. */
+  private count(entry: CacheEntry, date: string, time: string, status0: number, is401: boolean): void {
+    const row = entry.row;
+    row.hits++;
+    if (is401) row.authFailures++;
+    else if (status0 === 52 || status0 === 53) row.errors++; // 4xx, 5xx
+    if (time < entry.minTime || entry.minTime === '') {
+      entry.minTime = time;
+      const ts = date + 'T' + time + 'Z';
+      if (ts < row.firstSeen || row.firstSeen === '') row.firstSeen = ts;
+    }
+    if (time > entry.maxTime) {
+      entry.maxTime = time;
+      const ts = date + 'T' + time + 'Z';
+      if (ts > row.lastSeen) row.lastSeen = ts;
+    }
     this.records++;
   }
 
-  private rowFor(t: string[], b: Binding, date: string): UsageRow {
+  private entry(key: string, t: string[], b: Binding, date: string, endpoint: string): CacheEntry {
     if (this.gen !== this.ctx.agg.generation) {
-      this.cache.clear();
+      this.cache.clear(); // the aggregator handed its rows to storage: start new ones
       this.gen = this.ctx.agg.generation;
     }
-    const g = (i: number): string => (i >= 0 ? t[i] : '');
-    const stem = b.stem >= 0 ? t[b.stem] : '-';
-    const endpoint = endpointOf(stem);
-    const key =
-      date + ' ' + g(b.site) + ' ' + g(b.computer) + ' ' + g(b.port) + ' ' + g(b.cip) + ' ' + g(b.xff) + ' ' +
-      g(b.user) + ' ' + g(b.ua) + ' ' + endpoint + ' ' + g(b.proto) + ' ' + g(b.cipher) + ' ' + g(b.hash) + ' ' + g(b.kex);
-    let row = this.cache.get(key);
-    if (row === undefined) {
-      row = this.ctx.agg.row(this.dims(t, b, date, endpoint));
-      this.cache.set(key, row);
+    let entry = this.cache.get(key);
+    if (entry === undefined) {
+      entry = { row: this.ctx.agg.row(this.dims(t, b, date, endpoint)), minTime: '', maxTime: '' };
+      this.cache.set(key, entry);
     }
-    return row;
+    return entry;
   }
 
   private dims(t: string[], b: Binding, date: string, endpoint: string): UsageDims {
