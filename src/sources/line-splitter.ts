@@ -1,6 +1,6 @@
 // Bytes → text lines with 1-based line numbers and exact byte offsets, for any chunking of the input.
 // UTF-8 (BOM stripped) by default; a line that is not valid UTF-8 is decoded as windows-1252. It does not parse.
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /** Longer lines are skipped up to the next newline and reported (IIS caps custom fields at 64 KiB). */
 export const MAX_LINE_BYTES = 1 << 20;
@@ -123,9 +123,9 @@ export class LineSplitter {
   /** `region` ends with a newline. */
   private emit(region: Buffer): void {
     const h = this.handler;
-    if (isUtf8(region)) {
-      const text = region.toString('utf8');
-      const ascii = text.length === region.length; // then characters and bytes coincide
+    const ascii = isAscii(region); // the usual case: a plain copy, and characters and bytes coincide
+    if (ascii || isUtf8(region)) {
+      const text = region.toString(ascii ? 'latin1' : 'utf8');
       let start = 0;
       let lineNo = this.lineNo;
       let offset = this.consumed;
