@@ -1,16 +1,15 @@
-// The scan: walk the paths, sniff each input, resume it from its stored position, parse, commit in batches.
-// Every batch commits the rows with the file's new position and parser state, so a killed scan resumes exactly.
+// The scan: walk the paths, identify each input by content, resume it from its stored position, parse, commit in
+// batches. Every batch commits the rows with the file's new position and parser state, so a killed scan resumes exactly.
 import { resolve } from 'node:path';
-import { UsageAggregator } from '../aggregate/usage.js';
-import { DiagnosticCounter, type DiagnosticListener } from '../formats/diagnostics.js';
+import type { DiagnosticListener } from '../formats/diagnostics.js';
 import { FORMATS } from '../formats/index.js';
 import type { FormatDef } from '../formats/types.js';
-import { LineSplitter } from '../sources/line-splitter.js';
 import { expand, type ScanInput } from '../sources/inputs.js';
 import { checkPathsExist, walk } from '../sources/walk.js';
-import { FINGERPRINT_BYTES, fingerprintOf, type FileRecord, type Store } from '../store/store.js';
-import { pathHints } from './path-hints.js';
-import { HEAD_BYTES, sniff } from './sniff.js';
+import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
+import { identify, type Identity } from './identify.js';
+import { readInput } from './read-input.js';
+import { HEAD_BYTES, sniff, type Sniffed } from './sniff.js';
 
 export interface ScanOptions {
   readonly paths: readonly string[];
@@ -29,6 +28,8 @@ export interface ScanOptions {
   readonly onDiagnostic?: DiagnosticListener;
   /** Called after each chunk read and each file finished; cheap, so a caller may throttle its own drawing. */
   readonly onProgress?: (progress: ScanProgress) => void;
+  /** The run record (table scans) each commit adds its counts to, in the same transaction. */
+  readonly scanId?: number;
 }
 
 export interface ScanProgress {
@@ -100,111 +101,53 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
 async function scanInput(
   store: Store, input: ScanInput, opts: ScanOptions, stats: ScanStats, now: string, tick: Tick,
 ): Promise<void> {
-  let head: Buffer;
-  try {
-    head = await input.head(HEAD_BYTES);
-  } catch (err) {
+  const failed = (err: unknown): void => {
     stats.filesFailed++;
     store.recordUnread(input.path, 'error', `cannot read: ${(err as Error).message}`, input.size ?? 0, now);
     opts.onDiagnostic?.(input.path, 0, 'read_error', `cannot read: ${(err as Error).message}`);
-    return;
-  }
-  const sniffed = sniff(head, opts.formats ?? FORMATS);
-  if ('skip' in sniffed) {
-    stats.filesSkipped++;
-    store.recordUnread(input.path, 'skipped', sniffed.skip, input.size ?? head.length, now);
-    return;
-  }
-  const size = input.size ?? Number.MAX_SAFE_INTEGER;
-  const record =
-    store.findByContent(head, size) ?? store.createFile(input.path, sniffed.format.name, head, input.size ?? 0, now);
-  if (input.size !== null && record.consumed >= input.size) {
-    stats.filesUnchanged++;
-    store.seen(record.id, input.path, input.size, now);
-    return;
-  }
-  const format = (opts.formats ?? FORMATS).find((f) => f.name === record.format) ?? sniffed.format;
-  await readFrom(store, input, format, record, head, opts, stats, now, tick);
-}
-
-async function readFrom(
-  store: Store,
-  input: ScanInput,
-  format: FormatDef,
-  record: FileRecord,
-  head: Buffer,
-  opts: ScanOptions,
-  stats: ScanStats,
-  now: string,
-  tick: Tick,
-): Promise<void> {
-  const agg = new UsageAggregator();
-  const diags = new DiagnosticCounter(input.path, opts.onDiagnostic);
-  const parser = format.create(
-    { file: input.path, hints: pathHints(input.folders), fieldMap: opts.fieldMap, agg, diags },
-    record.state,
-  );
-  let sinceFlush = 0;
-  const splitter = new LineSplitter(
-    {
-      line(text, lineNo) {
-        parser.line(text, lineNo);
-        if (++sinceFlush >= opts.flushLines || agg.size >= opts.flushRows) flush();
-      },
-      tooLong(lineNo, bytes) {
-        diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
-      },
-    },
-    record.consumed,
-    record.lines,
-  );
-  const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
-  let reprint = fpBytes > record.fpBytes ? { hash: fingerprintOf(head, fpBytes), bytes: fpBytes } : undefined;
-  let committedBytes = record.consumed;
-  let committedLines = record.lines;
-  let committedBad = 0;
-  const flush = (): void => {
-    sinceFlush = 0;
-    store.commit(
-      agg.drain(),
-      {
-        fileId: record.id,
-        path: input.path,
-        bytes: input.size ?? splitter.consumed + splitter.pending,
-        consumed: splitter.consumed,
-        lines: splitter.lineNo,
-        records: record.records + parser.records,
-        badLines: record.badLines + diags.total,
-        tlsFields: record.tlsFields || parser.tlsFields,
-        state: parser.saveState(),
-        diagnostics: diags.drain(),
-        fingerprint: reprint,
-      },
-      now,
-    );
-    reprint = undefined;
-    stats.bytes += splitter.consumed - committedBytes;
-    stats.lines += splitter.lineNo - committedLines;
-    stats.badLines += diags.total - committedBad;
-    committedBytes = splitter.consumed;
-    committedLines = splitter.lineNo;
-    committedBad = diags.total;
   };
-  const recordsBefore = parser.records;
+  const unchanged = (record: FileRecord, container: string | null): void => {
+    stats.filesUnchanged++;
+    store.seen(record.id, input.path, input.size ?? record.consumed, now);
+    if (container !== null) store.addContainer(container, record.id);
+  };
+  let container: string | null;
+  let head: Buffer;
+  let found: Identity;
   try {
-    const stream = await input.open(record.consumed);
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      splitter.push(chunk);
-      tick(splitter.consumed - committedBytes, splitter.lineNo - committedLines);
-    }
-    const finished = input.compressed || opts.now.getTime() - input.mtimeMs > opts.settleMs;
-    splitter.end(finished);
-    if (!finished && splitter.pending > 0) stats.heldBack++;
+    container = await input.container();
+    const known = container === null ? null : store.byContainer(container);
+    if (known) return unchanged(known, null); // a compressed input read to its end before: not even inflated
+    head = await input.head(FINGERPRINT_BYTES);
+    found = await identify(store, input, head);
   } catch (err) {
-    diags.add('read_error', splitter.lineNo + 1, `read stopped: ${(err as Error).message}`);
+    return failed(err);
   }
-  flush();
-  stats.records += parser.records - recordsBefore;
-  if (splitter.lineNo > record.lines || diags.total > 0) stats.filesRead++;
-  else stats.filesUnchanged++;
+  if (found.kind === 'contained') return unchanged(found.record, container);
+  if (found.kind === 'same' && input.size !== null && found.record.consumed >= input.size) {
+    return unchanged(found.record, container);
+  }
+  let record: FileRecord;
+  let sniffed: Sniffed | null = null;
+  if (found.kind === 'same') {
+    record = found.record;
+  } else {
+    let sniffHead: Buffer;
+    try {
+      sniffHead = head.length < FINGERPRINT_BYTES ? head : await input.head(HEAD_BYTES);
+    } catch (err) {
+      return failed(err);
+    }
+    sniffed = sniff(sniffHead, opts.formats ?? FORMATS);
+    if ('skip' in sniffed) {
+      stats.filesSkipped++;
+      store.recordUnread(input.path, 'skipped', sniffed.skip, input.size ?? sniffHead.length, now);
+      return;
+    }
+    record = store.createFile(input.path, sniffed.format.name, head, input.size ?? 0, now);
+  }
+  const formats = opts.formats ?? FORMATS;
+  const format = formats.find((f) => f.name === record.format) ?? (sniffed && 'format' in sniffed ? sniffed.format : null);
+  if (format === null) return failed(new Error(`format ${record.format} is not known to this tls-census`));
+  await readInput({ store, opts, stats, now, tick }, { input, format, record, head, container });
 }

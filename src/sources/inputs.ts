@@ -1,5 +1,6 @@
 // Turns a found file into scan inputs: the file itself, its gzip content, or each entry of a zip archive.
 // Compression is recognised by content (magic bytes), never by name; nothing is extracted to disk.
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -22,6 +23,11 @@ export interface ScanInput {
   head(max: number): Promise<Buffer>;
   /** Decompressed bytes from `start` to the end. */
   open(start: number): Promise<Readable>;
+  /**
+   * Identity of a compressed file or zip entry taken from its packed form, known without decompressing it:
+   * once it has been read to its end, a re-scan skips it on this alone. Null for a plain file.
+   */
+  container(): Promise<string | null>;
 }
 
 export interface ExpandProblem {
@@ -72,6 +78,25 @@ async function magic(path: string): Promise<Buffer> {
   }
 }
 
+/** Bytes read from each end of a gzip file for its identity; the end holds the CRC-32 and length of the content. */
+const GZIP_ID_BYTES = 4096;
+
+/** "gz:<sha-256 of the first and last 4 KiB>:<size>": a gzip file's trailer carries the CRC-32 of its content. */
+async function gzipIdentity(path: string): Promise<string> {
+  const fh = await openFile(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const n = Math.min(GZIP_ID_BYTES, size);
+    const head = Buffer.alloc(n);
+    const tail = Buffer.alloc(n);
+    await fh.read(head, 0, n, 0);
+    await fh.read(tail, 0, n, size - n);
+    return `gz:${createHash('sha256').update(head).update(tail).digest('hex')}:${size}`;
+  } finally {
+    await fh.close();
+  }
+}
+
 const isGzip = (m: Buffer): boolean => m.length >= 2 && m[0] === 0x1f && m[1] === 0x8b;
 const isZip = (m: Buffer): boolean => m.length >= 4 && m.readUInt32LE(0) === 0x04034b50;
 
@@ -84,6 +109,7 @@ function plainInput(f: FoundFile): ScanInput {
     mtimeMs: f.mtimeMs,
     head: (max) => readStart(createReadStream(f.path, { start: 0, end: Math.max(0, max - 1) }), max),
     open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
+    container: async () => null,
   };
 }
 
@@ -98,6 +124,7 @@ function gzipInput(f: FoundFile): ScanInput {
     mtimeMs: f.mtimeMs,
     head: (max) => readStart(inflate(0), max),
     open: async (start) => inflate(start),
+    container: () => gzipIdentity(f.path),
   };
 }
 
@@ -165,6 +192,8 @@ export async function* expand(f: FoundFile, onProblem: (p: ExpandProblem) => voi
         mtimeMs: f.mtimeMs,
         head: async (max) => readStart(await inflate(0), max),
         open: inflate,
+        // The central directory's CRC-32 and sizes: known without inflating the entry
+        container: async () => `zip:${e.crc32.toString(16)}:${e.compressedSize}:${e.uncompressedSize}`,
       };
     }
   } finally {

@@ -79,8 +79,10 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
-function migrate(db: Db, from: number): void {
+function migrate(db: Db, seen: number): void {
   const apply = db.transaction(() => {
+    // Read again under the write lock: another process may have migrated since `seen` was read.
+    const from = Math.max(seen, db.pragma('user_version', { simple: true }) as number);
     for (const m of MIGRATIONS) {
       if (m.version <= from) continue;
       db.exec(m.sql);

@@ -7,6 +7,15 @@ import type { Db } from './open-database.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
 export const FINGERPRINT_BYTES = 4096;
+/** The bytes just before the read position whose hash proves, on resume, that the file is still the same. */
+export const TAIL_BYTES = 4096;
+/** Every MARK_INTERVAL bytes the hash of the TAIL_BYTES before that offset is kept, to recognise a shorter copy. */
+export const MARK_INTERVAL = 256 * 1024;
+
+export interface ContentMark {
+  readonly offset: number;
+  readonly hash: string;
+}
 
 export interface FileRecord {
   readonly id: number;
@@ -18,6 +27,18 @@ export interface FileRecord {
   readonly badLines: number;
   readonly tlsFields: boolean;
   readonly state: unknown;
+  /** Hash of the TAIL_BYTES (fewer at the start) before `consumed`; null when nothing was consumed. */
+  readonly tailHash: string | null;
+}
+
+/** What one commit adds to the scan's run record (table scans). */
+export interface RunDelta {
+  readonly scanId: number;
+  readonly files: number;
+  readonly bytes: number;
+  readonly lines: number;
+  readonly badLines: number;
+  readonly records: number;
 }
 
 export interface Checkpoint {
@@ -33,6 +54,11 @@ export interface Checkpoint {
   readonly diagnostics: readonly DiagnosticEntry[];
   /** A longer fingerprint once a small file has grown. */
   readonly fingerprint?: { readonly hash: string; readonly bytes: number };
+  readonly tailHash: string | null;
+  readonly marks: readonly ContentMark[];
+  /** Identity of the compressed file or zip entry, once it has been read to its end. */
+  readonly container?: string;
+  readonly run?: RunDelta;
 }
 
 export function fingerprintOf(head: Buffer, bytes: number): string {
@@ -49,6 +75,7 @@ interface FileRow {
   bad_lines: number;
   tls_fields: number;
   state: string | null;
+  tail_hash: string | null;
 }
 
 const toRecord = (r: FileRow): FileRecord => ({
@@ -61,6 +88,7 @@ const toRecord = (r: FileRow): FileRecord => ({
   badLines: r.bad_lines,
   tlsFields: r.tls_fields === 1,
   state: r.state === null ? null : JSON.parse(r.state),
+  tailHash: r.tail_hash,
 });
 
 export class Store {
@@ -68,10 +96,19 @@ export class Store {
 
   constructor(readonly db: Db) {
     this.q = {
-      byPrint: db.prepare<[number, string, number], FileRow>(
-        `SELECT * FROM files WHERE status = 'read' AND fp_bytes = ? AND fingerprint = ? AND consumed <= ?
-         ORDER BY consumed DESC LIMIT 1`,
+      byPrint: db.prepare<[number, string], FileRow>(
+        `SELECT * FROM files WHERE status = 'read' AND fp_bytes = ? AND fingerprint = ? ORDER BY consumed DESC, id`,
       ),
+      byContainer: db.prepare<[string], FileRow>(
+        `SELECT f.* FROM file_containers c JOIN files f ON f.id = c.file_id WHERE c.container = ?`,
+      ),
+      addContainer: db.prepare(`INSERT OR IGNORE INTO file_containers (container, file_id) VALUES (?, ?)`),
+      markAtOrBelow: db.prepare<[number, number], { offset: number; hash: string }>(
+        `SELECT offset, hash FROM file_marks WHERE file_id = ? AND offset <= ? ORDER BY offset DESC LIMIT 1`,
+      ),
+      addMark: db.prepare(`INSERT OR REPLACE INTO file_marks (file_id, offset, hash) VALUES (?, ?, ?)`),
+      run: db.prepare(`UPDATE scans SET files = files + ?, bytes = bytes + ?, lines = lines + ?, bad_lines = bad_lines + ?,
+        records = records + ? WHERE id = ?`),
       smallPrints: db
         .prepare<[number], { fp_bytes: number }>(
           `SELECT DISTINCT fp_bytes FROM files WHERE status = 'read' AND fp_bytes < ? ORDER BY fp_bytes DESC`,
@@ -101,7 +138,7 @@ export class Store {
           first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`),
       checkpoint: db.prepare(`
         UPDATE files SET path = ?, bytes = max(bytes, ?), consumed = ?, lines = ?, records = ?, bad_lines = ?,
-          tls_fields = ?, state = ?, last_scanned = ? WHERE id = ?`),
+          tls_fields = ?, state = ?, tail_hash = ?, last_scanned = ? WHERE id = ?`),
       reprint: db.prepare(`UPDATE files SET fingerprint = ?, fp_bytes = ? WHERE id = ?`),
       diag: db.prepare(`
         INSERT INTO diagnostics (file_id, code, count, first_line, message) VALUES (?, ?, ?, ?, ?)
@@ -114,24 +151,40 @@ export class Store {
     this.tx = db.transaction(this.txBody);
   }
 
-  /** The stored file whose content begins like `head` (the first FINGERPRINT_BYTES or fewer) and is not longer than `size`. */
-  findByContent(head: Buffer, size: number): FileRecord | null {
+  /**
+   * The stored files whose content begins like `head` (their first FINGERPRINT_BYTES, or all of a shorter file),
+   * furthest read first. Only the caller can tell, from the bytes before each one's read position, which is this file.
+   */
+  candidates(head: Buffer): FileRecord[] {
     const full = Math.min(FINGERPRINT_BYTES, head.length);
-    if (full === 0) return null;
-    const hit = this.q.byPrint.get(full, fingerprintOf(head, full), size);
-    if (hit) return toRecord(hit);
+    if (full === 0) return [];
+    const out = this.q.byPrint.all(full, fingerprintOf(head, full)).map(toRecord);
     for (const bytes of this.q.smallPrints.all(full) as unknown as number[]) {
-      const small = this.q.byPrint.get(bytes, fingerprintOf(head, bytes), size);
-      if (small) return toRecord(small);
+      out.push(...this.q.byPrint.all(bytes, fingerprintOf(head, bytes)).map(toRecord));
     }
-    return null;
+    return out.sort((a, b) => b.consumed - a.consumed || a.id - b.id);
+  }
+
+  /** The file read to its end from a compressed file or zip entry with this identity. */
+  byContainer(container: string): FileRecord | null {
+    const row = this.q.byContainer.get(container);
+    return row ? toRecord(row) : null;
+  }
+
+  addContainer(container: string, fileId: number): void {
+    this.q.addContainer.run(container, fileId);
+  }
+
+  /** The content mark of a file at the largest offset not after `offset`. */
+  markAtOrBelow(fileId: number, offset: number): ContentMark | null {
+    return this.q.markAtOrBelow.get(fileId, offset) ?? null;
   }
 
   createFile(path: string, format: string, head: Buffer, bytes: number, now: string): FileRecord {
     const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
     const info = this.q.insertFile.run(path, format, fingerprintOf(head, fpBytes), fpBytes, bytes, now, now);
     const id = Number(info.lastInsertRowid);
-    return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null };
+    return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
   }
 
   /** A file that is not read: unrecognized, empty, unreadable. Listed once per path, updated on later scans. */
@@ -156,8 +209,12 @@ export class Store {
     this.writeRows(rows);
     const q = this.q;
     q.checkpoint.run(cp.path, cp.bytes, cp.consumed, cp.lines, cp.records, cp.badLines, cp.tlsFields ? 1 : 0,
-      JSON.stringify(cp.state), now, cp.fileId);
+      JSON.stringify(cp.state), cp.tailHash, now, cp.fileId);
     if (cp.fingerprint) q.reprint.run(cp.fingerprint.hash, cp.fingerprint.bytes, cp.fileId);
+    for (const m of cp.marks) q.addMark.run(cp.fileId, m.offset, m.hash);
+    if (cp.container !== undefined) q.addContainer.run(cp.container, cp.fileId);
+    const r = cp.run;
+    if (r) q.run.run(r.files, r.bytes, r.lines, r.badLines, r.records, r.scanId);
     if (cp.diagnostics.length === 0) return;
     for (const d of cp.diagnostics) q.diag.run(cp.fileId, d.code, d.count, d.firstLine, d.message);
     const summary = q.diagList
