@@ -1,6 +1,7 @@
 // The scan: walk the paths, identify each input by content, resume it from its stored position, parse, commit in
 // batches. Every batch commits the rows with the file's new position and parser state, so a killed scan resumes exactly.
 import { resolve } from 'node:path';
+import { classifyUserAgents } from '../clients/refresh.js';
 import type { DiagnosticListener } from '../formats/diagnostics.js';
 import { FORMATS } from '../formats/index.js';
 import type { FormatDef } from '../formats/types.js';
@@ -95,6 +96,7 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
     position += found.size;
     tick(0, 0);
   }
+  classifyUserAgents(store.db); // new user agents get their client, TLS 1.2 verdict and hint
   return stats;
 }
 

@@ -1,0 +1,90 @@
+// Noise classes: legacy traffic that is not a person's client. The user agent alone marks probes, monitors and
+// scanners (rules below, stored per UA); the counts mark the rest in the legacy_clients view (NOISE_SQL).
+import type { ClientRule, NoiseClass } from './types.js';
+
+export interface NoiseClassInfo {
+  readonly id: NoiseClass;
+  readonly label: string;
+  /** How it is recognized, for the README and reports. */
+  readonly detection: string;
+}
+
+export const NOISE_CLASSES: readonly NoiseClassInfo[] = [
+  {
+    id: 'managed-availability',
+    label: 'Exchange Managed Availability probes',
+    detection: 'user agent AMProbe/…, or a HealthMailbox… user name',
+  },
+  {
+    id: 'health-check',
+    label: 'load-balancer health checks and monitors',
+    detection: 'a monitor user agent (KEMP, F5, NetScaler, HAProxy, kube-probe, Nagios, PRTG, …), or no user agent, no user name and no errors',
+  },
+  {
+    id: 'challenge-only',
+    label: 'challenge-only clients',
+    detection: 'every legacy request got 401 (legacy_auth_failures = legacy_hits): never signed in over TLS 1.0/1.1',
+  },
+  {
+    id: 'scanner',
+    label: 'scanners',
+    detection: 'a scanner user agent (zgrab, masscan, Nmap, Nuclei, …), or no user agent and only errors',
+  },
+];
+
+const MONITORS = /^(?:KEMP|kemp|F5[- ]|BIG-?IP|NetScaler|NSMonitor|Citrix|HAProxy|ELB-HealthChecker|kube-probe|Azure Traffic Manager|check_http|PRTG|Zabbix|Nagios|Load Balancer Agent|A10|Pingdom|UptimeRobot|Site24x7)/i;
+const SCANNERS = /zgrab|masscan|Nmap Scripting Engine|\bnmap\b|sqlmap|Nuclei|Nikto|CensysInspect|Expanse|l9explore|l9tcpid|WhatWeb|Acunetix|Qualys|Nessus|OpenVAS|internet-measurement/i;
+
+/** UA-only noise; they run before every other rule so a scanner faking IE 8 still counts as a scanner. */
+export const NOISE_RULES: readonly ClientRule[] = [
+  {
+    id: 'managed-availability-probe',
+    test: (ctx) => {
+      const m = /^AMProbe\/(\S+)/.exec(ctx.ua);
+      return m
+        ? { client: 'Exchange Managed Availability probe', family: 'Exchange', version: m[1], os: null, tls12: 'unknown', hint: 'probe', noise: 'managed-availability' }
+        : null;
+    },
+    matches: [{ ua: 'AMProbe/Local/ClientAccess', client: 'Exchange Managed Availability probe', tls12: 'unknown' }],
+    nonMatches: ['Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)'],
+  },
+  {
+    id: 'health-monitor',
+    test: (ctx) => {
+      const m = MONITORS.exec(ctx.ua);
+      return m
+        ? { client: `health check (${ctx.ua.split(/[/ ]/)[0]})`, family: 'Monitor', version: null, os: null, tls12: 'unknown', hint: 'healthCheck', noise: 'health-check' }
+        : null;
+    },
+    matches: [
+      { ua: 'KEMP 1.0', client: 'health check (KEMP)', tls12: 'unknown' },
+      { ua: 'kube-probe/1.27', client: 'health check (kube-probe)', tls12: 'unknown' },
+      { ua: 'check_http/v2.3.3 (nagios-plugins 2.3.3)', client: 'health check (check_http)', tls12: 'unknown' },
+    ],
+    nonMatches: ['curl/8.5.0', 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/122.0.0.0 Safari/537.36'],
+  },
+  {
+    id: 'scanner-ua',
+    test: (ctx) => {
+      const m = SCANNERS.exec(ctx.ua);
+      return m ? { client: `scanner (${m[0]})`, family: 'Scanner', version: null, os: null, tls12: 'unknown', hint: 'scanner', noise: 'scanner' } : null;
+    },
+    matches: [
+      { ua: 'Mozilla/5.0 zgrab/0.x', client: 'scanner (zgrab)', tls12: 'unknown' },
+      { ua: 'Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)', client: 'scanner (Nmap Scripting Engine)', tls12: 'unknown' },
+    ],
+    nonMatches: ['python-requests/2.31.0'],
+  },
+];
+
+/**
+ * The view's noise column: the UA class from the clients table `c`, else from the client's counts in `g`.
+ * Frozen into migration 4's SQL: change it only together with a new migration.
+ */
+export const NOISE_SQL = `CASE
+    WHEN c.noise IS NOT NULL THEN c.noise
+    WHEN g.username LIKE '%HealthMailbox%' THEN 'managed-availability'
+    WHEN g.user_agent IS NULL AND g.legacy_errors = g.legacy_hits THEN 'scanner'
+    WHEN g.legacy_auth_failures = g.legacy_hits THEN 'challenge-only'
+    WHEN g.user_agent IS NULL AND g.username IS NULL AND g.legacy_errors = 0 AND g.legacy_auth_failures = 0 THEN 'health-check'
+  END`;

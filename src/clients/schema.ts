@@ -1,0 +1,102 @@
+// Migration 4's SQL: the clients table (one classification per user agent), legacy_clients recreated with the
+// identification columns, and the weak_crypto view. Plain SQL only, so the sqlite3 shell can query the views.
+import { groupWeaknessSql, o365Sql, weaknessSql } from './crypto.js';
+import { CAPABLE_HINT, MEASURED_HINT, NOISE_HINTS } from './hints.js';
+import { NOISE_SQL } from './noise.js';
+
+const LEGACY = `('SSL 2.0','SSL 3.0','TLS 1.0','TLS 1.1')`;
+const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+const NOISE_HINT_SQL = Object.entries(NOISE_HINTS)
+  .map(([noise, hint]) => `WHEN ${q(noise)} THEN ${q(hint)}`)
+  .join(' ');
+
+/** legacy_clients as of schema 4: the Core's columns unchanged, identification columns after them. */
+export const LEGACY_CLIENTS_V4 = `
+CREATE VIEW legacy_clients AS
+WITH g AS (
+  SELECT
+    source,
+    client_ip,
+    username,
+    user_agent,
+    sum(CASE WHEN protocol IN ${LEGACY} THEN hits ELSE 0 END) AS legacy_hits,
+    sum(CASE WHEN protocol = 'SSL 2.0' THEN hits ELSE 0 END) AS ssl2_hits,
+    sum(CASE WHEN protocol = 'SSL 3.0' THEN hits ELSE 0 END) AS ssl3_hits,
+    sum(CASE WHEN protocol = 'TLS 1.0' THEN hits ELSE 0 END) AS tls10_hits,
+    sum(CASE WHEN protocol = 'TLS 1.1' THEN hits ELSE 0 END) AS tls11_hits,
+    sum(CASE WHEN protocol IN ('TLS 1.2','TLS 1.3') THEN hits ELSE 0 END) AS modern_hits,
+    sum(CASE WHEN protocol IN ${LEGACY} THEN auth_failures ELSE 0 END) AS legacy_auth_failures,
+    sum(CASE WHEN protocol IN ${LEGACY} THEN errors ELSE 0 END) AS legacy_errors,
+    min(CASE WHEN protocol IN ${LEGACY} THEN first_seen END) AS first_seen,
+    max(CASE WHEN protocol IN ${LEGACY} THEN last_seen END) AS last_seen,
+    group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN server END) AS servers,
+    group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN endpoint END) AS endpoints,
+    min(CASE WHEN protocol IN ${LEGACY} THEN internal END) AS internal,
+    ${groupWeaknessSql()} AS weak_crypto
+  FROM usage
+  GROUP BY source, client_ip, username, user_agent
+  HAVING legacy_hits > 0
+), n AS (
+  SELECT g.*, c.client AS c_client, c.family AS c_family, c.version AS c_version, c.os AS c_os,
+    c.tls12_capable AS c_tls12, c.hint AS c_hint,
+    ${NOISE_SQL} AS noise
+  FROM g LEFT JOIN clients c ON c.user_agent = g.user_agent
+)
+SELECT
+  source, client_ip, username, user_agent, legacy_hits, ssl2_hits, ssl3_hits, tls10_hits, tls11_hits, modern_hits,
+  legacy_auth_failures, legacy_errors, first_seen, last_seen, servers, endpoints, internal,
+  coalesce(c_client, CASE WHEN user_agent IS NULL THEN '(no user agent)' ELSE '(not classified yet)' END) AS client,
+  c_family AS client_family,
+  c_version AS client_version,
+  c_os AS os,
+  CASE WHEN modern_hits > 0 THEN 'yes' ELSE coalesce(c_tls12, 'unknown') END AS tls12_capable,
+  CASE WHEN modern_hits > 0 THEN 'measured' WHEN c_tls12 IN ('yes', 'no') THEN 'user agent' END AS tls12_basis,
+  noise,
+  CASE noise ${NOISE_HINT_SQL}
+    ELSE CASE WHEN modern_hits > 0 THEN ${q(MEASURED_HINT)}
+      ELSE coalesce(c_hint, CASE WHEN c_tls12 = 'yes' THEN ${q(CAPABLE_HINT)} END) END
+  END AS hint,
+  weak_crypto
+FROM n;
+`;
+
+export const WEAK_CRYPTO_V4 = `
+CREATE VIEW weak_crypto AS
+SELECT
+  u.source, u.client_ip, u.username, u.user_agent, c.client,
+  u.protocol, u.cipher, u.hash, u.key_exchange,
+  ${weaknessSql('u')} AS weakness,
+  ${o365Sql('u')} AS o365_suite,
+  sum(u.hits) AS hits,
+  min(u.first_seen) AS first_seen,
+  max(u.last_seen) AS last_seen,
+  group_concat(DISTINCT u.server) AS servers,
+  group_concat(DISTINCT u.endpoint) AS endpoints,
+  min(u.internal) AS internal
+FROM usage u LEFT JOIN clients c ON c.user_agent = u.user_agent
+WHERE u.cipher IS NOT NULL OR u.hash IS NOT NULL OR u.key_exchange IS NOT NULL
+GROUP BY u.source, u.client_ip, u.username, u.user_agent, u.protocol, u.cipher, u.hash, u.key_exchange
+HAVING weakness IS NOT NULL OR o365_suite = 'no';
+`;
+
+/** Frozen once released: a later change to any of this needs migration 6 or later, not an edit here. */
+export const CLIENTS_MIGRATION_SQL = `
+CREATE TABLE clients (
+  user_agent TEXT PRIMARY KEY,
+  client TEXT NOT NULL,
+  family TEXT NOT NULL,
+  version TEXT,
+  os TEXT,
+  tls12_capable TEXT NOT NULL CHECK (tls12_capable IN ('yes', 'no', 'unknown')),
+  hint TEXT,
+  noise TEXT,
+  rule TEXT NOT NULL,
+  classifier INTEGER NOT NULL
+);
+CREATE INDEX usage_user_agent ON usage (user_agent);
+DROP VIEW IF EXISTS legacy_clients;
+${LEGACY_CLIENTS_V4}
+DROP VIEW IF EXISTS weak_crypto;
+${WEAK_CRYPTO_V4}
+`;
