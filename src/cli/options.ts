@@ -1,5 +1,7 @@
 // Flag values → engine options, validated once here; messages name the flag, what it expects and what it got.
 import { CensusError } from '../errors.js';
+import type { ReportPeriod } from '../aggregate/report-rows.js';
+import { parsePeriodOption } from '../formats/exo-period.js';
 import { DEFAULT_FIELD_MAP } from '../formats/iis-w3c.js';
 
 export function invalid(flag: string, expect: string, got: unknown): CensusError {
@@ -26,4 +28,12 @@ export function parseFieldMap(values: readonly string[] | undefined): Readonly<R
 export function positiveInt(flag: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalid(flag, 'a whole number ≥ 1', v);
   return v;
+}
+
+/** "--period 2024-03-04..2024-03-10" → inclusive days; undefined when the flag is not given. */
+export function parsePeriod(v: unknown): ReportPeriod | undefined {
+  if (v === undefined) return undefined;
+  const period = typeof v === 'string' ? parsePeriodOption(v) : null;
+  if (period === null) throw invalid('--period', 'START..END as YYYY-MM-DD..YYYY-MM-DD, START not after END', v);
+  return period;
 }

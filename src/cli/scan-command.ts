@@ -6,12 +6,13 @@ import { readSummary } from '../report/summary.js';
 import { formatText, num } from '../report/text.js';
 import { openDatabase } from '../store/open-database.js';
 import { Store } from '../store/store.js';
-import { parseFieldMap, positiveInt } from './options.js';
+import { parseFieldMap, parsePeriod, positiveInt } from './options.js';
 
 interface ScanArgs {
   paths: string[];
   db: string;
   'field-map'?: string[];
+  period?: string;
   quiet: boolean;
   top: number;
 }
@@ -32,11 +33,17 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
           array: true,
           describe: 'Custom TLS field names, e.g. crypt-protocol=TLSProto,crypt-cipher=TLSCipher',
         })
+        .option('period', {
+          type: 'string',
+          describe: 'Days an Exchange Online SMTP AUTH report export covers (it holds no dates): START..END, ' +
+            'e.g. 2024-03-04..2024-03-10; else a date in the file name, else its modification day',
+        })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
         .option('top', { type: 'number', default: 20, describe: 'How many legacy clients the summary lists' }),
     handler: async (args) => {
       const fieldMap = parseFieldMap(args['field-map']);
       const top = positiveInt('--top', args.top);
+      const reportPeriod = parsePeriod(args.period);
       const db = openDatabase(args.db);
       let warnings = 0;
       try {
@@ -44,6 +51,7 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
           ...DEFAULT_SCAN,
           paths: args.paths,
           fieldMap,
+          reportPeriod,
           now: new Date(),
           exclude: [resolve(args.db)],
           onDiagnostic: (file, line, code, message) => {

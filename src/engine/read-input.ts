@@ -1,5 +1,6 @@
 // Reads one identified input from its stored position to its end, committing rows with the file's new position,
 // tail hash, content marks and parser state in one transaction per batch. It does not decide what the input is.
+import { ReportRowBuffer } from '../aggregate/report-rows.js';
 import { UsageAggregator } from '../aggregate/usage.js';
 import { DiagnosticCounter } from '../formats/diagnostics.js';
 import type { FormatDef } from '../formats/types.js';
@@ -35,8 +36,10 @@ export async function readInput(ctx: ReadContext, target: ReadTarget): Promise<v
   const { input, record, head } = target;
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter(input.path, opts.onDiagnostic);
+  const reports = new ReportRowBuffer();
   const parser = target.format.create(
-    { file: input.path, hints: pathHints(input.folders), fieldMap: opts.fieldMap, agg, diags },
+    { file: input.path, hints: pathHints(input.folders), fieldMap: opts.fieldMap, agg, diags,
+      reportPeriod: opts.reportPeriod, mtimeMs: input.mtimeMs, reports },
     record.state,
   );
   let sinceFlush = 0;
@@ -45,7 +48,7 @@ export async function readInput(ctx: ReadContext, target: ReadTarget): Promise<v
     {
       line(text, lineNo) {
         parser.line(text, lineNo);
-        if (++sinceFlush >= opts.flushLines || agg.size >= opts.flushRows) flush(false);
+        if (++sinceFlush >= opts.flushLines || agg.size + reports.size >= opts.flushRows) flush(false);
       },
       tooLong(lineNo, bytes) {
         diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
@@ -91,6 +94,7 @@ export async function readInput(ctx: ReadContext, target: ReadTarget): Promise<v
         },
       },
       now,
+      reports.drain(),
     );
     reprint = undefined;
     stats.bytes += splitter.consumed - committedBytes;

@@ -2,6 +2,7 @@
 // batches. Every batch commits the rows with the file's new position and parser state, so a killed scan resumes exactly.
 import { resolve } from 'node:path';
 import { classifyUserAgents } from '../clients/refresh.js';
+import type { ReportPeriod } from '../aggregate/report-rows.js';
 import type { DiagnosticListener } from '../formats/diagnostics.js';
 import { FORMATS } from '../formats/index.js';
 import type { FormatDef } from '../formats/types.js';
@@ -23,6 +24,8 @@ export interface ScanOptions {
   readonly flushRows: number;
   readonly flushLines: number;
   readonly formats?: readonly FormatDef[];
+  /** --period: the period of report exports that carry no dates (Exchange Online SMTP AUTH clients report). */
+  readonly reportPeriod?: ReportPeriod;
   /** Files never to read (the database itself and its -wal/-shm/-journal files), as absolute paths. */
   readonly exclude?: readonly string[];
   /** First occurrence of each problem per file (bad line reasons, unreadable files). */

@@ -1,8 +1,10 @@
 // The input formats tls-census reads, tried in order on each file's first lines; the first that claims it wins.
+import { exoConnectorReportFormat } from './exo-connector-report.js';
+import { exoSmtpAuthReportFormat } from './exo-smtp-auth-report.js';
 import { iisW3cFormat } from './iis-w3c.js';
 import type { FormatDef } from './types.js';
 
-export const FORMATS: readonly FormatDef[] = [iisW3cFormat];
+export const FORMATS: readonly FormatDef[] = [iisW3cFormat, exoSmtpAuthReportFormat, exoConnectorReportFormat];
 
 export function formatByName(name: string): FormatDef | undefined {
   return FORMATS.find((f) => f.name === name);

@@ -1,5 +1,6 @@
 // The contract between the scan engine and one input format: sniff a file's head, then parse its lines.
 // A parser is a pure state machine over lines: it adds to the aggregator and reports diagnostics, never does I/O.
+import type { ReportPeriod, ReportRowBuffer } from '../aggregate/report-rows.js';
 import type { UsageAggregator } from '../aggregate/usage.js';
 import type { DiagnosticCounter } from './diagnostics.js';
 
@@ -19,6 +20,12 @@ export interface ParseContext {
   readonly fieldMap: Readonly<Record<string, string>>;
   readonly agg: UsageAggregator;
   readonly diags: DiagnosticCounter;
+  /** --period: the period of report exports that carry no dates (Exchange Online SMTP AUTH clients report). */
+  readonly reportPeriod?: ReportPeriod;
+  /** The input's modification time (ms): a report's period of last resort, and which of two exports is newer. */
+  readonly mtimeMs?: number;
+  /** Report rows stored by identity (a newer export replaces), written with the checkpoint; see store/exo-rows.ts. */
+  readonly reports?: ReportRowBuffer;
 }
 
 export interface LineParser {

@@ -1,8 +1,10 @@
 // Storage of scan results: file identities by content, usage upserts and checkpoints, one transaction each.
 // Aggregates and the read position of their file commit together, so a killed scan resumes exactly.
 import { createHash } from 'node:crypto';
+import type { ReportRow } from '../aggregate/report-rows.js';
 import type { UsageRow } from '../aggregate/usage.js';
 import type { DiagnosticEntry } from '../formats/diagnostics.js';
+import { ExoRowWriter } from './exo-rows.js';
 import type { Db } from './open-database.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
@@ -199,14 +201,18 @@ export class Store {
   }
 
   /** One transaction: the rows, the file's new read position and state, its diagnostics. */
-  commit(rows: readonly UsageRow[], cp: Checkpoint, now: string): void {
-    this.tx.immediate(rows, cp, now);
+  /** `reports`: rows of report exports, written by identity (store/exo-rows.ts), not added like `rows`. */
+  commit(rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[] = []): void {
+    this.tx.immediate(rows, cp, now, reports);
   }
+
+  private exo: ExoRowWriter | undefined;
 
   private readonly tx: ReturnType<Db['transaction']>;
 
-  private txBody = (rows: readonly UsageRow[], cp: Checkpoint, now: string): void => {
+  private txBody = (rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[]): void => {
     this.writeRows(rows);
+    if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db)).write(reports, cp.fileId);
     const q = this.q;
     q.checkpoint.run(cp.path, cp.bytes, cp.consumed, cp.lines, cp.records, cp.badLines, cp.tlsFields ? 1 : 0,
       JSON.stringify(cp.state), cp.tailHash, now, cp.fileId);
