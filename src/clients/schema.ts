@@ -1,7 +1,7 @@
 // Migration 4's SQL: the clients table (one classification per user agent), legacy_clients recreated with the
 // identification columns, and the weak_crypto view. Plain SQL only, so the sqlite3 shell can query the views.
 import { groupWeaknessSql, o365Sql, weaknessSql } from './crypto.js';
-import { CAPABLE_HINT, MEASURED_HINT, NOISE_HINTS } from './hints.js';
+import { BACK_END_HINT, CAPABLE_HINT, MEASURED_HINT, NOISE_HINTS } from './hints.js';
 import { NOISE_SQL } from './noise.js';
 
 const LEGACY = `('SSL 2.0','SSL 3.0','TLS 1.0','TLS 1.1')`;
@@ -54,7 +54,7 @@ SELECT
   CASE WHEN modern_hits > 0 THEN 'measured' WHEN c_tls12 IN ('yes', 'no') THEN 'user agent' END AS tls12_basis,
   noise,
   CASE noise ${NOISE_HINT_SQL}
-    ELSE CASE WHEN modern_hits > 0 THEN ${q(MEASURED_HINT)}
+    ELSE CASE WHEN internal = 1 THEN ${q(BACK_END_HINT)} WHEN modern_hits > 0 THEN ${q(MEASURED_HINT)}
       ELSE coalesce(c_hint, CASE WHEN c_tls12 = 'yes' THEN ${q(CAPABLE_HINT)} END) END
   END AS hint,
   weak_crypto

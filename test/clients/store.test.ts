@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBlindSpots, readBlindSpots } from '../../src/clients/blind-spots.js';
-import { CAPABLE_HINT, HINTS, MEASURED_HINT, NOISE_HINTS } from '../../src/clients/hints.js';
+import { BACK_END_HINT, CAPABLE_HINT, HINTS, MEASURED_HINT, NOISE_HINTS } from '../../src/clients/hints.js';
 import { readWeakCrypto } from '../../src/clients/weak-crypto.js';
+import { formatFindingsText, readFindings, redactFindings } from '../../src/report/sections/findings.js';
 import { DEFAULT_SCAN, scan } from '../../src/engine/scan.js';
 import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
@@ -66,6 +67,10 @@ describe('legacy_clients after a scan', () => {
     expect(byIp('10.30.4.70')).toMatchObject({ client: 'IE 11 (compatibility view) on Windows 10/11', tls12_capable: 'yes', tls12_basis: 'user agent', hint: CAPABLE_HINT });
   });
 
+  it('Exchange Back End traffic gets the server-side hint', () => {
+    expect(byIp('10.20.0.16')).toMatchObject({ client: 'Outlook 2016+ on Windows 10/11', noise: null, hint: BACK_END_HINT });
+  });
+
   it('measured TLS 1.2 beats the user agent', () => {
     expect(byIp('10.40.0.21')).toMatchObject({ client: '.NET Framework 4.6+ app', tls12_capable: 'yes', tls12_basis: 'measured', hint: MEASURED_HINT });
   });
@@ -122,5 +127,29 @@ describe('weak_crypto view and blind spots', () => {
     const ids = describeBlindSpots(b).map((f) => f.id);
     expect(ids).toEqual(['shared-address', 'back-end', 'failed-handshakes']);
     expect(describeBlindSpots(b).at(-1)!.text).toMatch(/No HTTPERR log was scanned/);
+  });
+});
+
+describe('findings section of the text report', () => {
+  it('prints weak crypto and blind spots within 100 columns', () => {
+    const lines = formatFindingsText(readFindings(db));
+    const text = lines.join('\n');
+    expect(text).toContain('Weak cryptography');
+    expect(text).toContain('1 client, 1 hits: RC4 cipher, MD5 hash, RSA key exchange (no forward secrecy)');
+    expect(text).toContain('2 clients, 2 hits: TLS 1.2 with a suite Office 365 does not accept');
+    expect(text).toContain('TLS 1.2 DHE AES-256 SHA-384: 10.40.0.31 curl 8.x (1 hits)');
+    expect(text).toMatch(/Blind spots\n {2}- Exchange Back End site/);
+    expect(text).toContain('EXCH01: 1 hits, 1 legacy');
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
+    expect(formatFindingsText(null)).toEqual([]);
+  });
+
+  it('redacts addresses and user names', () => {
+    const f = readFindings(db);
+    const shared = { ...f, blindSpots: readBlindSpots(db, { minUsers: 4, minAgents: 10, limit: 10 }) };
+    const r = redactFindings(shared, (kind, v) => (v === null ? null : `${kind}-x`));
+    const text = formatFindingsText(r).join('\n');
+    expect(text).toContain('ip-x (iis): 4 users');
+    expect(text).not.toMatch(/10\.40\.0\.3[01]|192\.0\.2\.50/);
   });
 });
