@@ -83,6 +83,7 @@ CREATE TABLE merge_rows (
   source_id INTEGER NOT NULL REFERENCES merge_sources (id) ON DELETE CASCADE,
   key BLOB NOT NULL,
   day TEXT NOT NULL,
+  source TEXT NOT NULL,
   hits INTEGER NOT NULL,
   auth_failures INTEGER NOT NULL,
   errors INTEGER NOT NULL,

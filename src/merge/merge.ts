@@ -1,0 +1,182 @@
+// `merge`: adds another tls-census database's usage into this one, exactly and idempotently. Per source database
+// (its meta.database_id) a snapshot of every usage row already merged is kept (merge_rows: key hash and counts),
+// so a merge adds only the difference: the same database twice adds nothing, a newer copy adds only what is new.
+import { createHash } from 'node:crypto';
+import type { UsageDims, UsageRow } from '../aggregate/usage.js';
+import { CensusError } from '../errors.js';
+import { openDatabase, type Db } from '../store/open-database.js';
+import { Store } from '../store/store.js';
+import { databaseId, metaValue } from '../store/meta.js';
+
+export interface MergeResult {
+  readonly path: string;
+  readonly databaseId: string;
+  readonly firstTime: boolean;
+  /** Usage rows of this database whose counts changed since the last merge. */
+  readonly rowsChanged: number;
+  /** Net hits added. */
+  readonly hits: number;
+  /** Rows older than the last prune, left out. */
+  readonly prunedRows: number;
+  /** Log files the source read that this database also read itself (their hits are counted twice). */
+  readonly overlappingFiles: number;
+}
+
+interface SourceRow {
+  day: string; source: string; server: string | null; site: string | null; client_ip: string | null;
+  proxy_ip: string | null; username: string | null; user_agent: string | null; endpoint: string | null;
+  protocol: string; protocol_code: string | null; cipher: string | null; cipher_code: string | null;
+  hash: string | null; hash_code: string | null; key_exchange: string | null; key_exchange_code: string | null;
+  detail: string | null; internal: 0 | 1; hits: number; auth_failures: number; errors: number; estimated: 0 | 1;
+  first_seen: string; last_seen: string;
+}
+
+const KEY_COLUMNS = [
+  'day', 'source', 'server', 'site', 'client_ip', 'proxy_ip', 'username', 'user_agent', 'endpoint', 'protocol',
+  'protocol_code', 'cipher', 'cipher_code', 'hash', 'hash_code', 'key_exchange', 'key_exchange_code', 'detail', 'internal',
+] as const;
+
+/** 16 bytes of SHA-256 over the key columns, null as '' like the usage_key index (so the same row, same key). */
+function rowKey(r: SourceRow): Buffer {
+  const h = createHash('sha256');
+  for (const c of KEY_COLUMNS) h.update(`${r[c] ?? ''}\u001f`);
+  return h.digest().subarray(0, 16);
+}
+
+const dimsOf = (r: SourceRow): UsageDims => ({
+  day: r.day, source: r.source, server: r.server, site: r.site, clientIp: r.client_ip, proxyIp: r.proxy_ip,
+  username: r.username, userAgent: r.user_agent, endpoint: r.endpoint, protocol: r.protocol,
+  protocolCode: r.protocol_code, cipher: r.cipher, cipherCode: r.cipher_code, hash: r.hash, hashCode: r.hash_code,
+  keyExchange: r.key_exchange, keyExchangeCode: r.key_exchange_code, detail: r.detail, internal: r.internal,
+});
+
+function openSource(path: string): Db {
+  const src = openDatabase(path, { readonly: true });
+  const hasMeta = src.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).get();
+  if (!hasMeta) {
+    const v = src.pragma('user_version', { simple: true }) as number;
+    src.close();
+    throw new CensusError('DB_OPEN_FAILED', `${path} has schema version ${v}, without a database id: ` +
+      `run this tls-census once on it (e.g. "tls-census scan <logs> --db ${path}") before merging it`);
+  }
+  return src;
+}
+
+export function mergeDatabase(central: Db, path: string, now: Date): MergeResult {
+  const src = openSource(path);
+  try {
+    const srcId = databaseId(src);
+    if (srcId === databaseId(central)) {
+      throw new CensusError('USAGE', `${path} is this database (or a copy of it): database id ${srcId}`);
+    }
+    checkOverlap(central, src, srcId, path);
+    const lastScan = src
+      .prepare<[], { id: number; started: string }>(`SELECT id, started FROM scans ORDER BY id DESC LIMIT 1`)
+      .get();
+    const stats = src
+      .prepare<[], { files: number; lines: number | null; bad: number | null }>(
+        `SELECT count(*) AS files, sum(lines) AS lines, sum(bad_lines) AS bad FROM files WHERE status = 'read'`,
+      )
+      .get() ?? { files: 0, lines: 0, bad: 0 };
+    const includes = src.prepare(`SELECT database_id FROM merge_sources ORDER BY database_id`).pluck().all() as string[];
+    const overlappingFiles = countOverlap(central, src);
+    const apply = central.transaction((): MergeResult => {
+      const existing = central
+        .prepare<[string], { id: number; last_scan_id: number | null; last_scan_started: string | null }>(
+          `SELECT id, last_scan_id, last_scan_started FROM merge_sources WHERE database_id = ?`,
+        )
+        .get(srcId);
+      if (existing?.last_scan_id != null) checkLineage(src, existing.last_scan_id, existing.last_scan_started, path);
+      const sourceId = existing?.id ?? Number(central
+        .prepare(`INSERT INTO merge_sources (database_id, path, first_merged, last_merged) VALUES (?, ?, ?, ?)`)
+        .run(srcId, path, now.toISOString(), now.toISOString()).lastInsertRowid);
+      const counted = applyRows(central, src, sourceId);
+      central
+        .prepare(`UPDATE merge_sources SET path = ?, last_merged = ?, last_scan_id = ?, last_scan_started = ?, files = ?,
+          lines = ?, bad_lines = ?, includes = ? WHERE id = ?`)
+        .run(path, now.toISOString(), lastScan?.id ?? null, lastScan?.started ?? null, stats.files, stats.lines ?? 0,
+          stats.bad ?? 0, JSON.stringify(includes), sourceId);
+      return { path, databaseId: srcId, firstTime: existing === undefined, overlappingFiles, ...counted };
+    });
+    return apply.immediate();
+  } finally {
+    src.close();
+  }
+}
+
+function applyRows(central: Db, src: Db, sourceId: number): { rowsChanged: number; hits: number; prunedRows: number } {
+  const store = new Store(central);
+  const prunedBefore = metaValue(central, 'pruned_before') ?? '';
+  const snap = central.prepare<[number, Buffer], { hits: number; auth_failures: number; errors: number }>(
+    `SELECT hits, auth_failures, errors FROM merge_rows WHERE source_id = ? AND key = ?`,
+  );
+  const put = central.prepare(`INSERT OR REPLACE INTO merge_rows (source_id, key, day, source, hits, auth_failures, errors)
+    VALUES (?, ?, ?, ?, ?, ?, ?)`);
+  let rowsChanged = 0;
+  let hits = 0;
+  let prunedRows = 0;
+  for (const r of src.prepare<[], SourceRow>(`SELECT * FROM usage`).iterate()) {
+    if (r.day < prunedBefore) {
+      prunedRows++;
+      continue;
+    }
+    const key = rowKey(r);
+    const before = snap.get(sourceId, key);
+    const delta: UsageRow = {
+      dims: dimsOf(r),
+      hits: r.hits - (before?.hits ?? 0),
+      authFailures: r.auth_failures - (before?.auth_failures ?? 0),
+      errors: r.errors - (before?.errors ?? 0),
+      estimated: r.estimated,
+      firstSeen: r.first_seen,
+      lastSeen: r.last_seen,
+    };
+    if (before && delta.hits === 0 && delta.authFailures === 0 && delta.errors === 0) continue;
+    store.writeRows([delta]);
+    put.run(sourceId, key, r.day, r.source, r.hits, r.auth_failures, r.errors);
+    rowsChanged++;
+    hits += delta.hits;
+  }
+  return { rowsChanged, hits, prunedRows };
+}
+
+/** A database merged both directly and inside another merged database would be counted twice. */
+function checkOverlap(central: Db, src: Db, srcId: string, path: string): void {
+  const own = databaseId(central);
+  const srcIncludes = new Set(src.prepare(`SELECT database_id FROM merge_sources`).pluck().all() as string[]);
+  if (srcIncludes.has(own)) {
+    throw new CensusError('USAGE', `${path} already holds a merge of this database: merging it back would count twice`);
+  }
+  for (const row of central.prepare<[string], { database_id: string; path: string; includes: string | null }>(
+    `SELECT database_id, path, includes FROM merge_sources WHERE database_id != ?`,
+  ).all(srcId)) {
+    const theirs = new Set(JSON.parse(row.includes ?? '[]') as string[]);
+    if (srcIncludes.has(row.database_id) || theirs.has(srcId)) {
+      throw new CensusError('USAGE', `${path} and ${row.path} hold the same merged data (one includes the other): ` +
+        'merge each server database once, directly');
+    }
+  }
+}
+
+/** A newer copy of a merged database still has the run it had when it was merged last. */
+function checkLineage(src: Db, scanId: number, started: string | null, path: string): void {
+  const row = src.prepare<[number], { started: string }>(`SELECT started FROM scans WHERE id = ?`).get(scanId);
+  if (!row || row.started !== started) {
+    throw new CensusError('USAGE', `${path} has the database id of a database merged before but not its history ` +
+      `(run ${scanId} of ${started ?? '?'} is missing): was it copied to start another server's database? ` +
+      'Give each server its own database');
+  }
+}
+
+function countOverlap(central: Db, src: Db): number {
+  const find = central.prepare<[number, string], { id: number }>(
+    `SELECT id FROM files WHERE status = 'read' AND fp_bytes = ? AND fingerprint = ? LIMIT 1`,
+  );
+  let n = 0;
+  for (const f of src.prepare<[], { fp_bytes: number; fingerprint: string }>(
+    `SELECT fp_bytes, fingerprint FROM files WHERE status = 'read' AND fingerprint IS NOT NULL`,
+  ).iterate()) {
+    if (find.get(f.fp_bytes, f.fingerprint)) n++;
+  }
+  return n;
+}

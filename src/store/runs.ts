@@ -1,0 +1,73 @@
+// The run record (table scans) of each scan, merge and prune, and which legacy clients each run saw first
+// (table legacy_seen). Counts are added by the data commits themselves (Store.commit), so a killed run's row
+// still tells what it committed; it stays 'running' until the next run under the lock marks it 'interrupted'.
+import { hostname } from 'node:os';
+import { LEGACY_SQL_LIST } from './legacy.js';
+import type { Db } from './open-database.js';
+
+export type RunStatus = 'done' | 'failed';
+
+export interface RunRecord {
+  readonly id: number;
+  readonly command: string;
+  readonly status: string;
+  readonly started: string;
+  readonly finished: string | null;
+  readonly files: number;
+  readonly bytes: number;
+  readonly lines: number;
+  readonly badLines: number;
+  readonly records: number;
+  readonly newLegacyClients: number | null;
+}
+
+const RUN_COLUMNS = `id, command, status, started, finished, files, bytes, lines, bad_lines AS badLines, records,
+  new_legacy_clients AS newLegacyClients`;
+
+export class Runs {
+  constructor(private readonly db: Db) {}
+
+  /** Call while holding the scan lock: any run still marked running died without finishing. */
+  start(command: string, paths: readonly string[], now: Date): number {
+    const begin = this.db.transaction(() => {
+      this.db.prepare(`UPDATE scans SET status = 'interrupted' WHERE status = 'running'`).run();
+      const info = this.db
+        .prepare(`INSERT INTO scans (command, status, started, host, pid, paths) VALUES (?, 'running', ?, ?, ?, ?)`)
+        .run(command, now.toISOString(), hostname(), process.pid, JSON.stringify(paths));
+      return Number(info.lastInsertRowid);
+    });
+    return begin.immediate();
+  }
+
+  /**
+   * Ends a run: records the legacy clients no earlier run had seen (first_scan = this run) and the end time,
+   * in one transaction. Returns how many legacy clients are new.
+   */
+  finish(id: number, status: RunStatus, now: Date, message: string | null = null): number {
+    const end = this.db.transaction(() => {
+      const added = this.db
+        .prepare(
+          `INSERT OR IGNORE INTO legacy_seen (source, client_ip, username, user_agent, first_scan, first_seen)
+           SELECT source, client_ip, username, user_agent, ?, min(first_seen) FROM usage
+           WHERE protocol IN ${LEGACY_SQL_LIST} GROUP BY source, client_ip, username, user_agent`,
+        )
+        .run(id).changes;
+      this.db
+        .prepare(`UPDATE scans SET status = ?, finished = ?, new_legacy_clients = ?, message = ? WHERE id = ?`)
+        .run(status, now.toISOString(), added, message, id);
+      return added;
+    });
+    return end.immediate();
+  }
+
+  get(id: number): RunRecord | null {
+    return this.db.prepare<[number], RunRecord>(`SELECT ${RUN_COLUMNS} FROM scans WHERE id = ?`).get(id) ?? null;
+  }
+
+  /** The last finished run, and the one before it. */
+  lastTwoDone(): readonly RunRecord[] {
+    return this.db
+      .prepare<[], RunRecord>(`SELECT ${RUN_COLUMNS} FROM scans WHERE status = 'done' ORDER BY id DESC LIMIT 2`)
+      .all();
+  }
+}
