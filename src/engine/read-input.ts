@@ -6,6 +6,7 @@ import { DiagnosticCounter } from '../formats/diagnostics.js';
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/inputs.js';
 import { LineSplitter } from '../sources/line-splitter.js';
+import { pendingTable } from '../store/pending-sessions.js';
 import { FINGERPRINT_BYTES, fingerprintOf, type FileRecord, type Store } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
 import { openAfterTail } from './identify.js';
@@ -37,9 +38,10 @@ export async function readInput(ctx: ReadContext, target: ReadTarget): Promise<v
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter(input.path, opts.onDiagnostic);
   const reports = new ReportRowBuffer();
+  const pending = pendingTable(store).scope(target.format.name);
   const parser = target.format.create(
     { file: input.path, hints: pathHints(input.folders), fieldMap: opts.fieldMap, agg, diags,
-      reportPeriod: opts.reportPeriod, mtimeMs: input.mtimeMs, reports },
+      reportPeriod: opts.reportPeriod, mtimeMs: input.mtimeMs, reports, pending },
     record.state,
   );
   let sinceFlush = 0;
@@ -84,6 +86,7 @@ export async function readInput(ctx: ReadContext, target: ReadTarget): Promise<v
         tailHash: splitter.consumed === record.consumed ? record.tailHash : tracker.tailHash(splitter.consumed),
         marks: tracker.takeMarks(splitter.consumed),
         container: last && complete && target.container !== null ? target.container : undefined,
+        pending: pending.drain(),
         run: opts.scanId === undefined ? undefined : {
           scanId: opts.scanId,
           files: last && newLines ? 1 : 0,
@@ -120,6 +123,7 @@ export async function readInput(ctx: ReadContext, target: ReadTarget): Promise<v
       }
       const finished = input.compressed || opts.now.getTime() - input.mtimeMs > opts.settleMs;
       splitter.end(finished);
+      parser.end?.(opts.now);
       if (!finished && splitter.pending > 0) stats.heldBack++;
       complete = finished;
     }

@@ -1,10 +1,16 @@
 // The input formats tls-census reads, tried in order on each file's first lines; the first that claims it wins.
 import { exoConnectorReportFormat } from './exo-connector-report.js';
 import { exoSmtpAuthReportFormat } from './exo-smtp-auth-report.js';
+import { exchangePopImapFormat } from './exchange-pop-imap.js';
+import { exchangeSmtpFormat } from './exchange-smtp.js';
+import { httpErrFormat } from './httperr.js';
 import { iisW3cFormat } from './iis-w3c.js';
 import type { FormatDef } from './types.js';
 
-export const FORMATS: readonly FormatDef[] = [iisW3cFormat, exoSmtpAuthReportFormat, exoConnectorReportFormat];
+// HTTP.sys before IIS: both are W3C, and only the #Software line tells them apart.
+export const FORMATS: readonly FormatDef[] = [
+  httpErrFormat, exchangeSmtpFormat, exchangePopImapFormat, iisW3cFormat, exoSmtpAuthReportFormat, exoConnectorReportFormat,
+];
 
 export function formatByName(name: string): FormatDef | undefined {
   return FORMATS.find((f) => f.name === name);

@@ -26,6 +26,27 @@ export interface ParseContext {
   readonly mtimeMs?: number;
   /** Report rows stored by identity (a newer export replaces), written with the checkpoint; see store/exo-rows.ts. */
   readonly reports?: ReportRowBuffer;
+  /** Sessions left open by earlier files and scans of this format (Exchange SMTP, POP3/IMAP4); see pending-sessions.ts. */
+  readonly pending?: PendingSessions;
+}
+
+/** A multi-line session (Exchange SMTP, POP3/IMAP4) still open where a read stopped, kept in pending_sessions. */
+export interface PendingSession {
+  /** Its last event, ISO 8601 UTC as logged. */
+  readonly lastSeen: string;
+  /** Already added to usage after an hour without events: a continuation first takes that hit back. */
+  readonly counted: boolean;
+  /** The format's own JSON-serializable session state. */
+  readonly state: unknown;
+}
+
+/** Open sessions of one format, shared by all its files and kept between scans. */
+export interface PendingSessions {
+  /** Removes and returns the session kept under `key`. */
+  take(key: string): PendingSession | undefined;
+  put(key: string, session: PendingSession): void;
+  /** A snapshot of every pending session of the format. */
+  entries(): [string, PendingSession][];
 }
 
 export interface LineParser {
@@ -36,6 +57,8 @@ export interface LineParser {
   readonly records: number;
   /** True once the file showed TLS information fields (IIS: crypt-* in #Fields). */
   readonly tlsFields: boolean;
+  /** Called once the input has been read to its current end, before the last commit (`now`: the scan's clock). */
+  end?(now: Date): void;
 }
 
 export interface FormatDef {

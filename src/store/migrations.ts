@@ -1,6 +1,7 @@
 // The database schema as numbered migrations (PRAGMA user_version); the README documents every table and view.
 // A migration only ever moves forward; views are dropped and recreated whole when they change.
 import { CLIENTS_MIGRATION } from './migration-clients.js';
+import { EXCHANGE_MIGRATION } from './migration-exchange.js';
 import { EXO_MIGRATION } from './migration-exo.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
 
@@ -117,6 +118,7 @@ CREATE VIEW daily_protocols AS
 SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source, protocol;
 `,
   },
+  EXCHANGE_MIGRATION,
   EXO_MIGRATION,
   CLIENTS_MIGRATION,
   NIGHTLY_MIGRATION,

@@ -6,6 +6,7 @@ import type { UsageRow } from '../aggregate/usage.js';
 import type { DiagnosticEntry } from '../formats/diagnostics.js';
 import { ExoRowWriter } from './exo-rows.js';
 import type { Db } from './open-database.js';
+import { pendingTable, type PendingDelta } from './pending-sessions.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
 export const FINGERPRINT_BYTES = 4096;
@@ -61,6 +62,8 @@ export interface Checkpoint {
   /** Identity of the compressed file or zip entry, once it has been read to its end. */
   readonly container?: string;
   readonly run?: RunDelta;
+  /** Changes to pending_sessions (Exchange sessions open across files and scans). */
+  readonly pending?: PendingDelta;
 }
 
 export function fingerprintOf(head: Buffer, bytes: number): string {
@@ -212,6 +215,7 @@ export class Store {
 
   private txBody = (rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[]): void => {
     this.writeRows(rows);
+    if (cp.pending) pendingTable(this).apply(cp.pending);
     if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db)).write(reports, cp.fileId);
     const q = this.q;
     q.checkpoint.run(cp.path, cp.bytes, cp.consumed, cp.lines, cp.records, cp.badLines, cp.tlsFields ? 1 : 0,

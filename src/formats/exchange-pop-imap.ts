@@ -1,0 +1,235 @@
+// Exchange POP3 and IMAP4 protocol logs: CSV rows grouped into sessions (one hit each) with client IP and user.
+// These logs normally carry no TLS version, so the protocol is `unknown` unless a SP_PROT_* token or an Exchange
+// TLS line shows up in `context`/`parameters`. Detected by #Log-type or the #Fields list, never by name.
+import { touch, type UsageDims } from '../aggregate/usage.js';
+import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
+import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
+import { isExchangeTime, lineHash, parseCsvLine, parseFieldNames, sequenceOf, toSecond } from './exchange-csv.js';
+import { serverFromFolders } from './exchange-layout.js';
+import { memoryPending, SessionTable, type SessionBase, type SessionTableState } from './exchange-session.js';
+import { looksLikeIp, stripPort } from './ip.js';
+import type { FormatDef, LineParser, ParseContext } from './types.js';
+import { parseW3cDirective } from './w3c-line.js';
+
+type Kind = 'pop3' | 'imap4';
+
+/** Column names of Exchange 2013+ (first) and of Exchange 2010's SMTP-like layout (second). */
+const COLUMNS = {
+  time: ['datetime', 'date-time'],
+  session: ['sessionid', 'session-id'],
+  seq: ['seqnumber', 'sequence-number'],
+  local: ['sip', 'local-endpoint'],
+  remote: ['cip', 'remote-endpoint'],
+  user: ['user'],
+  command: ['command'],
+  parameters: ['parameters', 'data'],
+  context: ['context'],
+  event: ['event'],
+} as const;
+
+type Binding = { readonly n: number } & { readonly [K in keyof typeof COLUMNS]: number };
+
+/** Back-end ports: the front end proxying a client to the mailbox server, an internal hop. */
+const BACK_END_PORTS = new Set([1110, 1995, 1143, 1993]);
+const POP_PORTS = new Set([110, 995, 1110, 1995]);
+
+interface PopImapSession extends SessionBase {
+  kind: Kind;
+  server: string | null;
+  port: number | null;
+  ip: string | null;
+  user: string | null;
+  proto: ProtocolLabel | null;
+  protoCode: string | null;
+  authFailures: number;
+  errors: number;
+}
+
+interface PopImapState {
+  fields: string | null;
+  kind: Kind | null;
+  sessions: SessionTableState<PopImapSession> | null;
+}
+
+function isSession(v: unknown): v is PopImapSession {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Partial<PopImapSession>;
+  return typeof s.first === 'string' && typeof s.last === 'string' && (s.kind === 'pop3' || s.kind === 'imap4') &&
+    typeof s.authFailures === 'number';
+}
+
+function bind(names: readonly string[]): Binding | null {
+  const at = (aliases: readonly string[]): number => {
+    for (const a of aliases) if (names.includes(a)) return names.indexOf(a);
+    return -1;
+  };
+  const b = { n: names.length } as { n: number } & Record<keyof typeof COLUMNS, number>;
+  for (const k of Object.keys(COLUMNS) as (keyof typeof COLUMNS)[]) b[k] = at(COLUMNS[k]);
+  return b.time < 0 || b.session < 0 || b.remote < 0 ? null : b;
+}
+
+function logTypeKind(value: string): Kind | null {
+  if (/^POP3 Protocol Log/i.test(value)) return 'pop3';
+  if (/^IMAP4 Protocol Log/i.test(value)) return 'imap4';
+  return null;
+}
+
+function folderKind(folders: readonly string[]): Kind | null {
+  for (let i = folders.length - 1; i >= 0; i--) {
+    const f = folders[i].toLowerCase();
+    if (f === 'pop3') return 'pop3';
+    if (f === 'imap4') return 'imap4';
+  }
+  return null;
+}
+
+/** A TLS version in the free text, when Exchange wrote one (no public sample shows it; domain.md §4.4). */
+function tlsIn(text: string): { proto: ProtocolLabel; code: string } | null {
+  if (!text.includes('SP_PROT_')) return null;
+  const line = parseExchangeTlsLine(text);
+  if (line !== null) return { proto: line.protocol, code: line.protocolCode };
+  const m = /SP_PROT_[A-Z0-9_]+/.exec(text);
+  return m ? { proto: decodeSchannelProtocolName(m[0]), code: m[0] } : null;
+}
+
+function dims(s: PopImapSession): UsageDims {
+  return {
+    day: s.first.slice(0, 10), source: s.kind, server: s.server, site: null, clientIp: s.ip, proxyIp: null,
+    username: s.user, userAgent: null, endpoint: s.kind === 'pop3' ? 'POP3' : 'IMAP4',
+    protocol: s.proto ?? 'unknown', protocolCode: s.protoCode, cipher: null, cipherCode: null, hash: null,
+    hashCode: null, keyExchange: null, keyExchangeCode: null, detail: null,
+    internal: s.port !== null && BACK_END_PORTS.has(s.port) ? 1 : 0,
+  };
+}
+
+// IMAP "<tag> NO …"/"<tag> BAD …" and POP "-ERR …" results in context's R= part.
+const ERROR_RESULT = /^R="?(?:-ERR|(?:\S+ )?(?:NO|BAD)\b)/;
+
+class PopImapParser implements LineParser {
+  records = 0;
+  tlsFields = false;
+  private b: Binding | null = null;
+  private fields: string | null = null;
+  private kind: Kind | null = null;
+  private readonly table: SessionTable<PopImapSession>;
+  private readonly folderServer: string | null;
+  private readonly folderKind: Kind | null;
+
+  constructor(
+    private readonly ctx: ParseContext,
+    state: PopImapState | null,
+  ) {
+    this.folderServer = serverFromFolders(ctx.hints.folders);
+    this.folderKind = folderKind(ctx.hints.folders);
+    const sink = {
+      emit: (s: PopImapSession, sign: 1 | -1) => {
+        const row = ctx.agg.add(dims(s), toSecond(s.first), sign, sign * s.authFailures, sign * s.errors);
+        touch(row, toSecond(s.last));
+      },
+      valid: isSession,
+    };
+    this.table = new SessionTable(sink, ctx.pending ?? memoryPending(), ctx.diags, state?.sessions ?? null);
+    if (state) {
+      this.kind = state.kind;
+      if (state.fields !== null) this.setFields(state.fields);
+    }
+  }
+
+  saveState(): PopImapState {
+    return { fields: this.fields, kind: this.kind, sessions: this.table.save() };
+  }
+
+  end(now: Date): void {
+    this.table.finish(now);
+  }
+
+  private setFields(value: string): boolean {
+    this.fields = value;
+    this.b = bind(parseFieldNames(value));
+    return this.b !== null;
+  }
+
+  line(text: string, lineNo: number): void {
+    if (text.length === 0) return;
+    const diags = this.ctx.diags;
+    if (text.charCodeAt(0) === 35) {
+      const d = parseW3cDirective(text);
+      if (d?.name === 'fields' && !this.setFields(d.value)) {
+        diags.add('bad_record', lineNo, '#Fields lacks dateTime, sessionId or cIp: lines up to the next #Fields are skipped');
+      } else if (d?.name === 'log-type') {
+        this.kind = logTypeKind(d.value) ?? this.kind;
+      }
+      return;
+    }
+    const b = this.b;
+    if (b === null) return diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
+    const v = parseCsvLine(text);
+    if (typeof v === 'string') return diags.add('bad_record', lineNo, v);
+    // Newer builds add a trailing column (domain.md §4.4): one extra empty value is not an error.
+    if (v.length !== b.n && !(v.length === b.n + 1 && v[b.n] === '')) {
+      return diags.add('field_count', lineNo, `${v.length} values where #Fields names ${b.n}`);
+    }
+    const ts = v[b.time];
+    if (!isExchangeTime(ts)) return diags.add('bad_timestamp', lineNo, `dateTime ${JSON.stringify(ts.slice(0, 40))}`);
+    const id = v[b.session];
+    const remote = v[b.remote];
+    if (id === '') return diags.add('bad_record', lineNo, 'no sessionId');
+    const local = b.local >= 0 ? v[b.local] : '';
+    const seq = b.seq >= 0 ? sequenceOf(v[b.seq]) : -1;
+    // Session ids restart with the service, so the connection's two endpoints are part of the key.
+    const key = id + '\u001f' + local + '\u001f' + remote;
+    const s = this.table.get(key, id, seq, lineHash(text), ts, lineNo, () => this.create(ts, local, remote, id, lineNo));
+    if (s === null) return;
+    this.records++;
+    const get = (i: number): string => (i >= 0 ? v[i] : '');
+    const command = get(b.command).toLowerCase();
+    const event = get(b.event);
+    const context = get(b.context);
+    if (s.user === null && get(b.user) !== '') s.user = get(b.user);
+    if (seq === 0 || command === 'opensession' || event === '+') s.started = true;
+    if (s.proto === null) {
+      const tls = tlsIn(context) ?? tlsIn(get(b.parameters));
+      if (tls !== null) {
+        s.proto = tls.proto;
+        s.protoCode = tls.code;
+        this.tlsFields = true;
+      }
+    }
+    if (context.includes('AuthFailed')) s.authFailures++;
+    else if (ERROR_RESULT.test(context)) s.errors++;
+    // Whether every real session logs OpenSession or a sequence number 0 is not known: the end alone counts it.
+    if (command === 'closesession' || event === '-') this.table.ended(key, s, false);
+    this.table.sweep(ts);
+  }
+
+  private create(ts: string, local: string, remote: string, id: string, lineNo: number): PopImapSession {
+    const portText = /:(\d{1,5})$/.exec(local)?.[1];
+    const port = portText === undefined ? null : Number(portText);
+    const kind = this.kind ?? this.folderKind ?? (port !== null && POP_PORTS.has(port) ? 'pop3' : 'imap4');
+    const ip = remote === '' ? null : stripPort(remote);
+    if (ip !== null && !looksLikeIp(ip)) {
+      this.ctx.diags.add('bad_address', lineNo, `session ${id}: cIp ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
+    }
+    return {
+      first: ts, last: ts, lastSeq: -1, lastHash: 0, started: false, ended: false, kind, server: this.folderServer, port, ip,
+      user: null, proto: null, protoCode: null, authFailures: 0, errors: 0,
+    };
+  }
+}
+
+export const exchangePopImapFormat: FormatDef = {
+  name: 'exchange-pop-imap',
+  sniff(head) {
+    let fields = false;
+    for (const line of head) {
+      const d = line.charCodeAt(0) === 35 ? parseW3cDirective(line) : null;
+      if (d === null) continue;
+      if (d.name === 'log-type') return logTypeKind(d.value) !== null;
+      if (d.name === 'fields' && d.value.toLowerCase().startsWith('datetime,sessionid,seqnumber,')) fields = true;
+    }
+    return fields;
+  },
+  create(ctx, state) {
+    return new PopImapParser(ctx, (state as PopImapState | null) ?? null);
+  },
+};

@@ -1,0 +1,184 @@
+// Groups the lines of Exchange protocol logs into sessions (one session = one hit): open sessions by key, recently
+// ended ones (to recognise repeated lines), and the hand-over to pending_sessions when a read stops. It knows nothing
+// of SMTP or POP3/IMAP4: the format says what a line means and how a session becomes a usage row.
+//
+// A session is counted when its end is logged, or once it has had no event for IDLE_MS (Exchange's connection
+// timeouts are 10 minutes for SMTP and 30 for POP3/IMAP4, so a session idle that long is over). One still open when
+// a read stops goes to pending_sessions, shared by every file of the format and kept between scans, keyed by the
+// session's own identity rather than by file or folder: the next hourly RECV file, the same file grown by the next
+// scan, or a copy of the folder exported elsewhere all continue it there. A pending session counted because it went
+// idle stays there until logs a week newer have been read; if its continuation turns up first (a copy taken while
+// the log was written, exported again later), that hit is taken back and the whole session counted once. Files of a
+// folder are read in name order, one at a time; an engine reading them in parallel must keep that order per format.
+import type { DiagnosticCounter } from './diagnostics.js';
+import type { PendingSession, PendingSessions } from './types.js';
+
+export interface SessionBase {
+  /** First and last event, ISO 8601 UTC as logged. */
+  first: string;
+  last: string;
+  /** Sequence number and hash of the last line read, -1 and 0 before any. */
+  lastSeq: number;
+  lastHash: number;
+  /** Its connect (`+`, OpenSession, sequence number 0) and its end were seen. */
+  started: boolean;
+  ended: boolean;
+}
+
+export const IDLE_MS = 3_600_000;
+export const COUNTED_KEEP_MS = 7 * 86_400_000;
+/** Ended sessions remembered (most recent) to recognise repeated lines, and how many of them a checkpoint keeps. */
+const CLOSED_MEMORY = 20_000;
+const CLOSED_SAVED = 256;
+
+export interface SessionSink<S> {
+  /** Adds the session's hit (1), or takes back one added earlier for the same state (-1). */
+  emit(s: S, sign: 1 | -1): void;
+  /** A state read back from pending_sessions that this format wrote. */
+  valid(state: unknown): state is S;
+}
+
+export interface SessionTableState<S> {
+  open: [string, S][];
+  closed: [string, number][];
+  sweepAt: string;
+}
+
+export class SessionTable<S extends SessionBase> {
+  private readonly open = new Map<string, S>();
+  private readonly closed = new Map<string, number>();
+  private sweepAt = '';
+  /** The newest event read by this parser (this read of the file). */
+  private newest = '';
+
+  constructor(
+    private readonly sink: SessionSink<S>,
+    private readonly pending: PendingSessions,
+    private readonly diags: DiagnosticCounter,
+    state: SessionTableState<S> | null,
+  ) {
+    if (state === null) return;
+    for (const [k, s] of state.open) if (sink.valid(s)) this.open.set(k, s);
+    for (const [k, seq] of state.closed) this.closed.set(k, seq);
+    this.sweepAt = state.sweepAt;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /**
+   * The session a line belongs to, created or continued as needed; null when the line is skipped (and reported): an
+   * exact repeat of the session's previous line, or a line of a session that already ended.
+   */
+  get(key: string, id: string, seq: number, hash: number, ts: string, lineNo: number, create: () => S): S | null {
+    let s = this.open.get(key);
+    if (s === undefined) {
+      const endSeq = this.closed.get(key);
+      if (endSeq !== undefined) {
+        if (seq <= endSeq) this.diags.add('duplicate_line', lineNo, `session ${id} already ended; sequence number ${seq} repeated`);
+        else this.diags.add('after_end', lineNo, `session ${id} already ended; sequence number ${seq} came after its end`);
+        return null;
+      }
+      s = this.revive(key) ?? create();
+      this.open.set(key, s);
+    } else if (seq === s.lastSeq && seq >= 0) {
+      if (hash === s.lastHash) {
+        this.diags.add('duplicate_line', lineNo, `session ${id}: the line before repeated (sequence number ${seq})`);
+        return null;
+      }
+      this.diags.add('duplicate_sequence', lineNo, `session ${id}: sequence number ${seq} used by two lines; both read`);
+    }
+    s.lastSeq = seq;
+    s.lastHash = hash;
+    if (ts > this.newest) this.newest = ts;
+    if (ts < s.first) s.first = ts;
+    if (ts > s.last) s.last = ts;
+    return s;
+  }
+
+  private revive(key: string): S | undefined {
+    const p = this.pending.take(key);
+    if (p === undefined || !this.sink.valid(p.state)) return undefined;
+    if (p.counted) this.sink.emit(p.state, -1);
+    return p.state;
+  }
+
+  /**
+   * After a line that ended the session: count it, unless `needStart` and its start is still missing (its head may be
+   * in a file read later; it is counted then, or when it goes idle).
+   */
+  ended(key: string, s: S, needStart: boolean): void {
+    s.ended = true;
+    if (needStart && !s.started) return;
+    this.sink.emit(s, 1);
+    this.forget(key, s);
+  }
+
+  private forget(key: string, s: S): void {
+    this.open.delete(key);
+    this.closed.delete(key);
+    this.closed.set(key, s.lastSeq);
+    if (this.closed.size > CLOSED_MEMORY) this.closed.delete(this.closed.keys().next().value as string);
+  }
+
+  /** Counts the sessions idle for IDLE_MS of log time; checked once per 10 minutes of log time (or a jump back). */
+  sweep(ts: string): void {
+    const bucket = ts.slice(0, 15);
+    if (bucket === this.sweepAt) return;
+    this.sweepAt = bucket;
+    const now = Date.parse(ts);
+    for (const [key, s] of this.open) {
+      if (Math.abs(now - Date.parse(s.last)) > IDLE_MS) {
+        this.sink.emit(s, 1);
+        this.forget(key, s);
+      }
+    }
+  }
+
+  /** At the end of a read: count what is over, hand the rest to pending_sessions. */
+  finish(now: Date): void {
+    const nowMs = now.getTime();
+    for (const [key, s] of this.open) {
+      if (s.started && s.ended) {
+        this.sink.emit(s, 1);
+        continue;
+      }
+      const idle = nowMs - Date.parse(s.last) > IDLE_MS;
+      if (idle) this.sink.emit(s, 1);
+      this.pending.put(key, { lastSeen: s.last, counted: idle, state: s });
+    }
+    this.open.clear();
+    const newestMs = this.newest === '' ? -Infinity : Date.parse(this.newest);
+    for (const [key, p] of this.pending.entries()) {
+      const lastMs = Date.parse(p.lastSeen);
+      if (!this.sink.valid(p.state)) {
+        this.pending.take(key);
+      } else if (!p.counted && nowMs - lastMs > IDLE_MS) {
+        this.sink.emit(p.state, 1);
+        this.pending.put(key, { ...p, counted: true });
+      } else if (p.counted && newestMs - lastMs > COUNTED_KEEP_MS) {
+        this.pending.take(key); // the logs have moved on a week past it: no continuation will come
+      }
+    }
+  }
+
+  save(): SessionTableState<S> {
+    const closed = [...this.closed];
+    return { open: [...this.open], closed: closed.slice(-CLOSED_SAVED), sweepAt: this.sweepAt };
+  }
+}
+
+/** For a parser run without the engine (unit tests of the core): pending sessions live as long as this object. */
+export function memoryPending(): PendingSessions {
+  const m = new Map<string, PendingSession>();
+  return {
+    take: (k) => {
+      const s = m.get(k);
+      m.delete(k);
+      return s;
+    },
+    put: (k, s) => void m.set(k, s),
+    entries: () => [...m],
+  };
+}

@@ -1,0 +1,84 @@
+// Test helper: runs an Exchange or HTTP.sys format over bytes as the engine does (line splitter, chunks, end of read,
+// a saved state handed to a new parser every `resumeEvery` lines, pending sessions shared between runs).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageAggregator, type UsageRow } from '../../src/aggregate/usage.js';
+import { DiagnosticCounter, type DiagnosticEntry } from '../../src/formats/diagnostics.js';
+import { memoryPending } from '../../src/formats/exchange-session.js';
+import type { FormatDef, LineParser, PendingSessions } from '../../src/formats/types.js';
+import { LineSplitter } from '../../src/sources/line-splitter.js';
+
+export const exchangeFixture = (name: string): Buffer =>
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', name));
+
+export interface RunOptions {
+  readonly folders?: readonly string[];
+  readonly chunk?: number;
+  /** A new parser from the saved state every this many lines (0: never). */
+  readonly resumeEvery?: number;
+  /** The scan's clock for end(); default: long after any fixture, so every open session is idle. */
+  readonly now?: Date;
+  /** Shared between runs to model files of one folder or successive scans. */
+  readonly pending?: PendingSessions;
+  /** Call end() after the last line (default true). */
+  readonly end?: boolean;
+  /** A state saved by an earlier run of the same file. */
+  readonly state?: unknown;
+}
+
+export interface Run {
+  readonly rows: UsageRow[];
+  readonly diagnostics: DiagnosticEntry[];
+  readonly records: number;
+  readonly tlsFields: boolean;
+  readonly state: unknown;
+}
+
+export const LATER = new Date('2030-01-01T00:00:00Z');
+
+export function runFormat(format: FormatDef, bytes: Buffer | string, opts: RunOptions = {}): Run {
+  const agg = new UsageAggregator();
+  const diags = new DiagnosticCounter('test');
+  const pending = opts.pending ?? memoryPending();
+  const folders = opts.folders ?? ['EXCH01'];
+  const make = (state: unknown): LineParser =>
+    format.create({ file: 'test', hints: { server: null, site: null, folders }, fieldMap: {}, agg, diags, pending }, state);
+  let parser = make(opts.state ?? null);
+  let records = 0;
+  let tls = false;
+  let sinceResume = 0;
+  const splitter = new LineSplitter({
+    line: (t, n) => {
+      parser.line(t, n);
+      if (opts.resumeEvery && ++sinceResume >= opts.resumeEvery) {
+        sinceResume = 0;
+        records += parser.records;
+        tls ||= parser.tlsFields;
+        parser = make(JSON.parse(JSON.stringify(parser.saveState())));
+      }
+    },
+    tooLong: (n, b) => diags.add('line_too_long', n, `${b} bytes`),
+  });
+  const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+  const step = opts.chunk && opts.chunk > 0 ? opts.chunk : buf.length || 1;
+  for (let i = 0; i < buf.length; i += step) splitter.push(buf.subarray(i, i + step));
+  splitter.end(true);
+  if (opts.end ?? true) parser.end?.(opts.now ?? LATER);
+  const rows = agg.drain().sort((a, b) => JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)));
+  return {
+    rows,
+    diagnostics: diags.drain(),
+    records: records + parser.records,
+    tlsFields: tls || parser.tlsFields,
+    state: JSON.parse(JSON.stringify(parser.saveState())),
+  };
+}
+
+export const hits = (rows: readonly UsageRow[]): number => rows.reduce((s, r) => s + r.hits, 0);
+
+/** Diagnostic codes with their counts, sorted: `{ duplicate_line: 2 }`. */
+export function diagCounts(d: readonly DiagnosticEntry[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const e of [...d].sort((a, b) => a.code.localeCompare(b.code))) out[e.code] = e.count;
+  return out;
+}

@@ -1,0 +1,117 @@
+// Sessions across reads: a session cut by the end of a file (the next hourly RECV file, the same file grown by the
+// next scan, files read in the wrong order) is counted once with everything its parts show. Inputs are composed.
+import { describe, expect, it } from 'vitest';
+import type { UsageRow } from '../../src/aggregate/usage.js';
+import { memoryPending } from '../../src/formats/exchange-session.js';
+import { exchangeSmtpFormat } from '../../src/formats/exchange-smtp.js';
+import type { PendingSessions } from '../../src/formats/types.js';
+import { runFormat } from './exchange-run.js';
+
+const HEADER =
+  '#Software: Microsoft Exchange Server\r\n#Version: 15.02.1544.004\r\n#Log-type: SMTP Receive Protocol Log\r\n' +
+  '#Date: 2024-03-11T08:00:00.000Z\r\n' +
+  '#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n';
+const TLS10 =
+  '"TLS protocol SP_PROT_TLS1_0_SERVER negotiation succeeded using bulk encryption algorithm CALG_AES_256 with strength 256 bits, MAC hash algorithm CALG_SHA1 with strength 160 bits and key exchange algorithm CALG_ECDH_EPHEM with strength 256 bits"';
+
+const line = (ts: string, id: string, seq: number, ev: string, data: string, ctx: string): string =>
+  `2024-03-11T${ts}Z,EX01\\Default Frontend EX01,${id},${seq},10.20.0.15:25,10.20.5.31:51234,${ev},${data},${ctx}\r\n`;
+
+/** One session split after its STARTTLS reply: head in one file, tail in the next. */
+const HEAD =
+  line('08:59:58.100', '08DC41A2B7C3D001', 0, '+', '', '') +
+  line('08:59:58.200', '08DC41A2B7C3D001', 1, '<', 'EHLO MFP-3F.contoso.com', '') +
+  line('08:59:58.300', '08DC41A2B7C3D001', 2, '<', 'STARTTLS', '') +
+  line('08:59:58.400', '08DC41A2B7C3D001', 3, '>', '220 2.0.0 SMTP server ready', '');
+const TAIL =
+  line('09:00:00.100', '08DC41A2B7C3D001', 4, '*', '', TLS10) +
+  line('09:00:00.200', '08DC41A2B7C3D001', 5, '*', 'CONTOSO\\svc-scan', 'authenticated') +
+  line('09:00:01.000', '08DC41A2B7C3D001', 6, '-', '', 'Local');
+
+const SOON = new Date('2024-03-11T09:00:30Z'); // the scan runs while the log is written
+const LATER = new Date('2024-03-12T09:00:00Z'); // the scan runs a day later
+
+/** Sum of hits per (protocol, user) over the rows of several reads, as the usage table would hold them. */
+function totals(...runs: UsageRow[][]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const rows of runs) {
+    for (const r of rows) {
+      const k = `${r.dims.protocol} ${r.dims.username ?? '-'} ${r.dims.userAgent ?? '-'}`;
+      out[k] = (out[k] ?? 0) + r.hits;
+    }
+  }
+  for (const k of Object.keys(out)) if (out[k] === 0) delete out[k];
+  return out;
+}
+
+/** A new scan sees the same pending sessions through a new object (the engine makes one per scan). */
+function nextScan(p: PendingSessions): PendingSessions {
+  const q = memoryPending();
+  for (const [k, s] of p.entries()) q.put(k, s);
+  return q;
+}
+
+describe('sessions across files and scans', () => {
+  it('a session cut by the hourly rollover is completed by the next file: one hit with both halves', () => {
+    const pending = memoryPending();
+    const first = runFormat(exchangeSmtpFormat, HEADER + HEAD, { pending, now: SOON });
+    expect(first.rows).toEqual([]);
+    expect(pending.entries()).toHaveLength(1);
+    expect(pending.entries()[0][1]).toMatchObject({ counted: false, lastSeen: '2024-03-11T08:59:58.400Z' });
+    const second = runFormat(exchangeSmtpFormat, HEADER + TAIL, { pending, now: SOON });
+    expect(totals(first.rows, second.rows)).toEqual({ 'TLS 1.0 CONTOSO\\svc-scan MFP-3F.contoso.com': 1 });
+    expect(second.rows[0].firstSeen).toBe('2024-03-11T08:59:58Z');
+    expect(pending.entries()).toEqual([]);
+  });
+
+  it('a session counted after going idle is taken back when its continuation turns up later', () => {
+    const pending = memoryPending();
+    const first = runFormat(exchangeSmtpFormat, HEADER + HEAD, { pending, now: LATER });
+    expect(totals(first.rows)).toEqual({ 'failed - MFP-3F.contoso.com': 1 });
+    expect(first.rows[0].dims.detail).toBe('no TLS result logged');
+    expect(pending.entries()[0][1].counted).toBe(true);
+    const second = runFormat(exchangeSmtpFormat, HEADER + TAIL, { pending: nextScan(pending), now: LATER });
+    expect(totals(first.rows, second.rows)).toEqual({ 'TLS 1.0 CONTOSO\\svc-scan MFP-3F.contoso.com': 1 });
+  });
+
+  it('a tail read before its head (files out of order) waits for it, then counts once', () => {
+    const pending = memoryPending();
+    const tail = runFormat(exchangeSmtpFormat, HEADER + TAIL, { pending, now: SOON });
+    expect(tail.rows).toEqual([]);
+    const head = runFormat(exchangeSmtpFormat, HEADER + HEAD, { pending, now: SOON });
+    expect(totals(tail.rows, head.rows)).toEqual({ 'TLS 1.0 CONTOSO\\svc-scan MFP-3F.contoso.com': 1 });
+    expect(pending.entries()).toEqual([]);
+  });
+
+  it('the same file resumed from its saved state after a checkpoint mid-session', () => {
+    const pending = memoryPending();
+    const a = runFormat(exchangeSmtpFormat, HEADER + HEAD, { pending, now: SOON, end: false });
+    expect(pending.entries()).toEqual([]); // still in the file's own state
+    const b = runFormat(exchangeSmtpFormat, TAIL, { pending, now: SOON, state: a.state });
+    expect(totals(a.rows, b.rows)).toEqual({ 'TLS 1.0 CONTOSO\\svc-scan MFP-3F.contoso.com': 1 });
+  });
+
+  it('a session with no event for an hour of log time is counted with what it showed', () => {
+    const text = HEADER + HEAD + line('10:30:00.000', '08DC41A2B7C3D099', 0, '+', '', '') + line('10:30:01.000', '08DC41A2B7C3D099', 1, '-', '', 'Local');
+    const r = runFormat(exchangeSmtpFormat, text, { now: SOON, end: false });
+    expect(totals(r.rows)).toEqual({ 'failed - MFP-3F.contoso.com': 1, 'none - -': 1 });
+    const late = runFormat(exchangeSmtpFormat, text + line('10:31:00.000', '08DC41A2B7C3D001', 9, '<', 'QUIT', ''), { now: SOON, end: false });
+    expect(late.diagnostics.map((d) => d.code)).toEqual(['after_end']);
+  });
+
+  it('pending sessions left idle by an earlier scan are counted by the next; counted ones go once logs a week newer are read', () => {
+    const pending = memoryPending();
+    runFormat(exchangeSmtpFormat, HEADER + HEAD, { pending, now: SOON });
+    const other = HEADER + line('09:10:00.000', '08DC41A2B7C3D002', 0, '+', '', '') + line('09:10:01.000', '08DC41A2B7C3D002', 1, '-', '', 'Local');
+    const next = nextScan(pending);
+    const r = runFormat(exchangeSmtpFormat, other, { pending: next, now: LATER });
+    expect(totals(r.rows)).toEqual({ 'failed - MFP-3F.contoso.com': 1, 'none - -': 1 });
+    expect(next.entries()[0][1].counted).toBe(true);
+    const sameWeek = nextScan(next);
+    runFormat(exchangeSmtpFormat, HEADER + other.replaceAll('2024-03-11T09:10', '2024-03-12T09:10'), { pending: sameWeek, now: LATER });
+    expect(sameWeek.entries()).toHaveLength(1); // kept: a longer copy of the cut file may still turn up
+    const week = nextScan(next);
+    runFormat(exchangeSmtpFormat, HEADER + other.replaceAll('2024-03-11T09:10', '2024-03-19T09:10'), { pending: week, now: LATER });
+    expect(week.entries()).toEqual([]);
+  });
+});
