@@ -20,7 +20,16 @@ export const NO_TLS_COLUMN = 'no TLS column';
 /** usage.detail of a SMTP AUTH row: keeps two periods that end on the same day apart. */
 export const periodDetail = (start: string, end: string): string => `period ${start}..${end}`;
 
-const iso = (ms: number): string => new Date(Number.isFinite(ms) ? ms : 0).toISOString();
+let lastMs = Number.NaN;
+let lastIso = '';
+/** Every row of an export has the same time: convert it once (200,000 toISOString calls were 2% of a scan). */
+function iso(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(Number.isFinite(ms) ? ms : 0).toISOString();
+  }
+  return lastIso;
+}
 
 const pcts = (p: BucketValues) => [p.tls10, p.tls11, p.tls12, p.tls13];
 
