@@ -112,7 +112,9 @@ export class ExoRowWriter {
     const p = r.percents;
     q.connPut.run(r.day, r.connector, r.connectorType, r.direction, r.forcedTls, r.volume, c.none ?? 0, c.tls10 ?? 0,
       c.tls11 ?? 0, c.tls12 ?? 0, c.tls13, c.unknown ?? 0, p.none, ...pcts(p), r.estimated, fileId, r.line, exported);
-    this.usage('exo-connector', r.day, r.connector, null, r.connectorType || null, r.direction || null, r,
+    // The connector is also the row's `username`: it is the client here. Without one, legacy_clients would fold
+    // every connector into a single row, and its noise rule would take a no-user, no-agent row for a health check.
+    this.usage('exo-connector', r.day, r.connector, r.connector, r.connectorType || null, r.direction || null, r,
       `${r.day}T00:00:00Z`, `${r.day}T23:59:59Z`);
     return true;
   }

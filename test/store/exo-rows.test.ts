@@ -169,6 +169,21 @@ describe('connector report rows: identity (connector, day, type, direction)', ()
       ['none', 2, 'Inbound - A', 'Partner', 'inbound'],
     ]);
   });
+
+  it('each connector is one client in legacy_clients (its name as username), never taken for noise', async () => {
+    const dir = tempDir();
+    const file = put(dir, 'inbound.csv', `${HEAD}
+2024-03-04,Inbound - A,Partner,No,0,10,0,90,100
+2024-03-04,Inbound - B,OnPremises,Yes,0,0,4,96,100
+`, '2024-03-06T08:00:00Z');
+    const db = openDatabase(join(dir, 'out.db'));
+    await scanInto(db, [file]);
+    const legacy = db.prepare(`SELECT username, legacy_hits, noise FROM legacy_clients WHERE source = 'exo-connector' ORDER BY username`).all();
+    expect(legacy).toEqual([
+      { username: 'Inbound - A', legacy_hits: 10, noise: null },
+      { username: 'Inbound - B', legacy_hits: 4, noise: null },
+    ]);
+  });
 });
 
 describe('report files next to logs', () => {
