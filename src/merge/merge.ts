@@ -62,7 +62,8 @@ function openSource(path: string): Db {
   return src;
 }
 
-export function mergeDatabase(central: Db, path: string, now: Date): MergeResult {
+/** `runId`: the run record (table scans) that counts this merge, updated in the same transaction. */
+export function mergeDatabase(central: Db, path: string, now: Date, runId?: number): MergeResult {
   const src = openSource(path);
   try {
     const srcId = databaseId(src);
@@ -96,6 +97,9 @@ export function mergeDatabase(central: Db, path: string, now: Date): MergeResult
           lines = ?, bad_lines = ?, includes = ? WHERE id = ?`)
         .run(path, now.toISOString(), lastScan?.id ?? null, lastScan?.started ?? null, stats.files, stats.lines ?? 0,
           stats.bad ?? 0, JSON.stringify(includes), sourceId);
+      if (runId !== undefined) {
+        central.prepare(`UPDATE scans SET files = files + 1, records = records + ? WHERE id = ?`).run(counted.hits, runId);
+      }
       return { path, databaseId: srcId, firstTime: existing === undefined, overlappingFiles, ...counted };
     });
     return apply.immediate();

@@ -45,7 +45,8 @@ export class Runs {
    */
   finish(id: number, status: RunStatus, now: Date, message: string | null = null): number {
     const end = this.db.transaction(() => {
-      const added = this.db
+      // Only a finished run reports legacy clients as new: a failed one leaves them to the next run
+      const added = status !== 'done' ? 0 : this.db
         .prepare(
           `INSERT OR IGNORE INTO legacy_seen (source, client_ip, username, user_agent, first_scan, first_seen)
            SELECT source, client_ip, username, user_agent, ?, min(first_seen) FROM usage
@@ -54,7 +55,7 @@ export class Runs {
         .run(id).changes;
       this.db
         .prepare(`UPDATE scans SET status = ?, finished = ?, new_legacy_clients = ?, message = ? WHERE id = ?`)
-        .run(status, now.toISOString(), added, message, id);
+        .run(status, now.toISOString(), status === 'done' ? added : null, message, id);
       return added;
     });
     return end.immediate();
