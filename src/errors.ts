@@ -8,7 +8,9 @@ export type CensusErrorCode =
   | 'DB_OPEN_FAILED'
   | 'DB_NOT_SQLITE'
   | 'DB_TOO_NEW'
-  | 'DB_BUSY';
+  | 'DB_BUSY'
+  | 'QUERY_FAILED'
+  | 'OUTPUT_FAILED';
 
 export class CensusError extends Error {
   readonly code: CensusErrorCode;

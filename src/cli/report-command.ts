@@ -1,30 +1,65 @@
-// `tls-census report`: the summary of a database, without scanning.
+// `tls-census report`: a database as text, Markdown, JSON, CSV or HTML, for a window, to stdout or --out FILE.
+// Colour only for text on a terminal, never with NO_COLOR; the database is opened read-only.
+import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { readSummary } from '../report/summary.js';
-import { formatText } from '../report/text.js';
+import { CensusError } from '../errors.js';
+import { REPORT_FORMATS, type ReportFormat } from '../report/formatters.js';
+import { pseudonymizer } from '../report/redact.js';
+import { renderReport } from '../report/render.js';
 import { openDatabase } from '../store/open-database.js';
 import { positiveInt } from './options.js';
+import { FILTER_OPTIONS, filterSpec, type ReportFlags } from './report-options.js';
 
-interface ReportArgs {
+interface ReportArgs extends ReportFlags {
   db: string;
-  top: number;
+  format: string;
+  out?: string;
+  redact: boolean;
+}
+
+/** NO_COLOR (https://no-color.org): present and not empty turns colour off. */
+export function useColor(stream: { isTTY?: boolean }): boolean {
+  return stream.isTTY === true && !process.env.NO_COLOR;
 }
 
 export function reportCommand(_setCode: (c: number) => void): CommandModule<object, ReportArgs> {
   return {
     command: 'report',
-    describe: 'Print the summary of a database: protocol shares, legacy clients, problems',
+    describe: 'Report on a database: verdicts per site, protocol shares, legacy clients, problems',
     builder: (y) =>
       y
         .option('db', { type: 'string', default: 'tls-census.db', describe: 'SQLite database written by scan' })
-        .option('top', { type: 'number', default: 20, describe: 'How many legacy clients to list' }),
+        .option('format', { type: 'string', default: 'text', choices: REPORT_FORMATS, describe: 'Report format' })
+        .option('out', { type: 'string', describe: 'Write the report to this file instead of stdout' })
+        .option('top', { type: 'number', describe: 'List only the N legacy clients with most hits (text, markdown: 20)' })
+        .options(FILTER_OPTIONS)
+        .option('redact', { type: 'boolean', default: false, describe: 'Replace user names and addresses with pseudonyms' }),
     handler: (args) => {
-      const top = positiveInt('--top', args.top);
+      const format = args.format as ReportFormat;
+      const filter = filterSpec(args);
+      const top = args.top === undefined ? undefined : positiveInt('--top', args.top);
       const db = openDatabase(args.db, { readonly: true });
+      let text: string;
       try {
-        process.stdout.write(formatText(readSummary(db, { top }), { db: args.db, top }));
+        text = renderReport(db, {
+          format,
+          filter,
+          top,
+          redact: args.redact ? pseudonymizer() : undefined,
+          db: args.db,
+          color: format === 'text' && args.out === undefined && useColor(process.stdout),
+        });
       } finally {
         db.close();
+      }
+      if (args.out === undefined) {
+        process.stdout.write(text);
+        return;
+      }
+      try {
+        writeFileSync(args.out, text);
+      } catch (err) {
+        throw new CensusError('OUTPUT_FAILED', `cannot write --out ${args.out}: ${(err as Error).message}`);
       }
     },
   };

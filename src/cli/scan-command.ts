@@ -7,6 +7,8 @@ import { formatText, num } from '../report/text.js';
 import { openDatabase } from '../store/open-database.js';
 import { Store } from '../store/store.js';
 import { parseFieldMap, parsePeriod, positiveInt } from './options.js';
+import { startProgress } from './progress.js';
+import { useColor } from './report-command.js';
 
 interface ScanArgs {
   paths: string[];
@@ -46,6 +48,7 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
       const reportPeriod = parsePeriod(args.period);
       const db = openDatabase(args.db);
       let warnings = 0;
+      const progress = await startProgress(args.paths, { quiet: args.quiet, stream: process.stderr });
       try {
         const stats = await scan(new Store(db), {
           ...DEFAULT_SCAN,
@@ -57,9 +60,11 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
           onDiagnostic: (file, line, code, message) => {
             if (args.quiet || ++warnings > MAX_WARNINGS) return;
             const where = line > 0 ? `${file}:${line}` : file;
-            process.stderr.write(`tls-census: warning: ${where}: ${code}: ${message}\n`);
+            progress.log(`tls-census: warning: ${where}: ${code}: ${message}\n`);
           },
+          onProgress: progress.onProgress,
         });
+        progress.stop();
         if (args.quiet) return;
         if (warnings > MAX_WARNINGS) {
           process.stderr.write(`tls-census: ${warnings - MAX_WARNINGS} more warnings not shown (table diagnostics)\n`);
@@ -71,8 +76,9 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
             (stats.heldBack > 0 ? `; ${stats.heldBack} unfinished last line(s) left for the next scan` : '') +
             '\n\n',
         );
-        process.stdout.write(formatText(readSummary(db, { top }), { db: args.db, top }));
+        process.stdout.write(formatText(readSummary(db, { top }), { db: args.db, color: useColor(process.stdout) }));
       } finally {
+        progress.stop();
         db.close();
       }
     },

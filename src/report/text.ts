@@ -1,73 +1,64 @@
-// The summary as plain terminal text, at most 100 columns wide. A pure function of the Summary.
-// It prints log-derived strings as they are, cut to width, with control characters made visible.
-import type { LegacyClient, Summary } from './summary.js';
+// The report as plain terminal text, at most 100 columns wide (the copyable appcmd lines excepted).
+// A pure function of the Summary; log strings are printed as they are, cut to width, control characters made visible.
+import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type SiteVerdict, type Summary } from './model.js';
+import { formatFindingsText } from './sections/findings.js';
+import { clean, num, pct, shortProtocol, windowText } from './strings.js';
+
+export { clean, num } from './strings.js';
 
 const WIDTH = 100;
 
-const APPCMD = [
-  `appcmd.exe set config -section:system.applicationHost/sites /+"siteDefaults.logFile.customFields.[logFieldName='crypt-protocol',sourceName='CRYPT_PROTOCOL',sourceType='ServerVariable']" /commit:apphost`,
-  `appcmd.exe set config -section:system.applicationHost/sites /+"siteDefaults.logFile.customFields.[logFieldName='crypt-cipher',sourceName='CRYPT_CIPHER_ALG_ID',sourceType='ServerVariable']" /commit:apphost`,
-  `appcmd.exe set config -section:system.applicationHost/sites /+"siteDefaults.logFile.customFields.[logFieldName='crypt-hash',sourceName='CRYPT_HASH_ALG_ID',sourceType='ServerVariable']" /commit:apphost`,
-  `appcmd.exe set config -section:system.applicationHost/sites /+"siteDefaults.logFile.customFields.[logFieldName='crypt-keyexchange',sourceName='CRYPT_KEYEXCHANGE_ALG_ID',sourceType='ServerVariable']" /commit:apphost`,
-];
-
-export const num = (n: number): string => n.toLocaleString('en-US');
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
-
-/** Log strings may hold control characters (terminal escapes): show them as "?". */
-export function clean(s: string | null, max: number): string {
-  const v = (s ?? '-').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return v.length > max ? v.slice(0, Math.max(1, max - 1)) + '…' : v;
-}
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow';
+const SGR: Record<Style, [number, number]> = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39] };
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const padL = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
-function protocolsOf(c: LegacyClient): string {
-  const parts: string[] = [];
-  if (c.ssl2Hits) parts.push('SSL2');
-  if (c.ssl3Hits) parts.push('SSL3');
-  if (c.tls10Hits) parts.push('1.0');
-  if (c.tls11Hits) parts.push('1.1');
-  return parts.join('+');
+/** Greedy word wrap of already-cleaned text; the first line gets `first`, the rest `rest` as indent. */
+function wrap(text: string, first: string, rest: string): string[] {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(' ')) {
+    const sep = line === first || line === rest ? '' : ' ';
+    if (line.length + sep.length + word.length > WIDTH && line !== first && line !== rest) {
+      lines.push(line);
+      line = rest + word;
+    } else {
+      line += sep + word;
+    }
+  }
+  lines.push(line.length > WIDTH ? clean(line, WIDTH) : line);
+  return lines;
 }
 
-export function formatText(s: Summary, opts: { db: string; top: number }): string {
+export function formatText(s: Summary, opts: FormatOptions): string {
+  const paint = (style: Style, text: string): string =>
+    opts.color ? `\u001b[${SGR[style][0]}m${text}\u001b[${SGR[style][1]}m` : text;
   const out: string[] = [];
   const f = s.files;
-  out.push(`tls-census summary of ${opts.db}`);
+  out.push(paint('bold', clean(`tls-census summary of ${opts.db}`, WIDTH)));
+  const window = windowText(s.filter);
+  if (window !== null) out.push(clean(`Window: ${window}`, WIDTH));
   out.push(
     `Files: ${num(f.read)} read, ${num(f.skipped)} skipped, ${num(f.failed)} unreadable; ` +
       `${num(f.lines)} lines, ${num(f.badLines)} bad lines` + (s.newestSeen ? `; newest event ${s.newestSeen}` : ''),
   );
   out.push('');
   if (s.totals.length === 0) {
-    out.push('No log events stored yet.');
+    out.push(window === null ? 'No log events stored yet.' : 'No log events in this window.');
   } else {
-    out.push('Hits by protocol');
+    out.push(paint('bold', 'Hits by protocol'));
     out.push(`  ${pad('source', 14)}${pad('protocol', 10)}${padL('hits', 14)}${padL('share', 8)}${padL('clients', 10)}`);
     for (const t of s.totals) {
-      out.push(`  ${pad(t.source, 14)}${pad(t.protocol, 10)}${padL(num(t.hits), 14)}${padL(pct(t.share), 8)}${padL(num(t.clients), 10)}`);
+      out.push(`  ${pad(clean(t.source, 13), 14)}${pad(t.protocol, 10)}${padL(num(t.hits), 14)}${padL(pct(t.share), 8)}${padL(num(t.clients), 10)}`);
     }
+    out.push('');
+    out.push(paint('bold', 'Safe to disable TLS 1.0/1.1? (per server and site; noise does not count)'));
+    for (const v of s.verdicts) out.push(...verdictLines(v, paint));
   }
   out.push('');
-  if (s.legacyClients === 0) {
-    out.push('Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1): none found.');
-  } else {
-    out.push(
-      `Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1): ${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits` +
-        (s.legacyClients > s.legacy.length ? ` (top ${s.legacy.length} by hits; --top N for more)` : ''),
-    );
-    out.push(`  ${padL('hits', 8)} ${pad('tls', 7)} ${pad('client', 24)} ${pad('user', 18)} ${pad('last seen', 10)} endpoints`);
-    for (const c of s.legacy) {
-      const where = `${c.source}${c.internal ? ' internal' : ''}: ${c.endpoints ?? '-'} on ${c.servers ?? '-'}`;
-      out.push(
-        `  ${padL(num(c.legacyHits), 8)} ${pad(protocolsOf(c), 7)} ${pad(clean(c.clientIp, 24), 24)} ` +
-          `${pad(clean(c.username, 18), 18)} ${pad(c.lastSeen.slice(0, 10), 10)} ${clean(where, WIDTH - 73)}`,
-      );
-      out.push(`           ${clean(c.userAgent, WIDTH - 11)}${c.modernHits ? `  (also ${num(c.modernHits)} hits on TLS 1.2+)` : ''}`);
-    }
-  }
+  out.push(...legacyLines(s, paint));
+  out.push(...formatFindingsText(s.findings));
   out.push('');
   out.push(`Plain HTTP (no TLS): ${num(s.plain.hits)} hits from ${num(s.plain.clients)} clients.`);
   if (s.unknown.hits > 0) {
@@ -77,8 +68,8 @@ export function formatText(s: Summary, opts: { db: string; top: number }): strin
   if (s.withoutTlsFields.files > 0) {
     out.push('');
     out.push(
-      `WARNING: ${num(s.withoutTlsFields.files)} IIS log file(s) (${num(s.withoutTlsFields.hits)} hits) have no crypt-protocol field, ` +
-        'so their TLS versions are unknown,',
+      paint('yellow', 'WARNING:') + ` ${num(s.withoutTlsFields.files)} IIS log file(s) (${num(s.withoutTlsFields.hits)} hits) ` +
+        'have no crypt-protocol field, so their TLS versions are unknown,',
     );
     out.push(`e.g. ${clean(s.withoutTlsFields.examples.join(', '), WIDTH - 5)}`);
     out.push('Enable the TLS fields on each IIS server (elevated prompt, in %windir%\\system32\\inetsrv), then scan');
@@ -100,4 +91,59 @@ export function formatText(s: Summary, opts: { db: string; top: number }): strin
     if (f.unread.length > 10) out.push(`  … ${f.unread.length - 10} more: SELECT path, reason FROM files WHERE status != 'read'`);
   }
   return out.join('\n') + '\n';
+}
+
+function verdictLines(v: SiteVerdict, paint: (style: Style, text: string) => string): string[] {
+  const label = { yes: 'YES', no: 'NO', unknown: '?' }[v.verdict];
+  const style: Style = v.verdict === 'yes' ? 'green' : v.verdict === 'no' ? 'red' : 'yellow';
+  const where = clean(`${v.source} ${v.server ?? '-'} ${v.site ?? '-'}:`, 40);
+  const lines = wrap(`${where} ${clean(v.evidence)}`, `  ${pad(label, 4)}`, '       ');
+  return lines.map((l, i) => (i === 0 ? `  ${paint(style, pad(label, 4))}${l.slice(6)}` : l));
+}
+
+function legacyLines(s: Summary, paint: (style: Style, text: string) => string): string[] {
+  const out: string[] = [];
+  if (s.legacyClients === 0) return ['Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1): none found.'];
+  const noiseClients = s.noise.reduce((n, g) => n + g.clients, 0);
+  const real = s.legacy.filter((c) => c.noise === null);
+  const realTotal = s.legacyClients - noiseClients;
+  out.push(
+    paint('bold', 'Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1):') +
+      ` ${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits` +
+      (noiseClients > 0 ? `; ${num(noiseClients)} of them noise, listed apart` : '') +
+      (realTotal > real.length ? ` (top ${real.length} by hits; --top N for more)` : ''),
+  );
+  if (real.length > 0) {
+    out.push(`  ${padL('hits', 8)} ${pad('tls', 8)} ${pad('address', 24)} ${pad('user', 18)} ${pad('last seen', 10)} endpoints`);
+    for (const c of real) out.push(...clientLines(c, paint));
+  }
+  if (s.noise.length > 0) {
+    out.push('');
+    out.push(paint('bold', 'Noise') + ' (probes, health checks, challenge-only, scanners; not counted in the verdicts):');
+    for (const g of s.noise) {
+      const head = `  ${pad(clean(g.noise, 22), 22)} ${padL(num(g.clients), 5)} clients ${padL(num(g.hits), 8)} hits: `;
+      out.push(head + clean(g.addresses.join(', '), WIDTH - head.length));
+    }
+  }
+  return out;
+}
+
+function clientLines(c: LegacyClient, paint: (style: Style, text: string) => string): string[] {
+  const tls = protocolsOf(c).map(shortProtocol).join('+');
+  const where = `${c.source}${c.internal ? ' internal' : ''}: ${c.endpoints.join(',') || '-'} on ${c.servers.join(',') || '-'}`;
+  const lines = [
+    `  ${padL(num(c.legacyHits), 8)} ${paint('red', pad(tls, 8))} ${pad(clean(c.clientIp, 24), 24)} ` +
+      `${pad(clean(c.username, 18), 18)} ${pad(c.lastSeen.slice(0, 10), 10)} ${clean(where, WIDTH - 74)}`,
+  ];
+  const also = c.modernHits ? `  (also ${num(c.modernHits)} hits on TLS 1.2+)` : '';
+  if (c.client !== null || c.hint !== null) {
+    // What it is and what to do, wrapped (the fix is the point); then the user agent as evidence.
+    const capable = c.tls12Capable !== null ? ` [TLS 1.2: ${c.tls12Capable}]` : '';
+    const hint = c.hint !== null ? ` → ${c.hint}` : '';
+    lines.push(...wrap(clean(`${c.client ?? 'unidentified'}${capable}${hint}`), '           ', '             ').slice(0, 3));
+    lines.push(`           ${paint('dim', clean(c.userAgent, WIDTH - 11 - also.length))}${also}`);
+  } else {
+    lines.push(`           ${clean(c.userAgent, WIDTH - 11 - also.length)}${also}`);
+  }
+  return lines;
 }

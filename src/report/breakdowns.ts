@@ -1,0 +1,121 @@
+// Window breakdowns for the richer reports: hits per day by protocol, per endpoint, and the per-site verdict
+// "safe to disable TLS 1.0/1.1?". Reads only; the verdict rule lives here so every format states the same one.
+import type { Db } from '../store/open-database.js';
+import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
+import { readSiteLegacy } from './legacy-query.js';
+import { LEGACY_PROTOCOLS, type DailyProtocols, type EndpointBreakdown, type SiteVerdict, type Verdict } from './model.js';
+
+const LEGACY = new Set<string>(LEGACY_PROTOCOLS);
+const TLS = new Set<string>([...LEGACY_PROTOCOLS, 'TLS 1.2', 'TLS 1.3']);
+
+export function readDaily(db: Db, f: ReportFilter): DailyProtocols[] {
+  const where = usageCondition(f);
+  const rows = db
+    .prepare<SqlValue[], { day: string; protocol: string; hits: number }>(
+      `SELECT day, protocol, sum(hits) AS hits FROM usage WHERE ${where.sql} GROUP BY day, protocol ORDER BY day, protocol`,
+    )
+    .all(...where.params);
+  const days = new Map<string, Record<string, number>>();
+  for (const r of rows) {
+    const hits = days.get(r.day) ?? {};
+    hits[r.protocol] = r.hits;
+    days.set(r.day, hits);
+  }
+  return [...days].map(([day, hits]) => {
+    let legacy = 0;
+    let tls = 0;
+    for (const [protocol, n] of Object.entries(hits)) {
+      if (LEGACY.has(protocol)) legacy += n;
+      if (TLS.has(protocol)) tls += n;
+    }
+    return { day, hits, legacyShare: tls > 0 ? legacy / tls : 0 };
+  });
+}
+
+export function readEndpoints(db: Db, f: ReportFilter): EndpointBreakdown[] {
+  const where = usageCondition(f);
+  const rows = db
+    .prepare<SqlValue[], { source: string; endpoint: string | null; protocol: string; hits: number }>(
+      `SELECT source, endpoint, protocol, sum(hits) AS hits FROM usage WHERE ${where.sql} GROUP BY source, endpoint, protocol`,
+    )
+    .all(...where.params);
+  const byKey = new Map<string, { source: string; endpoint: string | null; protocols: Record<string, number> }>();
+  const legacyClients = db
+    .prepare<SqlValue[], { source: string; endpoint: string | null; n: number }>(
+      `SELECT source, endpoint, count(DISTINCT client_ip) AS n FROM usage
+       WHERE protocol IN (${LEGACY_PROTOCOLS.map(() => '?').join(', ')}) AND ${where.sql} GROUP BY source, endpoint`,
+    )
+    .all(...LEGACY_PROTOCOLS, ...where.params);
+  for (const r of rows) {
+    const key = JSON.stringify([r.source, r.endpoint]);
+    const e = byKey.get(key) ?? { source: r.source, endpoint: r.endpoint, protocols: {} };
+    e.protocols[r.protocol] = r.hits;
+    byKey.set(key, e);
+  }
+  return [...byKey.values()]
+    .map((e) => {
+      const values = Object.entries(e.protocols);
+      return {
+        source: e.source,
+        endpoint: e.endpoint,
+        hits: values.reduce((s, [, n]) => s + n, 0),
+        legacyHits: values.reduce((s, [p, n]) => s + (LEGACY.has(p) ? n : 0), 0),
+        legacyClients: legacyClients.find((c) => c.source === e.source && c.endpoint === e.endpoint)?.n ?? 0,
+        protocols: e.protocols,
+      };
+    })
+    .sort((a, b) => b.legacyHits - a.legacyHits || b.hits - a.hits || cmp(a.source, b.source) || cmp(a.endpoint, b.endpoint));
+}
+
+const cmp = (a: string | null, b: string | null): number => (a ?? '').localeCompare(b ?? '', 'en');
+
+const num = (n: number): string => n.toLocaleString('en-US');
+
+function evidence(v: Omit<SiteVerdict, 'verdict' | 'evidence'>, verdict: Verdict): string {
+  const span = v.firstDay === v.lastDay ? v.firstDay : `${v.firstDay} to ${v.lastDay}`;
+  const noise = v.noiseHits > 0 ? `; ${num(v.noiseHits)} legacy hits from noise (${v.noiseClasses.join(', ')})` : '';
+  if (verdict === 'no') {
+    return `${num(v.legacyHits - v.noiseHits)} legacy hits from ${num(v.realLegacyClients)} clients in ${num(v.hits)} hits, ${span}${noise}`;
+  }
+  if (verdict === 'unknown') {
+    return `${num(v.noTlsFieldHits)} of ${num(v.hits)} hits, ${span}, come from logs without TLS fields${noise}`;
+  }
+  return `no legacy hits from real clients in ${num(v.hits)} hits, ${span}${noise}`;
+}
+
+/**
+ * Per (source, server, site): "no" when real clients (not noise) used a legacy protocol in the window;
+ * else "unknown" when some of its logs carry no TLS fields (their versions are not known); else "yes".
+ */
+export function readVerdicts(db: Db, f: ReportFilter): SiteVerdict[] {
+  const where = usageCondition(f);
+  const sites = db
+    .prepare<SqlValue[], { source: string; server: string | null; site: string | null; hits: number; blind: number; first: string; last: string }>(
+      `SELECT source, server, site, sum(hits) AS hits,
+         sum(CASE WHEN protocol = 'unknown' AND protocol_code IS NULL THEN hits ELSE 0 END) AS blind,
+         min(day) AS first, max(day) AS last
+       FROM usage WHERE ${where.sql} GROUP BY source, server, site`,
+    )
+    .all(...where.params);
+  const legacy = readSiteLegacy(db, f);
+  return sites
+    .map((s) => {
+      const l = legacy.find((x) => x.source === s.source && x.server === s.server && x.site === s.site);
+      const base = {
+        source: s.source,
+        server: s.server,
+        site: s.site,
+        hits: s.hits,
+        legacyHits: l?.legacyHits ?? 0,
+        noiseHits: l?.noiseHits ?? 0,
+        noiseClasses: l?.noiseClasses ?? [],
+        realLegacyClients: l?.realClients ?? 0,
+        noTlsFieldHits: s.blind,
+        firstDay: s.first,
+        lastDay: s.last,
+      };
+      const verdict: Verdict = base.legacyHits > base.noiseHits ? 'no' : base.noTlsFieldHits > 0 ? 'unknown' : 'yes';
+      return { ...base, verdict, evidence: evidence(base, verdict) };
+    })
+    .sort((a, b) => cmp(a.source, b.source) || cmp(a.server, b.server) || cmp(a.site, b.site));
+}

@@ -1,0 +1,100 @@
+// The report as JSON for pipelines: a stable, documented shape (README "JSON shape") with a `schema` version.
+// The mapping is spelled out field by field so internal changes never leak into it; new fields only ever get added.
+import { protocolsOf, type FormatOptions, type Summary } from './model.js';
+
+/** Bump only for a change that breaks a reader (a field removed, renamed or retyped); adding a field keeps it. */
+export const JSON_SCHEMA_VERSION = 1;
+
+export function toJson(s: Summary, opts: FormatOptions) {
+  return {
+    schema: JSON_SCHEMA_VERSION,
+    database: opts.db,
+    redacted: s.redacted,
+    window: {
+      since: s.filter.since,
+      until: s.filter.until,
+      days: s.filter.days,
+      servers: s.filter.servers,
+      sources: s.filter.sources,
+      firstDay: s.firstDay,
+      lastDay: s.lastDay,
+      newestEvent: s.newestSeen,
+    },
+    totals: s.totals.map((t) => ({ source: t.source, protocol: t.protocol, hits: t.hits, clients: t.clients, share: t.share })),
+    verdicts: s.verdicts.map((v) => ({
+      source: v.source,
+      server: v.server,
+      site: v.site,
+      safeToDisable: v.verdict,
+      hits: v.hits,
+      legacyHits: v.legacyHits,
+      noiseHits: v.noiseHits,
+      noiseClasses: v.noiseClasses,
+      legacyClients: v.realLegacyClients,
+      noTlsFieldHits: v.noTlsFieldHits,
+      firstDay: v.firstDay,
+      lastDay: v.lastDay,
+      evidence: v.evidence,
+    })),
+    legacy: {
+      clients: s.legacyClients,
+      hits: s.legacyHits,
+      listed: s.legacy.length,
+      noiseClients: s.noise.reduce((n, g) => n + g.clients, 0),
+      noiseHits: s.noise.reduce((n, g) => n + g.hits, 0),
+    },
+    legacyClients: s.legacy.map((c) => ({
+      source: c.source,
+      clientIp: c.clientIp,
+      username: c.username,
+      userAgent: c.userAgent,
+      client: c.client,
+      tls12Capable: c.tls12Capable,
+      noise: c.noise,
+      hint: c.hint,
+      protocols: protocolsOf(c),
+      legacyHits: c.legacyHits,
+      hitsByProtocol: { 'SSL 2.0': c.ssl2Hits, 'SSL 3.0': c.ssl3Hits, 'TLS 1.0': c.tls10Hits, 'TLS 1.1': c.tls11Hits },
+      modernHits: c.modernHits,
+      authFailures: c.authFailures,
+      errors: c.errors,
+      firstSeen: c.firstSeen,
+      lastSeen: c.lastSeen,
+      servers: c.servers,
+      endpoints: c.endpoints,
+      internal: c.internal,
+    })),
+    noise: s.noise.map((g) => ({ class: g.noise, clients: g.clients, hits: g.hits, addresses: g.addresses })),
+    daily: s.daily.map((d) => ({ day: d.day, hits: d.hits, legacyShare: d.legacyShare })),
+    endpoints: s.endpoints.map((e) => ({
+      source: e.source,
+      endpoint: e.endpoint,
+      hits: e.hits,
+      legacyHits: e.legacyHits,
+      legacyClients: e.legacyClients,
+      hitsByProtocol: e.protocols,
+    })),
+    plain: { hits: s.plain.hits, clients: s.plain.clients },
+    unknown: { hits: s.unknown.hits, codes: s.unknown.codes.map((c) => ({ code: c.code, hits: c.hits })) },
+    files: {
+      read: s.files.read,
+      skipped: s.files.skipped,
+      failed: s.files.failed,
+      lines: s.files.lines,
+      badLines: s.files.badLines,
+      unread: s.files.unread.map((u) => ({ path: u.path, status: u.status, reason: u.reason })),
+      problems: s.files.problems.map((p) => ({ path: p.path, code: p.code, count: p.count, firstLine: p.firstLine, message: p.message })),
+      withoutTlsFields: {
+        files: s.withoutTlsFields.files,
+        hits: s.withoutTlsFields.hits,
+        examples: s.withoutTlsFields.examples,
+      },
+    },
+  };
+}
+
+export type JsonReport = ReturnType<typeof toJson>;
+
+export function formatJson(s: Summary, opts: FormatOptions): string {
+  return JSON.stringify(toJson(s, opts), null, 2) + '\n';
+}

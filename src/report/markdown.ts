@@ -1,0 +1,135 @@
+// The report as GitHub-flavoured Markdown for tickets and wikis: verdicts, protocol shares, legacy clients, noise,
+// endpoints, file problems. A pure function of the Summary; every log string is escaped so it stays plain text.
+import { APPCMD, protocolsOf, type FormatOptions, type Summary } from './model.js';
+import { clean, num, pct, windowText } from './strings.js';
+
+/** Plain text in Markdown: no emphasis, links, code, HTML or table breaks can come from the data. */
+export function mdText(s: string | null): string {
+  return clean(s)
+    .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+const row = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+
+function table(head: readonly string[], align: string, rows: readonly (readonly string[])[]): string[] {
+  if (align.length !== head.length) throw new Error(`markdown table: ${head.length} columns, ${align.length} alignments`);
+  return [row(head), row(align.split('').map((a) => (a === 'r' ? '---:' : '---'))), ...rows.map(row)];
+}
+
+export function formatMarkdown(s: Summary, opts: FormatOptions): string {
+  const out: string[] = [];
+  const f = s.files;
+  out.push('# tls-census report', '');
+  const window = windowText(s.filter);
+  out.push(
+    `Database ${mdText(opts.db)}` +
+      (s.firstDay ? `; data from ${s.firstDay} to ${s.lastDay}` : '; no data in the window') +
+      (window !== null ? `; window ${mdText(window)}` : '') +
+      (s.redacted ? '; user names and addresses are pseudonyms' : '') +
+      '.',
+    '',
+  );
+  out.push('## Safe to disable TLS 1.0/1.1?', '');
+  if (s.verdicts.length === 0) out.push('No log events in this window.');
+  else {
+    out.push('Per server and site: *yes* when no real client (noise aside) used SSL 3.0, TLS 1.0 or TLS 1.1 in the window.', '');
+    out.push(
+      ...table(
+        ['source', 'server', 'site', 'safe?', 'evidence'],
+        'lllll',
+        s.verdicts.map((v) => [mdText(v.source), mdText(v.server), mdText(v.site), `**${v.verdict}**`, mdText(v.evidence)]),
+      ),
+    );
+  }
+  out.push('', '## Hits by protocol', '');
+  out.push(
+    ...table(
+      ['source', 'protocol', 'hits', 'share', 'clients'],
+      'llrrr',
+      s.totals.map((t) => [mdText(t.source), mdText(t.protocol), num(t.hits), pct(t.share), num(t.clients)]),
+    ),
+  );
+  const noiseClients = s.noise.reduce((n, g) => n + g.clients, 0);
+  const real = s.legacy.filter((c) => c.noise === null);
+  const realTotal = s.legacyClients - noiseClients;
+  out.push('', '## Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1)', '');
+  out.push(
+    `${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits` +
+      (noiseClients > 0 ? `; ${num(noiseClients)} of them noise (below)` : '') +
+      (realTotal > real.length ? `; the top ${num(real.length)} by hits:` : '.'),
+    '',
+  );
+  if (real.length > 0) {
+    // The identification columns only when the database has client identification.
+    const ident = real.some((c) => c.client !== null || c.tls12Capable !== null || c.hint !== null);
+    const head = ['hits', 'protocols', 'address', 'user', ...(ident ? ['client', 'TLS 1.2?', 'fix'] : []), 'user agent'];
+    out.push(
+      ...table(
+        [...head, 'endpoints', 'servers', 'last seen', 'TLS 1.2+ hits'],
+        `rlll${ident ? 'lll' : ''}llllr`,
+        real.map((c) => [
+          num(c.legacyHits),
+          protocolsOf(c).join(', '),
+          mdText(c.clientIp),
+          mdText(c.username),
+          ...(ident ? [mdText(c.client), mdText(c.tls12Capable), mdText(c.hint)] : []),
+          mdText(c.userAgent),
+          mdText(c.endpoints.join(', ')),
+          mdText(c.servers.join(', ') + (c.internal ? ' (internal)' : '')),
+          c.lastSeen.slice(0, 10),
+          num(c.modernHits),
+        ]),
+      ),
+    );
+  }
+  if (s.noise.length > 0) {
+    out.push('', '### Noise', '', 'Probes, health checks, challenge-only clients and scanners; they do not count in the verdicts.', '');
+    out.push(
+      ...table(
+        ['class', 'clients', 'hits', 'addresses'],
+        'lrrl',
+        s.noise.map((g) => [mdText(g.noise), num(g.clients), num(g.hits), mdText(g.addresses.join(', '))]),
+      ),
+    );
+  }
+  out.push('', '## Endpoints', '');
+  out.push(
+    ...table(
+      ['source', 'endpoint', 'hits', 'legacy hits', 'legacy share', 'legacy clients'],
+      'llrrrr',
+      s.endpoints.map((e) => [
+        mdText(e.source), mdText(e.endpoint), num(e.hits), num(e.legacyHits), pct(e.hits ? e.legacyHits / e.hits : 0), num(e.legacyClients),
+      ]),
+    ),
+  );
+  out.push('', '## Other traffic and files', '');
+  out.push(`- Plain HTTP (no TLS): ${num(s.plain.hits)} hits from ${num(s.plain.clients)} clients.`);
+  if (s.unknown.hits > 0) {
+    const codes = s.unknown.codes.map((c) => `${mdText(c.code ?? 'no crypt fields')} ×${num(c.hits)}`).join(', ');
+    out.push(`- Unknown protocol: ${num(s.unknown.hits)} hits (${codes}).`);
+  }
+  out.push(
+    `- Files (whole database): ${num(f.read)} read, ${num(f.skipped)} skipped, ${num(f.failed)} unreadable; ` +
+      `${num(f.lines)} lines, ${num(f.badLines)} bad lines.`,
+  );
+  for (const p of f.problems.slice(0, 10)) {
+    out.push(`  - ${mdText(p.code)} ×${num(p.count)}: ${mdText(`${p.path}:${p.firstLine}: ${p.message}`)}`);
+  }
+  for (const u of f.unread.slice(0, 10)) out.push(`  - ${mdText(u.status)}: ${mdText(`${u.path}: ${u.reason ?? ''}`)}`);
+  if (s.withoutTlsFields.files > 0) {
+    out.push(
+      '',
+      `**Warning:** ${num(s.withoutTlsFields.files)} IIS log file(s) (${num(s.withoutTlsFields.hits)} hits) have no ` +
+        `crypt-protocol field, so their TLS versions are unknown (e.g. ${mdText(s.withoutTlsFields.examples.join(', '))}). ` +
+        'Enable the TLS fields on each IIS server (elevated prompt, in `%windir%\\system32\\inetsrv`):',
+      '',
+      '```',
+      ...APPCMD,
+      '```',
+    );
+  }
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,157 @@
+// What every report format is made from: one read-only snapshot of the database for a window.
+// Types only; summary.ts reads it, redact.ts rewrites it, the formatters print it (json.ts documents the JSON).
+import type { ReportFilter } from './filter.js';
+import type { FindingsSection } from './sections/findings.js';
+
+export const LEGACY_PROTOCOLS = ['SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1'] as const;
+
+export interface ProtocolTotal {
+  readonly source: string;
+  readonly protocol: string;
+  readonly hits: number;
+  readonly clients: number;
+  readonly share: number; // of the source's hits, 0..1
+}
+
+export type Tls12Capable = 'yes' | 'no' | 'unknown';
+
+export interface LegacyClient {
+  readonly source: string;
+  readonly clientIp: string | null;
+  readonly username: string | null;
+  readonly userAgent: string | null;
+  /** From client identification when the database has it (legacy_clients.client …), else null. */
+  readonly client: string | null;
+  readonly tls12Capable: Tls12Capable | null;
+  readonly noise: string | null;
+  readonly hint: string | null;
+  readonly legacyHits: number;
+  readonly ssl2Hits: number;
+  readonly ssl3Hits: number;
+  readonly tls10Hits: number;
+  readonly tls11Hits: number;
+  readonly modernHits: number;
+  readonly authFailures: number; // 401s among the legacy hits
+  readonly errors: number; // other 4xx/5xx among the legacy hits
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly servers: readonly string[];
+  readonly endpoints: readonly string[];
+  readonly internal: boolean;
+}
+
+/** Legacy clients of one noise class (probes, health checks, challenge-only, scanners), shown apart. */
+export interface NoiseGroup {
+  readonly noise: string;
+  readonly clients: number;
+  readonly hits: number;
+  readonly addresses: readonly string[];
+}
+
+export type Verdict = 'yes' | 'no' | 'unknown';
+
+/** "Safe to disable TLS 1.0/1.1?" for one server and site in the window, with the evidence. */
+export interface SiteVerdict {
+  readonly source: string;
+  readonly server: string | null;
+  readonly site: string | null;
+  readonly verdict: Verdict;
+  readonly hits: number;
+  readonly legacyHits: number; // all legacy hits, noise included
+  readonly noiseHits: number;
+  readonly noiseClasses: readonly string[];
+  readonly realLegacyClients: number;
+  readonly noTlsFieldHits: number; // hits from logs without crypt fields: their protocol is unknown
+  readonly firstDay: string;
+  readonly lastDay: string;
+  readonly evidence: string;
+}
+
+export interface DailyProtocols {
+  readonly day: string;
+  readonly hits: Readonly<Record<string, number>>; // protocol → hits
+  readonly legacyShare: number; // legacy hits / TLS hits (SSL and TLS versions), 0..1
+}
+
+export interface EndpointBreakdown {
+  readonly source: string;
+  readonly endpoint: string | null;
+  readonly hits: number;
+  readonly legacyHits: number;
+  readonly legacyClients: number; // distinct addresses
+  readonly protocols: Readonly<Record<string, number>>;
+}
+
+export interface FileStats {
+  readonly read: number;
+  readonly skipped: number;
+  readonly failed: number;
+  readonly lines: number;
+  readonly badLines: number;
+  readonly unread: readonly { readonly path: string; readonly status: string; readonly reason: string | null }[];
+  readonly problems: readonly {
+    readonly path: string;
+    readonly code: string;
+    readonly count: number;
+    readonly firstLine: number;
+    readonly message: string;
+  }[];
+}
+
+export interface Summary {
+  readonly filter: ReportFilter;
+  /** First and last day with data in the window. */
+  readonly firstDay: string | null;
+  readonly lastDay: string | null;
+  readonly totals: readonly ProtocolTotal[];
+  /** Legacy clients in order (real clients first, most hits first), cut to `top` when one was given. */
+  readonly legacy: readonly LegacyClient[];
+  readonly legacyClients: number;
+  readonly legacyHits: number;
+  readonly noise: readonly NoiseGroup[];
+  readonly verdicts: readonly SiteVerdict[];
+  readonly daily: readonly DailyProtocols[];
+  readonly endpoints: readonly EndpointBreakdown[];
+  readonly plain: { readonly hits: number; readonly clients: number };
+  readonly unknown: { readonly hits: number; readonly codes: readonly { code: string | null; hits: number }[] };
+  /** Files are not dated: these count the whole database, whatever the window. */
+  readonly files: FileStats;
+  /** IIS files whose #Fields never had crypt-protocol, and their hits. */
+  readonly withoutTlsFields: { readonly files: number; readonly hits: number; readonly examples: readonly string[] };
+  /** Newest event in the whole database (the anchor of --days). */
+  readonly newestSeen: string | null;
+  /** Client addresses and user names replaced by keyed pseudonyms. */
+  readonly redacted: boolean;
+  /** Weak cryptography and blind spots (whole database, see sections/findings.ts). */
+  readonly findings?: FindingsSection | null;
+}
+
+/** Turns a legacy client's per-protocol hits into "SSL3+1.0"-style labels. */
+export function protocolsOf(c: LegacyClient): string[] {
+  const parts: string[] = [];
+  if (c.ssl2Hits) parts.push('SSL 2.0');
+  if (c.ssl3Hits) parts.push('SSL 3.0');
+  if (c.tls10Hits) parts.push('TLS 1.0');
+  if (c.tls11Hits) parts.push('TLS 1.1');
+  return parts;
+}
+
+/** What a formatter needs besides the data. */
+export interface FormatOptions {
+  /** The database as the user named it, for the heading. */
+  readonly db: string;
+  /** ANSI colours (text only): on a TTY without NO_COLOR. */
+  readonly color: boolean;
+}
+
+/** The appcmd lines that add the four TLS fields to every IIS site's log (elevated prompt, in inetsrv). */
+export const APPCMD: readonly string[] = [
+  ['crypt-protocol', 'CRYPT_PROTOCOL'],
+  ['crypt-cipher', 'CRYPT_CIPHER_ALG_ID'],
+  ['crypt-hash', 'CRYPT_HASH_ALG_ID'],
+  ['crypt-keyexchange', 'CRYPT_KEYEXCHANGE_ALG_ID'],
+].map(
+  ([field, variable]) =>
+    `appcmd.exe set config -section:system.applicationHost/sites /+"siteDefaults.logFile.customFields.` +
+    `[logFieldName='${field}',sourceName='${variable}',sourceType='ServerVariable']" /commit:apphost`,
+);

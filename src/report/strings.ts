@@ -1,0 +1,40 @@
+// Small formatting helpers shared by the formatters: numbers, shares, and log strings made safe to print.
+// Escaping for a target language (HTML, Markdown, CSV) lives with its formatter, not here.
+
+export const num = (n: number): string => n.toLocaleString('en-US');
+
+export const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** Log strings may hold control characters (terminal escapes, newlines): show them as "?", and cut to `max`. */
+export function clean(s: string | null, max: number = Number.MAX_SAFE_INTEGER): string {
+  const v = (s ?? '-').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return v.length > max ? v.slice(0, Math.max(1, max - 1)) + '…' : v;
+}
+
+/** "SSL 3.0" → "SSL3", "TLS 1.0" → "1.0": the short labels of the text and Markdown tables. */
+export function shortProtocol(p: string): string {
+  return p.startsWith('TLS ') ? p.slice(4) : p.replace(' ', '').replace(/\.0$/, '');
+}
+
+/** The window in words: "2024-03-11 to 2024-03-12 (last 2 days); servers exch01; sources iis", or null. */
+export function windowText(w: {
+  since: string | null;
+  until: string | null;
+  days: number | null;
+  servers: readonly string[];
+  sources: readonly string[];
+}): string | null {
+  const parts: string[] = [];
+  if (w.since !== null || w.until !== null) {
+    const range = `${w.since ?? 'the start'} to ${w.until ?? 'the end'}`;
+    parts.push(w.days !== null ? `${range} (last ${w.days} day${w.days === 1 ? '' : 's'} of data)` : range);
+  } else if (w.days !== null) {
+    parts.push(`last ${w.days} days (no data)`);
+  }
+  if (w.servers.length > 0) parts.push(`servers ${w.servers.join(', ')}`);
+  if (w.sources.length > 0) parts.push(`sources ${w.sources.join(', ')}`);
+  return parts.length > 0 ? parts.join('; ') : null;
+}
+
+/** A deterministic ordering helper for strings that may be null. */
+export const compareText = (a: string | null, b: string | null): number => (a ?? '').localeCompare(b ?? '', 'en');

@@ -1,0 +1,135 @@
+// The report data of a window: legacy clients in order, --top, every filter in SQL with bound values, the
+// identification columns and noise groups, and the per-site verdicts with their evidence.
+import { describe, expect, it } from 'vitest';
+import { NO_FILTER, resolveFilter, usageCondition, type FilterSpec } from '../../src/report/filter.js';
+import { readSummary } from '../../src/report/summary.js';
+import { LEGACY_CLIENTS_V1 } from '../../src/store/migrations.js';
+import { openDatabase, type Db } from '../../src/store/open-database.js';
+import { buildDb, testIdentificationView, type UsageSpec } from './report-db.js';
+
+const ROWS: UsageSpec[] = [
+  // EXCH01: a TLS 1.0 client on two days, a TLS 1.1 one on the second day, plenty of TLS 1.2.
+  { day: '2024-03-10', client_ip: '10.0.0.5', username: 'CONTOSO\\bob', user_agent: 'Legacy App/1.0', protocol: 'TLS 1.0', protocol_code: '40', hits: 7 },
+  { day: '2024-03-12', client_ip: '10.0.0.5', username: 'CONTOSO\\bob', user_agent: 'Legacy App/1.0', protocol: 'TLS 1.0', protocol_code: '40', hits: 3 },
+  { day: '2024-03-12', client_ip: '10.0.0.6', username: 'CONTOSO\\carol', user_agent: 'Old Phone', protocol: 'TLS 1.1', protocol_code: '100', hits: 2, endpoint: 'ActiveSync' },
+  { day: '2024-03-12', client_ip: '10.0.0.6', username: 'CONTOSO\\carol', user_agent: 'Old Phone', protocol: 'TLS 1.2', hits: 5 },
+  { day: '2024-03-10', hits: 100 },
+  { day: '2024-03-12', hits: 50 },
+  // EXCH02: only a probe on TLS 1.0 (noise under the test view) and TLS 1.2 traffic.
+  { day: '2024-03-11', server: 'EXCH02', client_ip: '10.0.0.9', username: 'HealthMailbox01', user_agent: 'AMProbe/Local', protocol: 'TLS 1.0', protocol_code: '40', hits: 4 },
+  { day: '2024-03-11', server: 'EXCH02', hits: 30 },
+  // EXCH03: logs without TLS fields (protocol unknown, no code).
+  { day: '2024-03-11', server: 'EXCH03', protocol: 'unknown', protocol_code: null, hits: 9 },
+  // Another source on EXCH01.
+  { day: '2024-03-11', source: 'smtp', site: null, client_ip: '192.0.2.7', username: null, user_agent: 'mail.example', protocol: 'TLS 1.0', protocol_code: null, hits: 11, endpoint: 'SMTP' },
+];
+
+/** The Core's legacy_clients (schema 1), without identification columns. */
+const coreView = (db: Db): void => {
+  db.exec(`DROP VIEW legacy_clients; ${LEGACY_CLIENTS_V1}`);
+};
+
+function summary(spec: FilterSpec, top: number | null = null, view: 'test' | 'core' = 'test') {
+  const db = openDatabase(buildDb(ROWS, view === 'test' ? testIdentificationView : coreView), { readonly: true });
+  try {
+    return readSummary(db, { top, filter: resolveFilter(db, spec) });
+  } finally {
+    db.close();
+  }
+}
+
+describe('readSummary', () => {
+  it('lists real legacy clients by hits, then noise, with the identification columns', () => {
+    const s = summary({});
+    expect(s.legacy.map((c) => [c.clientIp, c.legacyHits, c.noise])).toEqual([
+      ['192.0.2.7', 11, null],
+      ['10.0.0.5', 10, null],
+      ['10.0.0.6', 2, null],
+      ['10.0.0.9', 4, 'managed-availability'],
+    ]);
+    const bob = s.legacy[1];
+    expect(bob).toMatchObject({ client: 'Legacy App', tls12Capable: 'no', hint: 'replace the app', tls10Hits: 10, servers: ['EXCH01'] });
+    expect(s.legacy[2]).toMatchObject({ tls11Hits: 2, modernHits: 5, endpoints: ['ActiveSync'] });
+    expect(s.legacyClients).toBe(4);
+    expect(s.legacyHits).toBe(27);
+    expect(s.noise).toEqual([{ noise: 'managed-availability', clients: 1, hits: 4, addresses: ['10.0.0.9'] }]);
+  });
+
+  it('cuts the list to --top in SQL but keeps the totals of the window', () => {
+    const s = summary({}, 2);
+    expect(s.legacy.map((c) => c.clientIp)).toEqual(['192.0.2.7', '10.0.0.5']);
+    expect(s.legacyClients).toBe(4);
+    expect(s.legacyHits).toBe(27);
+  });
+
+  it('filters by day, server and source', () => {
+    const since = summary({ since: '2024-03-11' });
+    expect(since.legacy.find((c) => c.clientIp === '10.0.0.5')?.legacyHits).toBe(3);
+    expect(since.firstDay).toBe('2024-03-11');
+    const until = summary({ until: '2024-03-10' });
+    expect(until.legacy.map((c) => c.clientIp)).toEqual(['10.0.0.5']);
+    expect(until.totals.reduce((n, t) => n + t.hits, 0)).toBe(107);
+    const server = summary({ servers: ['exch02'] });
+    expect(server.legacy.map((c) => c.clientIp)).toEqual(['10.0.0.9']);
+    expect(server.verdicts.map((v) => v.server)).toEqual(['EXCH02']);
+    const source = summary({ sources: ['SMTP'] });
+    expect(source.legacy.map((c) => c.clientIp)).toEqual(['192.0.2.7']);
+    expect(source.totals).toEqual([{ source: 'smtp', protocol: 'TLS 1.0', hits: 11, clients: 1, share: 1 }]);
+  });
+
+  it('counts --days back from the newest day stored, not from today', () => {
+    const s = summary({ days: 1 });
+    expect(s.filter).toMatchObject({ since: '2024-03-12', until: '2024-03-12', days: 1 });
+    expect(s.legacy.map((c) => [c.clientIp, c.legacyHits])).toEqual([['10.0.0.5', 3], ['10.0.0.6', 2]]);
+    expect(summary({ days: 2 }).filter).toMatchObject({ since: '2024-03-11', until: '2024-03-12' });
+  });
+
+  it('treats hostile filter values as values: no SQL is built from them', () => {
+    const hostile = ["x' OR '1'='1", 'EXCH01") OR 1=1 --', '%'];
+    const s = summary({ servers: hostile });
+    expect(s.legacy).toEqual([]);
+    expect(s.totals).toEqual([]);
+    const c = usageCondition({ ...NO_FILTER, servers: hostile.map((h) => h.toLowerCase()), since: "2024' --" });
+    for (const h of hostile) expect(c.sql).not.toContain(h);
+    expect(c.sql).toBe('day >= ? AND lower(server) IN (?, ?, ?)');
+    expect(c.params).toEqual(["2024' --", ...hostile.map((h) => h.toLowerCase())]);
+  });
+
+  it('says per site whether TLS 1.0/1.1 can go, noise and logs without TLS fields considered', () => {
+    const byServer = Object.fromEntries(summary({}).verdicts.filter((v) => v.source === 'iis').map((v) => [v.server, v]));
+    expect(byServer.EXCH01).toMatchObject({ verdict: 'no', legacyHits: 12, noiseHits: 0, realLegacyClients: 2 });
+    expect(byServer.EXCH01.evidence).toBe('12 legacy hits from 2 clients in 167 hits, 2024-03-10 to 2024-03-12');
+    expect(byServer.EXCH02).toMatchObject({ verdict: 'yes', legacyHits: 4, noiseHits: 4, noiseClasses: ['managed-availability'] });
+    expect(byServer.EXCH02.evidence).toBe(
+      'no legacy hits from real clients in 34 hits, 2024-03-11; 4 legacy hits from noise (managed-availability)',
+    );
+    expect(byServer.EXCH03).toMatchObject({ verdict: 'unknown', noTlsFieldHits: 9 });
+    // A window that leaves the legacy days out turns EXCH01 green.
+    const later = summary({ since: '2024-03-13' });
+    expect(later.verdicts).toEqual([]);
+    const first = summary({ since: '2024-03-11', until: '2024-03-11', servers: ['EXCH01'], sources: ['iis'] });
+    expect(first.verdicts).toEqual([]);
+  });
+
+  it('reads the breakdowns by day and endpoint', () => {
+    const s = summary({ servers: ['EXCH01'], sources: ['iis'] });
+    expect(s.daily.map((d) => [d.day, d.hits])).toEqual([
+      ['2024-03-10', { 'TLS 1.0': 7, 'TLS 1.2': 100 }],
+      ['2024-03-12', { 'TLS 1.0': 3, 'TLS 1.1': 2, 'TLS 1.2': 55 }],
+    ]);
+    expect(s.daily[0].legacyShare).toBeCloseTo(7 / 107);
+    expect(s.endpoints[0]).toEqual({
+      source: 'iis', endpoint: 'OWA', hits: 165, legacyHits: 10, legacyClients: 1, protocols: { 'TLS 1.0': 10, 'TLS 1.2': 155 },
+    });
+  });
+
+  it('lists every client, unidentified, on a database without identification columns', () => {
+    const s = summary({}, null, 'core');
+    expect(s.legacy.map((c) => [c.clientIp, c.legacyHits])).toEqual([
+      ['192.0.2.7', 11], ['10.0.0.5', 10], ['10.0.0.9', 4], ['10.0.0.6', 2],
+    ]);
+    for (const c of s.legacy) expect([c.client, c.tls12Capable, c.noise, c.hint]).toEqual([null, null, null, null]);
+    expect(s.noise).toEqual([]);
+    expect(s.verdicts.find((v) => v.server === 'EXCH02')?.verdict).toBe('no');
+  });
+});
