@@ -2,6 +2,7 @@
 // Nothing below calls process.exit; user errors print one line without a stack trace.
 import yargs from 'yargs';
 import { CensusError, isCensusError } from '../errors.js';
+import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
 import { scanCommand } from './scan-command.js';
 
@@ -15,7 +16,8 @@ export async function execute(argv: readonly string[]): Promise<number> {
     .usage('$0 <command> [options]\n\nFind the clients still on SSL 3.0 / TLS 1.0 / TLS 1.1 in IIS and Exchange logs.')
     .command(scanCommand(setCode))
     .command(reportCommand(setCode))
-    .demandCommand(1, 'Name a command: scan or report (see --help).')
+    .command(queryCommand(setCode))
+    .demandCommand(1, 'Name a command: scan, report or query (see --help).')
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {
