@@ -2,6 +2,7 @@
 // Nothing below calls process.exit; user errors print one line without a stack trace.
 import yargs from 'yargs';
 import { CensusError, isCensusError } from '../errors.js';
+import { exportCommand } from './export-command.js';
 import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
 import { scanCommand } from './scan-command.js';
@@ -17,6 +18,7 @@ export async function execute(argv: readonly string[]): Promise<number> {
     .command(scanCommand(setCode))
     .command(reportCommand(setCode))
     .command(queryCommand(setCode))
+    .command(exportCommand(setCode))
     .demandCommand(1, 'Name a command: scan, report or query (see --help).')
     .strict()
     .exitProcess(false)
