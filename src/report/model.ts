@@ -1,6 +1,7 @@
 // What every report format is made from: one read-only snapshot of the database for a window.
 // Types only; summary.ts reads it, redact.ts rewrites it, the formatters print it (json.ts documents the JSON).
 import type { ReportFilter } from './filter.js';
+import type { ExoSection } from './sections/exo.js';
 import type { FindingsSection } from './sections/findings.js';
 
 export const LEGACY_PROTOCOLS = ['SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1'] as const;
@@ -122,6 +123,8 @@ export interface Summary {
   readonly newestSeen: string | null;
   /** Client addresses and user names replaced by keyed pseudonyms. */
   readonly redacted: boolean;
+  /** Exchange Online report exports (SMTP AUTH senders, connectors); null when none was scanned. */
+  readonly exo?: ExoSection | null;
   /** Weak cryptography and blind spots (whole database, see sections/findings.ts). */
   readonly findings?: FindingsSection | null;
 }

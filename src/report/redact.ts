@@ -2,6 +2,7 @@
 // the same client keeps the same pseudonym throughout one report but reports cannot be joined or reversed.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { LegacyClient, Summary } from './model.js';
+import { redactExoSection } from './sections/exo.js';
 import { redactFindings } from './sections/findings.js';
 
 export type Pseudonymizer = (kind: 'ip' | 'user', value: string | null) => string | null;
@@ -34,6 +35,7 @@ export function redact(s: Summary, p: Pseudonymizer = pseudonymizer()): Summary 
       problems: s.files.problems.map((x) => ({ ...x, message: 'message withheld (--redact)' })),
     },
     redacted: true,
+    exo: redactExoSection(s.exo, (v) => p('user', v) ?? v),
     findings: redactFindings(s.findings, p),
   };
 }
