@@ -138,7 +138,7 @@ describe('findings section of the text report', () => {
     expect(text).toContain('1 client, 1 hits: RC4 cipher, MD5 hash, RSA key exchange (no forward secrecy)');
     expect(text).toContain('2 clients, 2 hits: TLS 1.2 with a suite Office 365 does not accept');
     expect(text).toContain('TLS 1.2 DHE AES-256 SHA-384: 10.40.0.31 curl 8.x (1 hits)');
-    expect(text).toMatch(/Blind spots\n {2}- Exchange Back End site/);
+    expect(text).toMatch(/Blind spots \(whole database\)\n {2}- Exchange Back End site/);
     expect(text).toContain('EXCH01: 1 hits, 1 legacy');
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
     expect(formatFindingsText(null)).toEqual([]);

@@ -74,7 +74,7 @@ export function formatFindingsText(f: FindingsSection | null | undefined): strin
   }
   const findings = describeBlindSpots(f.blindSpots);
   if (findings.length > 0) {
-    out.push('', 'Blind spots');
+    out.push('', 'Blind spots (whole database)');
     for (const x of findings) {
       out.push(...wrap(`- ${x.text}`, '  ', '    '));
       for (const item of x.items.slice(0, 5)) out.push(clean(`      ${item}`, WIDTH));
