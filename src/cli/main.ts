@@ -2,6 +2,10 @@
 // Nothing below calls process.exit; user errors print one line without a stack trace.
 import yargs from 'yargs';
 import { CensusError, isCensusError } from '../errors.js';
+import { exceptionsCommand } from './exceptions-command.js';
+import { mergeCommand } from './merge-command.js';
+import { withOptionalValues } from './nightly.js';
+import { pruneCommand } from './prune-command.js';
 import { exportCommand } from './export-command.js';
 import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
@@ -12,11 +16,14 @@ export async function execute(argv: readonly string[]): Promise<number> {
   const setCode = (c: number): void => {
     code = Math.max(code, c);
   };
-  const cli = yargs([...argv])
+  const cli = yargs(withOptionalValues(argv))
     .scriptName('tls-census')
     .usage('$0 <command> [options]\n\nFind the clients still on SSL 3.0 / TLS 1.0 / TLS 1.1 in IIS and Exchange logs.')
     .command(scanCommand(setCode))
     .command(reportCommand(setCode))
+    .command(mergeCommand(setCode))
+    .command(pruneCommand(setCode))
+    .command(exceptionsCommand(setCode))
     .command(queryCommand(setCode))
     .command(exportCommand(setCode))
     .demandCommand(1, 'Name a command: scan, report or query (see --help).')

@@ -9,8 +9,12 @@ import { renderReport } from '../report/render.js';
 import { openDatabase } from '../store/open-database.js';
 import { positiveInt } from './options.js';
 import { FILTER_OPTIONS, filterSpec, type ReportFlags } from './report-options.js';
+import { NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags, type Verdict } from './nightly.js';
+import { resolveFilter } from '../report/filter.js';
+import { badLinePercentStored } from '../report/thresholds.js';
 
-interface ReportArgs extends ReportFlags {
+interface ReportArgs extends ReportFlags, NightlyFlags {
+  'since-last-scan': boolean;
   db: string;
   format: string;
   out?: string;
@@ -22,7 +26,7 @@ export function useColor(stream: { isTTY?: boolean }): boolean {
   return stream.isTTY === true && !process.env.NO_COLOR;
 }
 
-export function reportCommand(_setCode: (c: number) => void): CommandModule<object, ReportArgs> {
+export function reportCommand(setCode: (c: number) => void): CommandModule<object, ReportArgs> {
   return {
     command: 'report',
     describe: 'Report on a database: verdicts per site, protocol shares, legacy clients, problems',
@@ -33,15 +37,30 @@ export function reportCommand(_setCode: (c: number) => void): CommandModule<obje
         .option('out', { type: 'string', describe: 'Write the report to this file instead of stdout' })
         .option('top', { type: 'number', describe: 'List only the N legacy clients with most hits (text, markdown: 20)' })
         .options(FILTER_OPTIONS)
-        .option('redact', { type: 'boolean', default: false, describe: 'Replace user names and addresses with pseudonyms' }),
+        .option('redact', { type: 'boolean', default: false, describe: 'Replace user names and addresses with pseudonyms' })
+        .option('since-last-scan', {
+          type: 'boolean',
+          default: false,
+          describe: 'Only what changed: new legacy clients of the last scan, clients gone or moved to TLS 1.2',
+        })
+        .options(NIGHTLY_OPTIONS),
     handler: (args) => {
       const format = args.format as ReportFormat;
       const filter = filterSpec(args);
       const top = args.top === undefined ? undefined : positiveInt('--top', args.top);
+      const nightly = nightlyOptions(args);
+      const sinceLastScan = args['since-last-scan'];
       const db = openDatabase(args.db, { readonly: true });
       let text: string;
+      let verdict: Verdict | null = null;
       try {
-        text = renderReport(db, {
+        if (sinceLastScan || nightly.failOnLegacy !== null || nightly.failOnBadLines !== null) {
+          verdict = nightlyVerdict(db, nightly, {
+            filter: resolveFilter(db, filter), badLines: badLinePercentStored(db), now: new Date(), top: top ?? 20,
+            text: sinceLastScan,
+          });
+        }
+        text = sinceLastScan && verdict !== null ? verdict.text : renderReport(db, {
           format,
           filter,
           top,
@@ -52,6 +71,8 @@ export function reportCommand(_setCode: (c: number) => void): CommandModule<obje
       } finally {
         db.close();
       }
+      for (const line of verdict?.tripped ?? []) process.stderr.write(`tls-census: threshold: ${line}\n`);
+      setCode(verdict?.code ?? 0);
       if (args.out === undefined) {
         process.stdout.write(text);
         return;

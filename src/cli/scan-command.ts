@@ -1,17 +1,27 @@
-// `tls-census scan <path…>`: read logs into the database, then print the summary.
+// `tls-census scan <path…>`: read logs into the database under the scan lock and a run record, then print the
+// summary, what changed since the previous run, and the threshold verdicts (exit 1 when one trips).
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { DEFAULT_SCAN, scan } from '../engine/scan.js';
+import { resolveFilter } from '../report/filter.js';
 import { readSummary } from '../report/summary.js';
 import { formatText, num } from '../report/text.js';
 import { openDatabase } from '../store/open-database.js';
+import { resetForFull } from '../store/full-reset.js';
 import { Store } from '../store/store.js';
+import { percentOf } from '../report/thresholds.js';
+import { NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags } from './nightly.js';
 import { parseFieldMap, parsePeriod, positiveInt } from './options.js';
 import { startProgress } from './progress.js';
 import { useColor } from './report-command.js';
+import { FILTER_OPTIONS, filterSpec, type ReportFlags } from './report-options.js';
+import { WAIT_OPTION, waitSeconds, withWriteRun } from './write-run.js';
 
-interface ScanArgs {
+interface ScanArgs extends ReportFlags, NightlyFlags {
   paths: string[];
+  full: boolean;
+  wait: number;
+  'flush-lines'?: number;
   db: string;
   'field-map'?: string[];
   period?: string;
@@ -22,7 +32,7 @@ interface ScanArgs {
 /** At most this many "first bad line" warnings are printed per scan; all are counted in the database. */
 const MAX_WARNINGS = 50;
 
-export function scanCommand(_setCode: (c: number) => void): CommandModule<object, ScanArgs> {
+export function scanCommand(setCode: (c: number) => void): CommandModule<object, ScanArgs> {
   return {
     command: 'scan <paths..>',
     describe: 'Scan log files and folders (recursively; .gz and .zip read in place) into the database',
@@ -41,8 +51,21 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
             'e.g. 2024-03-04..2024-03-10; else a date in the file name, else its modification day',
         })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
-        .option('top', { type: 'number', default: 20, describe: 'How many legacy clients the summary lists' }),
+        .option('top', { type: 'number', default: 20, describe: 'How many legacy clients the summary lists' })
+        .option('full', {
+          type: 'boolean',
+          default: false,
+          describe: 'Forget every stored read position and log-derived count, then read the paths from the start',
+        })
+        .option('wait', WAIT_OPTION)
+        .options(FILTER_OPTIONS)
+        .options(NIGHTLY_OPTIONS)
+        .option('flush-lines', { type: 'number', hidden: true, describe: 'Commit at least every N lines (tests)' }),
     handler: async (args) => {
+      const filter = filterSpec(args);
+      const nightly = nightlyOptions(args);
+      const wait = waitSeconds(args.wait);
+      const flushLines = args['flush-lines'] === undefined ? DEFAULT_SCAN.flushLines : positiveInt('--flush-lines', args['flush-lines']);
       const fieldMap = parseFieldMap(args['field-map']);
       const top = positiveInt('--top', args.top);
       const reportPeriod = parsePeriod(args.period);
@@ -50,21 +73,34 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
       let warnings = 0;
       const progress = await startProgress(args.paths, { quiet: args.quiet, stream: process.stderr });
       try {
-        const stats = await scan(new Store(db), {
-          ...DEFAULT_SCAN,
-          paths: args.paths,
-          fieldMap,
-          reportPeriod,
-          now: new Date(),
-          exclude: [resolve(args.db)],
-          onDiagnostic: (file, line, code, message) => {
-            if (args.quiet || ++warnings > MAX_WARNINGS) return;
-            const where = line > 0 ? `${file}:${line}` : file;
-            progress.log(`tls-census: warning: ${where}: ${code}: ${message}\n`);
-          },
-          onProgress: progress.onProgress,
+        const command = args.full ? 'scan --full' : 'scan';
+        const run = await withWriteRun(args.db, db, { command, paths: args.paths, waitSeconds: wait }, (scanId) => {
+          if (args.full) resetForFull(db);
+          return scan(new Store(db), {
+            ...DEFAULT_SCAN,
+            flushLines,
+            scanId,
+            paths: args.paths,
+            fieldMap,
+            reportPeriod,
+            now: new Date(),
+            exclude: [resolve(args.db)],
+            onDiagnostic: (file, line, code, message) => {
+              if (args.quiet || ++warnings > MAX_WARNINGS) return;
+              const where = line > 0 ? `${file}:${line}` : file;
+              progress.log(`tls-census: warning: ${where}: ${code}: ${message}\n`);
+            },
+            onProgress: progress.onProgress,
+          });
         });
+        const stats = run.result;
         progress.stop();
+        const verdict = nightlyVerdict(db, nightly, {
+          filter: resolveFilter(db, filter), badLines: percentOf(stats.lines, stats.badLines), now: new Date(), top,
+          text: !args.quiet,
+        });
+        for (const line of verdict.tripped) process.stderr.write(`tls-census: threshold: ${line}\n`);
+        setCode(verdict.code);
         if (args.quiet) return;
         if (warnings > MAX_WARNINGS) {
           process.stderr.write(`tls-census: ${warnings - MAX_WARNINGS} more warnings not shown (table diagnostics)\n`);
@@ -77,6 +113,7 @@ export function scanCommand(_setCode: (c: number) => void): CommandModule<object
             '\n\n',
         );
         process.stdout.write(formatText(readSummary(db, { top }), { db: args.db, color: useColor(process.stdout) }));
+        process.stdout.write(`\n${verdict.text}`);
       } finally {
         progress.stop();
         db.close();

@@ -26,7 +26,7 @@ export interface ScanOptions {
   readonly formats?: readonly FormatDef[];
   /** --period: the period of report exports that carry no dates (Exchange Online SMTP AUTH clients report). */
   readonly reportPeriod?: ReportPeriod;
-  /** Files never to read (the database itself and its -wal/-shm/-journal files), as absolute paths. */
+  /** Files never to read (the database itself and its -wal/-shm/-journal/-lock files), as absolute paths. */
   readonly exclude?: readonly string[];
   /** First occurrence of each problem per file (bad line reasons, unreadable files). */
   readonly onDiagnostic?: DiagnosticListener;
@@ -81,7 +81,7 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   };
   let files = 0;
   let position = 0;
-  const excluded = new Set((opts.exclude ?? []).flatMap((p) => [p, `${p}-wal`, `${p}-shm`, `${p}-journal`]));
+  const excluded = new Set((opts.exclude ?? []).flatMap((p) => [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, `${p}-lock`]));
   for await (const found of walk(opts.paths, (p) => problem(p.path, p.message))) {
     if (excluded.has(resolve(found.path))) continue;
     const tick: Tick = (bytes, lines) =>

@@ -1,0 +1,122 @@
+// The nightly flags shared by `scan` and `report` (--fail-on-legacy [N], --fail-on-bad-lines PERCENT,
+// --exceptions FILE, --stale-days N) → validated options, and the threshold verdicts and sections they print.
+import { readExceptionsFile } from '../exceptions/exceptions-file.js';
+import { isActive, type KnownException } from '../exceptions/exceptions.js';
+import { listExceptions } from '../exceptions/exception-store.js';
+import { readChanges } from '../report/changes.js';
+import type { ReportFilter } from '../report/filter.js';
+import { formatChanges, formatExcepted } from '../report/nightly-text.js';
+import { num } from '../report/strings.js';
+import { tallyLegacy } from '../report/thresholds.js';
+import type { Db } from '../store/open-database.js';
+import { invalid, positiveInt } from './options.js';
+
+export interface NightlyFlags {
+  'fail-on-legacy'?: number;
+  'fail-on-bad-lines'?: number;
+  exceptions?: string;
+  'stale-days': number;
+}
+
+export interface NightlyOptions {
+  /** Trip when more than this many legacy hits (not excepted) fall in the window; null: no threshold. */
+  readonly failOnLegacy: number | null;
+  /** Trip when more than this percentage of lines are bad; null: no threshold. */
+  readonly failOnBadLines: number | null;
+  readonly exceptionsFile: string | null;
+  readonly staleDays: number;
+}
+
+export const NIGHTLY_OPTIONS = {
+  'fail-on-legacy': {
+    type: 'number',
+    describe: 'Exit 1 when more than N legacy hits (default 0; known exceptions excluded) fall in the window',
+  },
+  'fail-on-bad-lines': { type: 'number', describe: 'Exit 1 when more than PERCENT of the lines read are bad' },
+  exceptions: { type: 'string', describe: 'CSV of known exceptions (match,value,expires,reason), with the stored ones' },
+  'stale-days': { type: 'number', default: 7, describe: 'A legacy client not seen for N days is listed as gone' },
+} as const;
+
+/** Flags whose value is optional: "--fail-on-legacy" alone (or before a path) means "--fail-on-legacy=0". */
+const OPTIONAL_VALUE_FLAGS = ['--fail-on-legacy'];
+
+export function withOptionalValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (OPTIONAL_VALUE_FLAGS.includes(a) && !/^-?\d+(\.\d+)?$/.test(argv[i + 1] ?? '')) out.push(`${a}=0`);
+    else out.push(a);
+  }
+  return out;
+}
+
+export function nightlyOptions(f: NightlyFlags): NightlyOptions {
+  const legacy = f['fail-on-legacy'];
+  if (legacy !== undefined && (!Number.isInteger(legacy) || legacy < 0)) {
+    throw invalid('--fail-on-legacy', 'a whole number of hits ≥ 0 (or no value for 0)', legacy);
+  }
+  const bad = f['fail-on-bad-lines'];
+  if (bad !== undefined && (typeof bad !== 'number' || !Number.isFinite(bad) || bad < 0 || bad > 100)) {
+    throw invalid('--fail-on-bad-lines', 'a percentage from 0 to 100', bad);
+  }
+  return {
+    failOnLegacy: legacy ?? null,
+    failOnBadLines: bad ?? null,
+    exceptionsFile: f.exceptions ?? null,
+    staleDays: positiveInt('--stale-days', f['stale-days']),
+  };
+}
+
+export const todayUtc = (now: Date): string => now.toISOString().slice(0, 10);
+
+/** The exceptions in force today: those stored in the database and those of --exceptions FILE. */
+export function activeExceptions(db: Db, file: string | null, now: Date): KnownException[] {
+  const all = [...listExceptions(db), ...(file === null ? [] : readExceptionsFile(file))];
+  return all.filter((e) => isActive(e, todayUtc(now)));
+}
+
+export interface Verdict {
+  /** 0, or 1 when a threshold tripped. */
+  readonly code: 0 | 1;
+  /** One line per threshold that tripped, for stderr (printed even with --quiet). */
+  readonly tripped: readonly string[];
+  /** The sections to print after the summary (empty with --quiet). */
+  readonly text: string;
+}
+
+/** Applies the thresholds to the window and renders the nightly sections. */
+export function nightlyVerdict(
+  db: Db,
+  opts: NightlyOptions,
+  ctx: {
+    filter: ReportFilter;
+    badLines: { lines: number; badLines: number; percent: number };
+    now: Date;
+    top: number;
+    /** False with --quiet: then only the thresholds are computed. */
+    text: boolean;
+  },
+): Verdict {
+  const tally = opts.failOnLegacy !== null || ctx.text
+    ? tallyLegacy(db, ctx.filter, activeExceptions(db, opts.exceptionsFile, ctx.now))
+    : null;
+  const tripped: string[] = [];
+  if (tally !== null && opts.failOnLegacy !== null && tally.counted > opts.failOnLegacy) {
+    tripped.push(
+      `--fail-on-legacy ${opts.failOnLegacy}: ${num(tally.counted)} legacy hits from ${num(tally.countedClients)} clients ` +
+        `in the window` + (tally.excepted > 0 ? ` (${num(tally.excepted)} more covered by known exceptions)` : ''),
+    );
+  }
+  const b = ctx.badLines;
+  if (opts.failOnBadLines !== null && b.percent > opts.failOnBadLines) {
+    tripped.push(
+      `--fail-on-bad-lines ${opts.failOnBadLines}: ${num(b.badLines)} bad lines of ${num(b.lines)} (${b.percent.toFixed(2)}%)`,
+    );
+  }
+  const text = !ctx.text || tally === null
+    ? ''
+    : [formatChanges(readChanges(db, { staleDays: opts.staleDays }), ctx.top), formatExcepted(tally, ctx.top)]
+      .filter((t) => t !== '')
+      .join('\n');
+  return { code: tripped.length > 0 ? 1 : 0, tripped, text };
+}

@@ -1,0 +1,96 @@
+// Crash exactness: scans killed with SIGKILL at random moments (and from inside a commit, between the usage rows
+// and the checkpoint of one transaction), over many rounds; the next scan finishes the job with the totals of
+// one uninterrupted scan, and PRAGMA integrity_check is ok. Needs `npm run build`.
+import { spawn, spawnSync } from 'node:child_process';
+import { utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { generateIisFolder } from '../../src/synth/iis-traffic.js';
+import { tempDir } from '../helpers.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'tls-census.js');
+const CHILD = join(import.meta.dirname, 'crash-child.mjs');
+const ROUNDS = 24;
+
+/** mulberry32: the kill moments are random but the same on every run of the test. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const scanArgs = (logs: string, db: string): string[] => ['scan', logs, '--db', db, '--flush-lines', '150', '--quiet'];
+
+/** Runs the CLI and kills it after `ms` (or lets it kill itself inside commit number `commit`). */
+function killedRun(args: string[], ms: number, commit: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CHILD, ...args], {
+      env: { ...process.env, CRASH_AT_COMMIT: String(commit) },
+      stdio: 'ignore',
+    });
+    const timer = commit > 0 ? null : setTimeout(() => child.kill('SIGKILL'), ms);
+    child.on('exit', (_code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve(signal);
+    });
+  });
+}
+
+function snapshot(path: string) {
+  const db = new Database(path, { readonly: true });
+  try {
+    return {
+      integrity: db.pragma('integrity_check', { simple: true }),
+      usage: db.prepare(`SELECT * FROM usage ORDER BY day, source, server, site, client_ip, proxy_ip, username,
+        user_agent, endpoint, protocol, protocol_code, cipher, hash, key_exchange, internal`).all(),
+      files: db.prepare(`SELECT path, consumed, lines, records, bad_lines, tail_hash FROM files ORDER BY path`).all(),
+      runLines: (db.prepare(`SELECT sum(lines) AS n FROM scans`).get() as { n: number }).n,
+      runs: db.prepare(`SELECT status, count(*) AS n FROM scans GROUP BY status ORDER BY status`).all() as { status: string; n: number }[],
+    };
+  } finally {
+    db.close();
+  }
+}
+
+describe('a scan killed at any moment', () => {
+  it(`leaves a consistent database that the next scan completes exactly (${ROUNDS} SIGKILL rounds)`, async () => {
+    const dir = tempDir();
+    const logs = join(dir, 'logs');
+    const gen = generateIisFolder(logs, {
+      servers: ['EXCH01', 'EXCH02'], days: 2, startDate: '2024-03-11', linesPerServerPerDay: 3000, seed: 11,
+    });
+    const old = new Date('2024-04-01T00:00:00Z');
+    for (const f of gen.files) utimesSync(f, old, old);
+
+    const clean = join(dir, 'clean.db');
+    expect(spawnSync(process.execPath, [BIN, ...scanArgs(logs, clean)]).status).toBe(0);
+    const want = snapshot(clean);
+
+    const crashed = join(dir, 'crashed.db');
+    const next = random(20240311);
+    let killed = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const inCommit = round % 3 === 2 ? 1 + Math.floor(next() * 12) : 0;
+      const signal = await killedRun(scanArgs(logs, crashed), 120 + Math.floor(next() * 700), inCommit);
+      if (signal === 'SIGKILL') killed++;
+      if (round % 6 === 5) expect(snapshot(crashed).integrity).toBe('ok');
+    }
+    expect(killed).toBeGreaterThan(ROUNDS / 2); // most rounds died before finishing
+    const last = spawnSync(process.execPath, [BIN, ...scanArgs(logs, crashed)]);
+    expect(last.status).toBe(0);
+    const got = snapshot(crashed);
+    expect(got.integrity).toBe('ok');
+    expect(got.usage).toEqual(want.usage);
+    expect(got.files).toEqual(want.files);
+    // every run's counts were committed with the data they describe: together they add up to one clean scan
+    expect(got.runLines).toBe(want.runLines);
+    expect(got.runs.find((r) => r.status === 'interrupted')?.n).toBeGreaterThan(0);
+  });
+});
