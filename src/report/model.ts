@@ -1,6 +1,7 @@
 // What every report format is made from: one read-only snapshot of the database for a window.
 // Types only; summary.ts reads it, redact.ts rewrites it, the formatters print it (json.ts documents the JSON).
 import type { ReportFilter } from './filter.js';
+import type { ExchangeSection } from './sections/exchange.js';
 import type { ExoSection } from './sections/exo.js';
 import type { FindingsSection } from './sections/findings.js';
 
@@ -125,6 +126,8 @@ export interface Summary {
   readonly redacted: boolean;
   /** Exchange Online report exports (SMTP AUTH senders, connectors); null when none was scanned. */
   readonly exo?: ExoSection | null;
+  /** Exchange Server SMTP, POP3/IMAP4 and HTTP.sys findings (see sections/exchange.ts); null when none. */
+  readonly exchange?: ExchangeSection | null;
   /** Weak cryptography and blind spots (whole database, see sections/findings.ts). */
   readonly findings?: FindingsSection | null;
 }

@@ -2,6 +2,7 @@
 // the same client keeps the same pseudonym throughout one report but reports cannot be joined or reversed.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { LegacyClient, Summary } from './model.js';
+import { redactExchangeSection } from './sections/exchange.js';
 import { redactExoSection } from './sections/exo.js';
 import { redactFindings } from './sections/findings.js';
 
@@ -36,6 +37,7 @@ export function redact(s: Summary, p: Pseudonymizer = pseudonymizer()): Summary 
     },
     redacted: true,
     exo: redactExoSection(s.exo, (v) => p('user', v) ?? v),
+    exchange: redactExchangeSection(s.exchange, p),
     findings: redactFindings(s.findings, p),
   };
 }

@@ -4,6 +4,7 @@ import type { Db } from '../store/open-database.js';
 import { readDaily, readEndpoints, readVerdicts } from './breakdowns.js';
 import { NO_FILTER, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import { readLegacy } from './legacy-query.js';
+import { readExchangeSection } from './sections/exchange.js';
 import { readExoSection } from './sections/exo.js';
 import { readFindings } from './sections/findings.js';
 import type { FileStats, Summary } from './model.js';
@@ -75,6 +76,7 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     newestSeen: newest?.t ?? null,
     redacted: false,
     exo: readExoSection(db, filter, opts.top),
+    exchange: readExchangeSection(db, filter, opts.top),
     findings: readFindings(db),
   };
 }

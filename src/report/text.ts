@@ -1,6 +1,7 @@
 // The report as plain terminal text, at most 100 columns wide (the copyable appcmd lines excepted).
 // A pure function of the Summary; log strings are printed as they are, cut to width, control characters made visible.
 import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type SiteVerdict, type Summary } from './model.js';
+import { formatExchangeSection } from './sections/exchange.js';
 import { formatExoSection } from './sections/exo.js';
 import { formatFindingsText } from './sections/findings.js';
 import { clean, num, pct, shortProtocol, windowText } from './strings.js';
@@ -60,6 +61,7 @@ export function formatText(s: Summary, opts: FormatOptions): string {
   out.push('');
   out.push(...legacyLines(s, paint));
   out.push(...formatExoSection(s.exo));
+  out.push(...formatExchangeSection(s.exchange));
   out.push(...formatFindingsText(s.findings));
   out.push('');
   out.push(`Plain HTTP (no TLS): ${num(s.plain.hits)} hits from ${num(s.plain.clients)} clients.`);
