@@ -2,6 +2,7 @@
 // (200,000 senders, new EAC layout, percentages), then of a newer export of the same period that replaces half of
 // them and adds as many new ones (the replace path). It measures and checks the stored sums; it tunes nothing.
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
@@ -49,6 +50,7 @@ export async function run(ctx) {
   utimesSync(a.path, new Date('2024-03-11T08:00:00Z'), new Date('2024-03-11T08:00:00Z'));
   utimesSync(b.path, new Date('2024-03-12T08:00:00Z'), new Date('2024-03-12T08:00:00Z'));
 
+  const loadBefore = loadavg()[0];
   const useTime = hasGnuTime();
   const bin = join(ctx.root, 'bin', 'tls-census.js');
   if (!existsSync(join(ctx.root, 'dist', 'cli', 'main.js'))) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
@@ -87,6 +89,8 @@ export async function run(ctx) {
       `${check.exact ? 'yes' : `NO (${check.mismatches} rows differ)`}; usage hits = exo_smtp_auth messages: ${check.usageMatches ? 'yes' : 'NO'}.`,
     `- Input: new EAC layout, CRLF, ${fmt.one(a.bytes / 1e6)} MB per export; about 10% of senders on TLS 1.0/1.1 by percentage.`,
     '- A fresh database per run (the replace runs start from a copy of one holding export A); warm page cache.',
+    `- 1-minute load average ${fmt.one(loadBefore)} before and ${fmt.one(loadavg()[0])} after the runs on ${cpus().length} cores: ` +
+      'above the core count, wall times include waiting for a CPU.',
   ];
   if (ctx.smoke) lines.push('- Smoke size: numbers only show that the harness works.');
   return { markdown: lines.join('\n') };
