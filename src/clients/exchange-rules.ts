@@ -1,7 +1,7 @@
 // Exchange-specific clients as data: Outlook (Windows, Mac, mobile, Outlook Anywhere), ActiveSync devices, EWS
 // clients, and the device classes of Microsoft's TLS 1.2 guidance (Teams Rooms, Surface Hub, Skype for Business).
 import type { ClientRule, Verdict } from './types.js';
-import { compareVersions, onOs, osLabel, windowsName } from './ua-context.js';
+import { androidVerdict, compareVersions, onOs, osLabel, windowsName } from './ua-context.js';
 
 const OFFICE_YEARS: ReadonlyMap<number, string> = new Map([
   [11, '2003'],
@@ -187,9 +187,7 @@ export const EXCHANGE_RULES: readonly ClientRule[] = [
       const m = /^Android\/(\d+(?:\.\d+){0,2})-EAS-([\d.]+)/.exec(ctx.ua);
       if (!m) return null;
       const v = m[1];
-      const verdict: Pick<Verdict, 'tls12' | 'hint'> =
-        compareVersions(v, '4.4') < 0 ? { tls12: 'no', hint: 'androidOld' } : compareVersions(v, '5') < 0 ? { tls12: 'unknown', hint: 'android44' } : { tls12: 'yes', hint: null };
-      return { client: `Android ActiveSync (Android ${v})`, family: 'ActiveSync', version: m[2], os: `Android ${v}`, ...verdict };
+      return { client: `Android ActiveSync (Android ${v})`, family: 'ActiveSync', version: m[2], os: `Android ${v}`, ...androidVerdict(v) };
     },
     matches: [
       { ua: 'Android/4.2.2-EAS-1.3', client: 'Android ActiveSync (Android 4.2.2)', tls12: 'no' },

@@ -1,8 +1,9 @@
 // Every client rule in the order identify() tries them: noise by UA first, then Exchange clients and devices,
-// then programs, then browsers (Microsoft's "cannot do TLS 1.2" list lives in browser-rules.ts). First match wins.
+// then programs, then browsers (Microsoft's "cannot do TLS 1.2" list: ie-rules.ts, browser-rules.ts). First match wins.
 import { APP_RULES } from './app-rules.js';
 import { BROWSER_RULES } from './browser-rules.js';
 import { EXCHANGE_RULES } from './exchange-rules.js';
+import { IE_RULES } from './ie-rules.js';
 import { NOISE_RULES } from './noise.js';
 import type { ClientRule } from './types.js';
 import { onOs, osLabel } from './ua-context.js';
@@ -26,4 +27,4 @@ export const FALLBACK_RULE: ClientRule = {
   nonMatches: ['curl/8.5.0'],
 };
 
-export const RULES: readonly ClientRule[] = [...NOISE_RULES, ...EXCHANGE_RULES, ...APP_RULES, ...BROWSER_RULES, FALLBACK_RULE];
+export const RULES: readonly ClientRule[] = [...NOISE_RULES, ...EXCHANGE_RULES, ...APP_RULES, ...IE_RULES, ...BROWSER_RULES, FALLBACK_RULE];
