@@ -51,8 +51,8 @@ export const MEASURED_HINT = 'measured TLS 1.2+ from this client too: find which
 /** A client the user agent says is capable, seen only on legacy TLS. */
 export const CAPABLE_HINT = 'TLS 1.2-capable client seen on TLS 1.0/1.1 only: look for a forced setting or a proxy in between';
 
-/** Exchange Back End (port 444) rows: Exchange talking to itself, whatever the user agent says. */
-export const BACK_END_HINT = 'Exchange Back End (port 444), server to server: enable TLS 1.2 on the Exchange servers (Exchange TLS guidance)';
+/** Internal rows (Exchange Back End on port 444, internal SMTP hops): Exchange talking to itself, whatever the UA says. */
+export const BACK_END_HINT = 'server to server (Exchange Back End, internal hop): enable TLS 1.2 on the Exchange servers (Exchange TLS guidance)';
 
 /** Noise class → hint shown in the view instead of the client's. */
 export const NOISE_HINTS = {
