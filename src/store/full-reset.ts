@@ -1,6 +1,6 @@
-// `scan --full`: forgets what was read from logs, in one transaction, so the scan that follows rebuilds it
-// exactly. Kept: Exchange Online report rows (replaced by identity, never added) with their files and usage rows,
-// the run history, legacy_seen, exceptions, and the merge watermarks of report rows.
+// `scan --full`: forgets what was read from logs (and pending Exchange sessions) in one transaction, so the scan
+// that follows rebuilds it exactly. Kept: Exchange Online report rows (replaced by identity, never added) with their
+// files and usage rows, the run history, legacy_seen, exceptions, and the merge watermarks of report rows.
 import type { Db } from './open-database.js';
 
 /** Tables of rows stored by identity (schema version 3), with the usage source derived from each. */

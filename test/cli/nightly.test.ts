@@ -168,4 +168,23 @@ describe('--full and prune', () => {
     const exo = (once as { source: string }[]).filter((r) => r.source !== 'iis');
     expect(bySource()).toEqual([...exo, { source: 'iis', hits: 11, rows: 4 }]);
   });
+
+  it('rebuilds Exchange protocol logs (sessions spanning files) with --full to the same rows as a fresh database', () => {
+    const dir = tempDir();
+    cpSync(fixture('exchange'), join(dir, 'logs'), { recursive: true });
+    const rows = (db: string): unknown => {
+      const d = new Database(db, { readonly: true });
+      const r = d.prepare(`SELECT * FROM usage ORDER BY day, source, server, client_ip, username, protocol, endpoint, detail`).all();
+      d.close();
+      return r;
+    };
+    const fresh = join(dir, 'fresh.db');
+    const full = join(dir, 'full.db');
+    expect(cli(['scan', join(dir, 'logs'), '--db', fresh, '--quiet']).code).toBe(0);
+    expect(cli(['scan', join(dir, 'logs'), '--db', full, '--quiet']).code).toBe(0);
+    expect(cli(['scan', join(dir, 'logs'), '--db', full, '--full', '--quiet']).code).toBe(0);
+    expect(cli(['scan', join(dir, 'logs'), '--db', full, '--quiet']).code).toBe(0);
+    expect((rows(fresh) as unknown[]).length).toBeGreaterThan(0);
+    expect(rows(full)).toEqual(rows(fresh));
+  });
 });
