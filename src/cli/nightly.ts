@@ -71,7 +71,10 @@ export const todayUtc = (now: Date): string => now.toISOString().slice(0, 10);
 
 /** The exceptions in force today: those stored in the database and those of --exceptions FILE. */
 export function activeExceptions(db: Db, file: string | null, now: Date): KnownException[] {
-  const all = [...listExceptions(db), ...(file === null ? [] : readExceptionsFile(file))];
+  const stored = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exceptions'`).get()
+    ? listExceptions(db)
+    : []; // a database from before schema 5, opened read-only
+  const all = [...stored, ...(file === null ? [] : readExceptionsFile(file))];
   return all.filter((e) => isActive(e, todayUtc(now)));
 }
 
@@ -119,4 +122,14 @@ export function nightlyVerdict(
       .filter((t) => t !== '')
       .join('\n');
   return { code: tripped.length > 0 ? 1 : 0, tripped, text };
+}
+
+/**
+ * The EXCEPTED section for a report in text: legacy clients in the window covered by an exception in force,
+ * marked with the exception. Empty when none, or when the database predates exceptions (schema < 5).
+ */
+export function exceptedSection(db: Db, opts: NightlyOptions, ctx: { filter: ReportFilter; now: Date; top: number }): string {
+  const active = activeExceptions(db, opts.exceptionsFile, ctx.now);
+  if (active.length === 0) return '';
+  return formatExcepted(tallyLegacy(db, ctx.filter, active), ctx.top);
 }

@@ -9,7 +9,9 @@ import { renderReport } from '../report/render.js';
 import { openDatabase } from '../store/open-database.js';
 import { positiveInt } from './options.js';
 import { FILTER_OPTIONS, filterSpec, type ReportFlags } from './report-options.js';
-import { NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags, type Verdict } from './nightly.js';
+import {
+  exceptedSection, NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags, type Verdict,
+} from './nightly.js';
 import { resolveFilter } from '../report/filter.js';
 import { badLinePercentStored } from '../report/thresholds.js';
 
@@ -68,6 +70,10 @@ export function reportCommand(setCode: (c: number) => void): CommandModule<objec
           db: args.db,
           color: format === 'text' && args.out === undefined && useColor(process.stdout),
         });
+        if (format === 'text' && !sinceLastScan) {
+          const excepted = exceptedSection(db, nightly, { filter: resolveFilter(db, filter), now: new Date(), top: top ?? 20 });
+          if (excepted !== '') text += `\n${excepted}`;
+        }
       } finally {
         db.close();
       }

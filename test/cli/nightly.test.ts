@@ -68,6 +68,8 @@ describe('thresholds, window and exceptions', () => {
     expect(excepted.code).toBe(0); // alice (3) and bob (3) excepted: dave 1 + eve 2 = 3 counted
     expect(excepted.out).toMatch(/EXCEPTED iis: 192\.0\.2\.2 {2}bob {2}Printer\/2: 3 hits; ip 192\.0\.2\.0\/30 until .*: badge readers/);
     expect(cli(['report', '--db', db, '--fail-on-legacy', '2']).code).toBe(1);
+    const text = cli(['report', '--db', db]);
+    expect(text.out).toMatch(/\nKnown exceptions \(not counted by --fail-on-legacy\): 6 legacy hits from 2 clients\n {2}EXCEPTED iis: 192\.0\.2\.1 {2}alice/);
 
     const file = join(dir, 'exceptions.csv');
     writeFileSync(file, `# known devices\nmatch,value,expires,reason\nagent,Kiosk,${day(1)},lobby kiosk\nuser,dave,${day(-1)},expired yesterday\n`);
