@@ -2,6 +2,7 @@
 // Colour only for text on a terminal, never with NO_COLOR; the database is opened read-only.
 import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
+import { refreshClients } from '../clients/refresh.js';
 import { CensusError } from '../errors.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formatters.js';
 import { pseudonymizer } from '../report/redact.js';
@@ -52,6 +53,7 @@ export function reportCommand(setCode: (c: number) => void): CommandModule<objec
       const top = args.top === undefined ? undefined : positiveInt('--top', args.top);
       const nightly = nightlyOptions(args);
       const sinceLastScan = args['since-last-scan'];
+      refreshClients(args.db); // best effort, before the read-only open: schema and user agents up to date
       const db = openDatabase(args.db, { readonly: true });
       let text: string;
       let verdict: Verdict | null = null;
