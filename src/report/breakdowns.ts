@@ -2,7 +2,8 @@
 // "safe to disable TLS 1.0/1.1?". Reads only; the verdict rule lives here so every format states the same one.
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import { readSiteLegacy } from './legacy-query.js';
+import type { SiteLegacy } from './legacy-query.js';
+import { compareText as cmp, num } from './strings.js';
 import { LEGACY_PROTOCOLS, type DailyProtocols, type EndpointBreakdown, type SiteVerdict, type Verdict } from './model.js';
 
 const LEGACY = new Set<string>(LEGACY_PROTOCOLS);
@@ -67,27 +68,26 @@ export function readEndpoints(db: Db, f: ReportFilter): EndpointBreakdown[] {
     .sort((a, b) => b.legacyHits - a.legacyHits || b.hits - a.hits || cmp(a.source, b.source) || cmp(a.endpoint, b.endpoint));
 }
 
-const cmp = (a: string | null, b: string | null): number => (a ?? '').localeCompare(b ?? '', 'en');
-
-const num = (n: number): string => n.toLocaleString('en-US');
-
 function evidence(v: Omit<SiteVerdict, 'verdict' | 'evidence'>, verdict: Verdict): string {
   const span = v.firstDay === v.lastDay ? v.firstDay : `${v.firstDay} to ${v.lastDay}`;
-  const noise = v.noiseHits > 0 ? `; ${num(v.noiseHits)} legacy hits from noise (${v.noiseClasses.join(', ')})` : '';
+  const aside =
+    (v.noiseHits > 0 ? `; ${num(v.noiseHits)} legacy hits from noise (${v.noiseClasses.join(', ')})` : '') +
+    (v.exceptedHits > 0 ? `; ${num(v.exceptedHits)} from ${num(v.exceptedClients)} clients under known exceptions` : '');
   if (verdict === 'no') {
-    return `${num(v.legacyHits - v.noiseHits)} legacy hits from ${num(v.realLegacyClients)} clients in ${num(v.hits)} hits, ${span}${noise}`;
+    return `${num(v.legacyHits - v.noiseHits - v.exceptedHits)} legacy hits from ${num(v.realLegacyClients)} clients in ${num(v.hits)} hits, ${span}${aside}`;
   }
   if (verdict === 'unknown') {
-    return `${num(v.noTlsFieldHits)} of ${num(v.hits)} hits, ${span}, come from logs without TLS fields${noise}`;
+    return `${num(v.noTlsFieldHits)} of ${num(v.hits)} hits, ${span}, come from logs without TLS fields${aside}`;
   }
-  return `no legacy hits from real clients in ${num(v.hits)} hits, ${span}${noise}`;
+  return `no legacy hits from real clients in ${num(v.hits)} hits, ${span}${aside}`;
 }
 
 /**
- * Per (source, server, site): "no" when real clients (not noise) used a legacy protocol in the window;
+ * Per (source, server, site): "no" when real clients (not noise, not under a known exception in force) used a
+ * legacy protocol in the window;
  * else "unknown" when some of its logs carry no TLS fields (their versions are not known); else "yes".
  */
-export function readVerdicts(db: Db, f: ReportFilter): SiteVerdict[] {
+export function readVerdicts(db: Db, f: ReportFilter, legacy: readonly SiteLegacy[]): SiteVerdict[] {
   const where = usageCondition(f);
   const sites = db
     .prepare<SqlValue[], { source: string; server: string | null; site: string | null; hits: number; blind: number; first: string; last: string }>(
@@ -97,7 +97,6 @@ export function readVerdicts(db: Db, f: ReportFilter): SiteVerdict[] {
        FROM usage WHERE ${where.sql} GROUP BY source, server, site`,
     )
     .all(...where.params);
-  const legacy = readSiteLegacy(db, f);
   return sites
     .map((s) => {
       const l = legacy.find((x) => x.source === s.source && x.server === s.server && x.site === s.site);
@@ -109,12 +108,15 @@ export function readVerdicts(db: Db, f: ReportFilter): SiteVerdict[] {
         legacyHits: l?.legacyHits ?? 0,
         noiseHits: l?.noiseHits ?? 0,
         noiseClasses: l?.noiseClasses ?? [],
+        exceptedHits: l?.exceptedHits ?? 0,
+        exceptedClients: l?.exceptedClients ?? 0,
         realLegacyClients: l?.realClients ?? 0,
         noTlsFieldHits: s.blind,
         firstDay: s.first,
         lastDay: s.last,
       };
-      const verdict: Verdict = base.legacyHits > base.noiseHits ? 'no' : base.noTlsFieldHits > 0 ? 'unknown' : 'yes';
+      const real = base.legacyHits - base.noiseHits - base.exceptedHits;
+      const verdict: Verdict = real > 0 ? 'no' : base.noTlsFieldHits > 0 ? 'unknown' : 'yes';
       return { ...base, verdict, evidence: evidence(base, verdict) };
     })
     .sort((a, b) => cmp(a.source, b.source) || cmp(a.server, b.server) || cmp(a.site, b.site));

@@ -6,7 +6,7 @@ import { protocolsOf, type FormatOptions, type LegacyClient, type Summary } from
 export const CSV_COLUMNS = [
   'source', 'client_ip', 'username', 'user_agent', 'client', 'tls12_capable', 'noise', 'hint', 'protocols',
   'legacy_hits', 'ssl2_hits', 'ssl3_hits', 'tls10_hits', 'tls11_hits', 'modern_hits', 'auth_failures', 'errors',
-  'first_seen', 'last_seen', 'servers', 'endpoints', 'internal',
+  'first_seen', 'last_seen', 'servers', 'endpoints', 'internal', 'exception', 'exception_expires',
 ] as const;
 
 /** OWASP "CSV injection": a text cell must not start with a formula trigger once a spreadsheet reads it. */
@@ -21,6 +21,7 @@ function cells(c: LegacyClient): (string | number)[] {
     text(c.noise), text(c.hint), text(protocolsOf(c).join(' ')),
     c.legacyHits, c.ssl2Hits, c.ssl3Hits, c.tls10Hits, c.tls11Hits, c.modernHits, c.authFailures, c.errors,
     text(c.firstSeen), text(c.lastSeen), text(c.servers.join(' ')), text(c.endpoints.join(' ')), c.internal ? 1 : 0,
+    text(c.exception?.reason ?? null), text(c.exception?.expires ?? null),
   ];
 }
 

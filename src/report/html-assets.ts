@@ -19,10 +19,13 @@ p.meta, p.note { color: var(--muted); margin: 4px 0; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.ua { max-width: 420px; word-break: break-all; }
+td.ua { min-width: 240px; max-width: 420px; overflow-wrap: anywhere; }
+td.hint { min-width: 200px; } td.date { white-space: nowrap; }
+.wide { overflow-x: auto; }
+h3 { font-size: 15px; margin: 16px 0 4px; }
 th.sortable { cursor: pointer; user-select: none; white-space: nowrap; }
 th.sortable[data-dir="asc"]::after { content: " \\25B2"; } th.sortable[data-dir="desc"]::after { content: " \\25BC"; }
-tr.noise td { color: var(--muted); }
+tr.noise td { color: var(--muted); } tr.excepted td { background: #fffbe6; }
 .tag { display: inline-block; padding: 0 6px; border-radius: 3px; background: #eef1f4; font-size: 12px; }
 .tag.no { background: #fbe3e1; color: var(--no); } .tag.yes { background: #e1f3e6; color: var(--yes); }
 .controls { display: flex; gap: 16px; align-items: center; margin: 8px 0; }
@@ -38,6 +41,8 @@ export const HTML_SCRIPT = `
   var COLORS = { 'SSL 2.0': '#6d0000', 'SSL 3.0': '#a31515', 'TLS 1.0': '#e53935', 'TLS 1.1': '#fb8c00',
     'TLS 1.2': '#43a047', 'TLS 1.3': '#1e88e5', 'none': '#9e9e9e', 'failed': '#6d4c41', 'unknown': '#c7c7c7' };
   var color = function (p) { return COLORS[p] || '#7b8794'; };
+  /* Horizontal bar charts grow with their rows. */
+  var fit = function (canvas, rows) { canvas.parentNode.style.height = Math.max(160, 60 + rows * 30) + 'px'; };
   if (typeof Chart === 'function') {
     Chart.defaults.animation = false;
     Chart.defaults.maintainAspectRatio = false;
@@ -54,15 +59,19 @@ export const HTML_SCRIPT = `
     }
     var ep = document.getElementById('endpoint-chart');
     if (ep && data.endpoints.labels.length > 0) {
+      fit(ep, data.endpoints.labels.length);
       new Chart(ep, { type: 'bar', data: { labels: data.endpoints.labels, datasets: data.endpoints.protocols.map(function (p) {
-        return { label: p, data: data.endpoints.hits[p], backgroundColor: color(p) };
+        return { label: p, data: data.endpoints.hits[p], backgroundColor: color(p), maxBarThickness: 24 };
       }) }, options: { indexAxis: 'y', scales: { x: { stacked: true, title: { display: true, text: 'legacy hits' } }, y: { stacked: true } } } });
     }
     var sites = document.getElementById('site-chart');
     if (sites && data.sites.labels.length > 0) {
-      new Chart(sites, { type: 'bar', data: { labels: data.sites.labels, datasets: [
-        { label: 'legacy hits from clients', data: data.sites.real, backgroundColor: '#e53935' },
-        { label: 'legacy hits from noise', data: data.sites.noise, backgroundColor: '#c7c7c7' }] },
+      fit(sites, data.sites.labels.length);
+      var any = function (xs) { return xs.some(function (x) { return x > 0; }); };
+      var parts = [['legacy hits from clients', data.sites.real, '#e53935'],
+        ['legacy hits from known exceptions', data.sites.excepted, '#f6c343'], ['legacy hits from noise', data.sites.noise, '#c7c7c7']];
+      new Chart(sites, { type: 'bar', data: { labels: data.sites.labels, datasets: parts.filter(function (p) { return any(p[1]); })
+        .map(function (p) { return { label: p[0], data: p[1], backgroundColor: p[2], maxBarThickness: 24 }; }) },
         options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } } });
     }
   }

@@ -1,6 +1,8 @@
 // The report as JSON for pipelines: a stable, documented shape (README "JSON shape") with a `schema` version.
 // The mapping is spelled out field by field so internal changes never leak into it; new fields only ever get added.
+import { describeBlindSpots } from '../clients/blind-spots.js';
 import { protocolsOf, type FormatOptions, type Summary } from './model.js';
+import type { FindingsSection } from './sections/findings.js';
 
 /** Bump only for a change that breaks a reader (a field removed, renamed or retyped); adding a field keeps it. */
 export const JSON_SCHEMA_VERSION = 1;
@@ -30,6 +32,8 @@ export function toJson(s: Summary, opts: FormatOptions) {
       legacyHits: v.legacyHits,
       noiseHits: v.noiseHits,
       noiseClasses: v.noiseClasses,
+      exceptedHits: v.exceptedHits,
+      exceptedClients: v.exceptedClients,
       legacyClients: v.realLegacyClients,
       noTlsFieldHits: v.noTlsFieldHits,
       firstDay: v.firstDay,
@@ -42,6 +46,8 @@ export function toJson(s: Summary, opts: FormatOptions) {
       listed: s.legacy.length,
       noiseClients: s.noise.reduce((n, g) => n + g.clients, 0),
       noiseHits: s.noise.reduce((n, g) => n + g.hits, 0),
+      exceptedClients: s.excepted.clients,
+      exceptedHits: s.excepted.hits,
     },
     legacyClients: s.legacy.map((c) => ({
       source: c.source,
@@ -63,6 +69,7 @@ export function toJson(s: Summary, opts: FormatOptions) {
       servers: c.servers,
       endpoints: c.endpoints,
       internal: c.internal,
+      exception: c.exception && { match: c.exception.match, value: c.exception.value, reason: c.exception.reason, expires: c.exception.expires },
     })),
     noise: s.noise.map((g) => ({ class: g.noise, clients: g.clients, hits: g.hits, addresses: g.addresses })),
     daily: s.daily.map((d) => ({ day: d.day, hits: d.hits, legacyShare: d.legacyShare })),
@@ -90,6 +97,28 @@ export function toJson(s: Summary, opts: FormatOptions) {
         examples: s.withoutTlsFields.examples,
       },
     },
+    findings: findingsJson(s.findings),
+  };
+}
+
+/** Weak cryptography and blind spots, whole database; null when the report has none (schema older than 4). */
+function findingsJson(f: FindingsSection | null | undefined) {
+  if (!f) return null;
+  const w = f.weakCrypto;
+  return {
+    weakCrypto:
+      w === null
+        ? null
+        : {
+            byWeakness: w.byWeakness.map((g) => ({ weakness: g.weakness, clients: g.clients, hits: g.hits })),
+            tls12NotO365: { clients: w.tls12NotO365.clients, hits: w.tls12NotO365.hits },
+            top: w.top.map((r) => ({
+              source: r.source, clientIp: r.clientIp, username: r.username, userAgent: r.userAgent, client: r.client,
+              protocol: r.protocol, cipher: r.cipher, hash: r.hash, keyExchange: r.keyExchange, weakness: r.weakness,
+              o365Suite: r.o365Suite, hits: r.hits, lastSeen: r.lastSeen,
+            })),
+          },
+    blindSpots: describeBlindSpots(f.blindSpots).map((x) => ({ id: x.id, text: x.text, items: x.items })),
   };
 }
 

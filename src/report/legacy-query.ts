@@ -1,60 +1,17 @@
-// Legacy clients of a window, aggregated from `usage` in SQL, plus the identification columns of the
-// legacy_clients view (client, tls12_capable, noise, hint) when this database has them. Reads only.
+// Legacy clients of a window, aggregated once per report into a temporary table of this connection (the database
+// file is never written), with the identification columns of the legacy_clients view when the schema has them.
+import type { ExceptionMatcher } from '../exceptions/exceptions.js';
+import { LEGACY_SQL_LIST, MODERN_SQL_LIST } from '../store/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import { LEGACY_PROTOCOLS, type LegacyClient, type NoiseGroup, type Tls12Capable } from './model.js';
-
-const LEGACY = `(${LEGACY_PROTOCOLS.map((p) => `'${p}'`).join(', ')})`;
-const IS_LEGACY = `protocol IN ${LEGACY}`;
+import type { LegacyClient, NoiseGroup, Tls12Capable } from './model.js';
 
 /** Columns of legacy_clients that client identification adds (migration 4); older databases lack them. */
 const IDENTIFICATION = ['client', 'tls12_capable', 'noise', 'hint'] as const;
-type IdentificationColumn = (typeof IDENTIFICATION)[number];
 
-export function identificationColumns(db: Db): ReadonlySet<IdentificationColumn> {
-  const names = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('legacy_clients')`).all().map((c) => c.name));
-  return new Set(IDENTIFICATION.filter((c) => names.has(c)));
-}
-
-/**
- * `WITH w AS (…)`: one row per legacy client of the window with its identification columns.
- * The window's sums come from usage; identification is looked up in the view by the client key.
- */
-function legacyCte(db: Db, f: ReportFilter): { sql: string; params: readonly SqlValue[] } {
-  const where = usageCondition(f);
-  const has = identificationColumns(db);
-  const pick = (c: IdentificationColumn): string => (has.has(c) ? `v.${c}` : 'NULL');
-  const join =
-    has.size > 0
-      ? `LEFT JOIN legacy_clients v ON v.source = a.source AND v.client_ip IS a.client_ip
-           AND v.username IS a.username AND v.user_agent IS a.user_agent`
-      : '';
-  const sql = `
-WITH a AS (
-  SELECT source, client_ip, username, user_agent,
-    sum(CASE WHEN ${IS_LEGACY} THEN hits ELSE 0 END) AS legacy_hits,
-    sum(CASE WHEN protocol = 'SSL 2.0' THEN hits ELSE 0 END) AS ssl2_hits,
-    sum(CASE WHEN protocol = 'SSL 3.0' THEN hits ELSE 0 END) AS ssl3_hits,
-    sum(CASE WHEN protocol = 'TLS 1.0' THEN hits ELSE 0 END) AS tls10_hits,
-    sum(CASE WHEN protocol = 'TLS 1.1' THEN hits ELSE 0 END) AS tls11_hits,
-    sum(CASE WHEN protocol IN ('TLS 1.2', 'TLS 1.3') THEN hits ELSE 0 END) AS modern_hits,
-    sum(CASE WHEN ${IS_LEGACY} THEN auth_failures ELSE 0 END) AS auth_failures,
-    sum(CASE WHEN ${IS_LEGACY} THEN errors ELSE 0 END) AS errors,
-    min(CASE WHEN ${IS_LEGACY} THEN first_seen END) AS first_seen,
-    max(CASE WHEN ${IS_LEGACY} THEN last_seen END) AS last_seen,
-    json_group_array(DISTINCT CASE WHEN ${IS_LEGACY} THEN server END) AS servers,
-    json_group_array(DISTINCT CASE WHEN ${IS_LEGACY} THEN endpoint END) AS endpoints,
-    min(CASE WHEN ${IS_LEGACY} THEN internal END) AS internal
-  FROM usage WHERE ${where.sql}
-  GROUP BY source, client_ip, username, user_agent
-  HAVING legacy_hits > 0
-), w AS (
-  SELECT a.*, ${pick('client')} AS client, ${pick('tls12_capable')} AS tls12_capable,
-    ${pick('noise')} AS noise, ${pick('hint')} AS hint
-  FROM a ${join}
-)`;
-  return { sql, params: where.params };
-}
+const T = 'temp.report_legacy';
+const SAME_CLIENT = (a: string, b: string): string =>
+  `${a}.source = ${b}.source AND ${a}.client_ip IS ${b}.client_ip AND ${a}.username IS ${b}.username AND ${a}.user_agent IS ${b}.user_agent`;
 
 interface Row {
   source: string;
@@ -88,7 +45,8 @@ function names(json: string): string[] {
 
 const capable = (v: string | null): Tls12Capable | null => (v === 'yes' || v === 'no' || v === 'unknown' ? v : null);
 
-function toClient(r: Row): LegacyClient {
+function toClient(r: Row, match: ExceptionMatcher | null): LegacyClient {
+  const e = match?.({ source: r.source, clientIp: r.client_ip, username: r.username, userAgent: r.user_agent }) ?? null;
   return {
     source: r.source,
     clientIp: r.client_ip,
@@ -111,6 +69,7 @@ function toClient(r: Row): LegacyClient {
     servers: names(r.servers),
     endpoints: names(r.endpoints),
     internal: r.internal === 1,
+    exception: e === null ? null : { match: e.match, value: e.value, reason: e.reason, expires: e.expires },
   };
 }
 
@@ -119,41 +78,11 @@ export interface LegacyResult {
   readonly clients: number;
   readonly hits: number;
   readonly noise: readonly NoiseGroup[];
+  /** Real (not noise) clients that a known exception in force covers. */
+  readonly excepted: { readonly clients: number; readonly hits: number };
 }
 
-/**
- * Real clients first (external before internal), then noise; most legacy hits first; ties broken by the
- * client key so the order never depends on scan order. `top` (null = all) cuts the list in SQL.
- */
-export function readLegacy(db: Db, f: ReportFilter, top: number | null): LegacyResult {
-  const cte = legacyCte(db, f);
-  const rows = db
-    .prepare<SqlValue[], Row>(
-      `${cte.sql}
-       SELECT * FROM w
-       ORDER BY noise IS NOT NULL, internal, legacy_hits DESC, last_seen DESC, source, client_ip, username, user_agent
-       LIMIT ?`,
-    )
-    .all(...cte.params, top ?? -1);
-  const totals = db
-    .prepare<SqlValue[], { n: number; hits: number | null }>(`${cte.sql} SELECT count(*) AS n, sum(legacy_hits) AS hits FROM w`)
-    .get(...cte.params) ?? { n: 0, hits: 0 };
-  const noise = db
-    .prepare<SqlValue[], { noise: string; clients: number; hits: number; addresses: string }>(
-      `${cte.sql}
-       SELECT noise, count(*) AS clients, sum(legacy_hits) AS hits, json_group_array(DISTINCT client_ip) AS addresses
-       FROM w WHERE noise IS NOT NULL GROUP BY noise ORDER BY hits DESC, noise`,
-    )
-    .all(...cte.params);
-  return {
-    listed: rows.map(toClient),
-    clients: totals.n,
-    hits: totals.hits ?? 0,
-    noise: noise.map((g) => ({ noise: g.noise, clients: g.clients, hits: g.hits, addresses: names(g.addresses) })),
-  };
-}
-
-/** Legacy hits per (source, server, site) split into noise and real clients, for the verdicts. */
+/** Legacy hits per (source, server, site) split into noise, excepted and real clients, for the verdicts. */
 export interface SiteLegacy {
   readonly source: string;
   readonly server: string | null;
@@ -161,36 +90,136 @@ export interface SiteLegacy {
   readonly legacyHits: number;
   readonly noiseHits: number;
   readonly noiseClasses: readonly string[];
+  readonly exceptedHits: number;
+  readonly exceptedClients: number;
   readonly realClients: number;
 }
 
-export function readSiteLegacy(db: Db, f: ReportFilter): SiteLegacy[] {
-  const where = usageCondition(f, 'u');
-  const hasNoise = identificationColumns(db).has('noise');
-  const noiseOf = hasNoise ? 'c.noise' : 'NULL';
-  const join = hasNoise
-    ? `LEFT JOIN (SELECT source, client_ip, username, user_agent, noise FROM legacy_clients WHERE noise IS NOT NULL) c
-         ON c.source = u.source AND c.client_ip IS u.client_ip AND c.username IS u.username AND c.user_agent IS u.user_agent`
-    : '';
-  return db
-    .prepare<SqlValue[], { source: string; server: string | null; site: string | null; legacy_hits: number; noise_hits: number; classes: string; real_clients: number }>(
-      `SELECT u.source, u.server, u.site, sum(u.hits) AS legacy_hits,
-         sum(CASE WHEN ${noiseOf} IS NOT NULL THEN u.hits ELSE 0 END) AS noise_hits,
-         json_group_array(DISTINCT ${noiseOf}) AS classes,
-         count(DISTINCT CASE WHEN ${noiseOf} IS NULL
-           THEN json_array(u.client_ip, u.username, u.user_agent) END) AS real_clients
-       FROM usage u ${join}
-       WHERE u.protocol IN ${LEGACY} AND ${where.sql}
-       GROUP BY u.source, u.server, u.site`,
-    )
-    .all(...where.params)
-    .map((r) => ({
-      source: r.source,
-      server: r.server,
-      site: r.site,
-      legacyHits: r.legacy_hits,
-      noiseHits: r.noise_hits,
-      noiseClasses: names(r.classes),
-      realClients: r.real_clients,
-    }));
+type Key = { source: string; client_ip: string | null; username: string | null; user_agent: string | null };
+const keyOf = (r: Key) => ({ source: r.source, clientIp: r.client_ip, username: r.username, userAgent: r.user_agent });
+
+/**
+ * The window's legacy clients: legacy rows aggregated first (few, found through the protocol index), then their
+ * TLS 1.2+ hits, then identification looked up in the view one user agent at a time (SQLite pushes that filter
+ * into the view's GROUP BY, so only those user agents' rows are read). close() drops the table.
+ */
+export class LegacyWindow {
+  private constructor(private readonly db: Db, private readonly f: ReportFilter) {}
+
+  static open(db: Db, f: ReportFilter): LegacyWindow {
+    const where = usageCondition(f);
+    const whereU = usageCondition(f, 'u');
+    db.exec(`DROP TABLE IF EXISTS ${T}`);
+    db.prepare<SqlValue[]>(
+      `CREATE TABLE ${T} AS
+       SELECT source, client_ip, username, user_agent, sum(hits) AS legacy_hits,
+         sum(CASE WHEN protocol = 'SSL 2.0' THEN hits ELSE 0 END) AS ssl2_hits,
+         sum(CASE WHEN protocol = 'SSL 3.0' THEN hits ELSE 0 END) AS ssl3_hits,
+         sum(CASE WHEN protocol = 'TLS 1.0' THEN hits ELSE 0 END) AS tls10_hits,
+         sum(CASE WHEN protocol = 'TLS 1.1' THEN hits ELSE 0 END) AS tls11_hits,
+         0 AS modern_hits, sum(auth_failures) AS auth_failures, sum(errors) AS errors,
+         min(first_seen) AS first_seen, max(last_seen) AS last_seen,
+         json_group_array(DISTINCT server) AS servers, json_group_array(DISTINCT endpoint) AS endpoints,
+         min(internal) AS internal,
+         CAST(NULL AS TEXT) AS client, CAST(NULL AS TEXT) AS tls12_capable, CAST(NULL AS TEXT) AS noise, CAST(NULL AS TEXT) AS hint
+       FROM usage WHERE protocol IN ${LEGACY_SQL_LIST} AND ${where.sql}
+       GROUP BY source, client_ip, username, user_agent`,
+    ).run(...where.params);
+    db.exec(`CREATE INDEX temp.report_legacy_key ON report_legacy (user_agent, client_ip, username, source)`);
+    db.prepare<SqlValue[]>(
+      `UPDATE ${T} SET modern_hits = m.hits FROM (
+         SELECT l.rowid AS id, sum(u.hits) AS hits FROM ${T} l JOIN usage u ON ${SAME_CLIENT('u', 'l')}
+         WHERE u.protocol IN ${MODERN_SQL_LIST} AND ${whereU.sql} GROUP BY l.rowid
+       ) m WHERE m.id = report_legacy.rowid`,
+    ).run(...whereU.params);
+    identify(db);
+    return new LegacyWindow(db, f);
+  }
+
+  /** Real clients first (external before internal), then noise; most legacy hits first; ties by client key. */
+  read(top: number | null, match: ExceptionMatcher | null): LegacyResult {
+    const rows = this.db
+      .prepare<[number], Row>(
+        `SELECT * FROM ${T}
+         ORDER BY noise IS NOT NULL, internal, legacy_hits DESC, last_seen DESC, source, client_ip, username, user_agent
+         LIMIT ?`,
+      )
+      .all(top ?? -1);
+    const totals = this.db.prepare<[], { n: number; hits: number | null }>(`SELECT count(*) AS n, sum(legacy_hits) AS hits FROM ${T}`).get();
+    const noise = this.db
+      .prepare<[], { noise: string; clients: number; hits: number; addresses: string }>(
+        `SELECT noise, count(*) AS clients, sum(legacy_hits) AS hits, json_group_array(DISTINCT client_ip) AS addresses
+         FROM ${T} WHERE noise IS NOT NULL GROUP BY noise ORDER BY hits DESC, noise`,
+      )
+      .all();
+    let excepted = { clients: 0, hits: 0 };
+    if (match !== null) {
+      const real = this.db.prepare<[], Key & { hits: number }>(`SELECT source, client_ip, username, user_agent, legacy_hits AS hits FROM ${T} WHERE noise IS NULL`).all();
+      const hit = real.filter((r) => match(keyOf(r)) !== null);
+      excepted = { clients: hit.length, hits: hit.reduce((n, r) => n + r.hits, 0) };
+    }
+    return {
+      listed: rows.map((r) => toClient(r, match)),
+      clients: totals?.n ?? 0,
+      hits: totals?.hits ?? 0,
+      noise: noise.map((g) => ({ noise: g.noise, clients: g.clients, hits: g.hits, addresses: names(g.addresses) })),
+      excepted,
+    };
+  }
+
+  sites(match: ExceptionMatcher | null): SiteLegacy[] {
+    const where = usageCondition(this.f, 'u');
+    const rows = this.db
+      .prepare<SqlValue[], Key & { server: string | null; site: string | null; noise: string | null; hits: number }>(
+        `SELECT u.source, u.server, u.site, u.client_ip, u.username, u.user_agent, l.noise, sum(u.hits) AS hits
+         FROM usage u LEFT JOIN ${T} l ON ${SAME_CLIENT('l', 'u')}
+         WHERE u.protocol IN ${LEGACY_SQL_LIST} AND ${where.sql}
+         GROUP BY u.source, u.server, u.site, u.client_ip, u.username, u.user_agent`,
+      )
+      .all(...where.params);
+    const sites = new Map<string, SiteLegacy & { classes: Set<string> }>();
+    for (const r of rows) {
+      const key = JSON.stringify([r.source, r.server, r.site]);
+      const s = sites.get(key) ?? {
+        source: r.source, server: r.server, site: r.site, legacyHits: 0, noiseHits: 0, noiseClasses: [],
+        exceptedHits: 0, exceptedClients: 0, realClients: 0, classes: new Set<string>(),
+      };
+      const excepted = r.noise === null && match !== null && match(keyOf(r)) !== null;
+      if (r.noise !== null) s.classes.add(r.noise);
+      sites.set(key, {
+        ...s,
+        legacyHits: s.legacyHits + r.hits,
+        noiseHits: s.noiseHits + (r.noise !== null ? r.hits : 0),
+        exceptedHits: s.exceptedHits + (excepted ? r.hits : 0),
+        exceptedClients: s.exceptedClients + (excepted ? 1 : 0),
+        realClients: s.realClients + (r.noise === null && !excepted ? 1 : 0),
+      });
+    }
+    return [...sites.values()].map(({ classes, ...s }) => ({ ...s, noiseClasses: [...classes].sort() }));
+  }
+
+  close(): void {
+    this.db.exec(`DROP TABLE IF EXISTS ${T}`);
+  }
+}
+
+/** Copies client, tls12_capable, noise and hint from legacy_clients (whole database) for the window's clients. */
+function identify(db: Db): void {
+  const names = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('legacy_clients')`).all().map((c) => c.name));
+  const columns = IDENTIFICATION.filter((c) => names.has(c));
+  if (columns.length === 0) return;
+  const lookup = db.prepare<[string | null], Key & Record<(typeof IDENTIFICATION)[number], string | null>>(
+    `SELECT source, client_ip, username, user_agent, ${columns.join(', ')} FROM legacy_clients WHERE user_agent IS ?`,
+  );
+  const update = db.prepare(
+    `UPDATE ${T} SET ${columns.map((c) => `${c} = @${c}`).join(', ')}
+     WHERE source = @source AND client_ip IS @client_ip AND username IS @username AND user_agent IS @user_agent`,
+  );
+  const agents = db.prepare<[], { user_agent: string | null }>(`SELECT DISTINCT user_agent FROM ${T}`).all();
+  for (const { user_agent } of agents) {
+    for (const row of lookup.all(user_agent)) {
+      const values = Object.fromEntries(columns.map((c) => [c, row[c]]));
+      update.run({ ...values, source: row.source, client_ip: row.client_ip, username: row.username, user_agent: row.user_agent });
+    }
+  }
 }

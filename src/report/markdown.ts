@@ -1,5 +1,6 @@
 // The report as GitHub-flavoured Markdown for tickets and wikis: verdicts, protocol shares, legacy clients, noise,
 // endpoints, file problems. A pure function of the Summary; every log string is escaped so it stays plain text.
+import { describeBlindSpots } from '../clients/blind-spots.js';
 import { APPCMD, protocolsOf, type FormatOptions, type Summary } from './model.js';
 import { clean, num, pct, windowText } from './strings.js';
 
@@ -65,11 +66,12 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
   if (real.length > 0) {
     // The identification columns only when the database has client identification.
     const ident = real.some((c) => c.client !== null || c.tls12Capable !== null || c.hint !== null);
+    const excepted = real.some((c) => c.exception !== null);
     const head = ['hits', 'protocols', 'address', 'user', ...(ident ? ['client', 'TLS 1.2?', 'fix'] : []), 'user agent'];
     out.push(
       ...table(
-        [...head, 'endpoints', 'servers', 'last seen', 'TLS 1.2+ hits'],
-        `rlll${ident ? 'lll' : ''}llllr`,
+        [...head, 'endpoints', 'servers', 'last seen', 'TLS 1.2+ hits', ...(excepted ? ['known exception'] : [])],
+        `rlll${ident ? 'lll' : ''}llllr${excepted ? 'l' : ''}`,
         real.map((c) => [
           num(c.legacyHits),
           protocolsOf(c).join(', '),
@@ -81,6 +83,7 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
           mdText(c.servers.join(', ') + (c.internal ? ' (internal)' : '')),
           c.lastSeen.slice(0, 10),
           num(c.modernHits),
+          ...(excepted ? [c.exception ? mdText(`until ${c.exception.expires}: ${c.exception.reason}`) : '-'] : []),
         ]),
       ),
     );
@@ -105,6 +108,7 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
       ]),
     ),
   );
+  out.push(...findingsLines(s));
   out.push('', '## Other traffic and files', '');
   out.push(`- Plain HTTP (no TLS): ${num(s.plain.hits)} hits from ${num(s.plain.clients)} clients.`);
   if (s.unknown.hits > 0) {
@@ -132,4 +136,29 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
     );
   }
   return out.join('\n') + '\n';
+}
+
+/** Weak cryptography and blind spots (whole database), when the database has them. */
+function findingsLines(s: Summary): string[] {
+  const f = s.findings;
+  if (!f) return [];
+  const out: string[] = [];
+  const w = f.weakCrypto;
+  if (w !== null && (w.byWeakness.length > 0 || w.tls12NotO365.clients > 0)) {
+    out.push('', '### Weak cryptography, on any TLS version', '');
+    const rows = w.byWeakness.map((g) => [mdText(g.weakness), num(g.clients), num(g.hits)]);
+    if (w.tls12NotO365.clients > 0) {
+      rows.push(['TLS 1.2 with a suite Office 365 does not accept', num(w.tls12NotO365.clients), num(w.tls12NotO365.hits)]);
+    }
+    out.push(...table(['weakness', 'clients', 'hits'], 'lrr', rows));
+  }
+  const spots = describeBlindSpots(f.blindSpots);
+  if (spots.length > 0) {
+    out.push('', '### Blind spots', '');
+    for (const x of spots) {
+      out.push(`- ${mdText(x.text)}`);
+      for (const item of x.items) out.push(`  - ${mdText(item)}`);
+    }
+  }
+  return out.length > 0 ? ['', '## Findings (whole database)', ...out] : [];
 }

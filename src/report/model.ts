@@ -5,7 +5,7 @@ import type { ExchangeSection } from './sections/exchange.js';
 import type { ExoSection } from './sections/exo.js';
 import type { FindingsSection } from './sections/findings.js';
 
-export const LEGACY_PROTOCOLS = ['SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1'] as const;
+export { LEGACY_PROTOCOL_LABELS as LEGACY_PROTOCOLS } from '../store/legacy.js';
 
 export interface ProtocolTotal {
   readonly source: string;
@@ -40,6 +40,15 @@ export interface LegacyClient {
   readonly servers: readonly string[];
   readonly endpoints: readonly string[];
   readonly internal: boolean;
+  /** The known exception in force that covers this client (reports only mark it), or null. */
+  readonly exception: ClientException | null;
+}
+
+export interface ClientException {
+  readonly match: string;
+  readonly value: string;
+  readonly reason: string;
+  readonly expires: string;
 }
 
 /** Legacy clients of one noise class (probes, health checks, challenge-only, scanners), shown apart. */
@@ -62,6 +71,9 @@ export interface SiteVerdict {
   readonly legacyHits: number; // all legacy hits, noise included
   readonly noiseHits: number;
   readonly noiseClasses: readonly string[];
+  /** Legacy hits of real clients a known exception in force covers. */
+  readonly exceptedHits: number;
+  readonly exceptedClients: number;
   readonly realLegacyClients: number;
   readonly noTlsFieldHits: number; // hits from logs without crypt fields: their protocol is unknown
   readonly firstDay: string;
@@ -111,6 +123,8 @@ export interface Summary {
   readonly legacyClients: number;
   readonly legacyHits: number;
   readonly noise: readonly NoiseGroup[];
+  /** Real legacy clients of the window that a known exception in force covers. */
+  readonly excepted: { readonly clients: number; readonly hits: number };
   readonly verdicts: readonly SiteVerdict[];
   readonly daily: readonly DailyProtocols[];
   readonly endpoints: readonly EndpointBreakdown[];

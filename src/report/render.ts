@@ -1,5 +1,6 @@
 // One report from an open database: resolve the window, read the Summary, redact if asked, format by name.
 // The CLI and the golden tests both come through here, so what is tested is what is printed.
+import type { KnownException } from '../exceptions/exceptions.js';
 import type { Db } from '../store/open-database.js';
 import { resolveFilter, type FilterSpec } from './filter.js';
 import { DEFAULT_TOP, FORMATTERS, type ReportFormat } from './formatters.js';
@@ -16,11 +17,13 @@ export interface RenderOptions {
   /** The database as the user named it, for headings. */
   readonly db: string;
   readonly color: boolean;
+  /** Known exceptions in force today (stored and --exceptions FILE): marked in reports, aside in the verdicts. */
+  readonly exceptions?: readonly KnownException[];
 }
 
 export function renderReport(db: Db, o: RenderOptions): string {
   const filter = resolveFilter(db, o.filter);
-  const summary = readSummary(db, { top: o.top ?? DEFAULT_TOP[o.format], filter });
+  const summary = readSummary(db, { top: o.top ?? DEFAULT_TOP[o.format], filter, exceptions: o.exceptions });
   const shown = o.redact ? redact(summary, o.redact) : summary;
   return FORMATTERS[o.format](shown, { db: o.db, color: o.color });
 }

@@ -1,9 +1,10 @@
 // Reads the database into the Summary every report prints: protocol shares, legacy clients and noise, verdicts,
 // daily and per-endpoint breakdowns, plain-HTTP and unknown traffic, file problems. Read-only; no formatting here.
+import { matcherOf, type KnownException } from '../exceptions/exceptions.js';
 import type { Db } from '../store/open-database.js';
 import { readDaily, readEndpoints, readVerdicts } from './breakdowns.js';
 import { NO_FILTER, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import { readLegacy } from './legacy-query.js';
+import { LegacyWindow } from './legacy-query.js';
 import { readExchangeSection } from './sections/exchange.js';
 import { readExoSection } from './sections/exo.js';
 import { readFindings } from './sections/findings.js';
@@ -15,6 +16,8 @@ export interface SummaryOptions {
   /** How many legacy clients to list; null lists them all. */
   readonly top: number | null;
   readonly filter?: ReportFilter;
+  /** Known exceptions in force (the caller picks them for today): their clients do not count against a verdict. */
+  readonly exceptions?: readonly KnownException[];
 }
 
 export function readSummary(db: Db, opts: SummaryOptions): Summary {
@@ -30,7 +33,16 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
   for (const t of totalsRaw) bySource.set(t.source, (bySource.get(t.source) ?? 0) + t.hits);
   const totals = totalsRaw.map((t) => ({ ...t, share: t.hits / (bySource.get(t.source) || 1) }));
 
-  const legacy = readLegacy(db, filter, opts.top);
+  const match = opts.exceptions && opts.exceptions.length > 0 ? matcherOf(opts.exceptions) : null;
+  const window = LegacyWindow.open(db, filter);
+  let legacy;
+  let sites;
+  try {
+    legacy = window.read(opts.top, match);
+    sites = window.sites(match);
+  } finally {
+    window.close();
+  }
   const plain = db
     .prepare<SqlValue[], { hits: number | null; clients: number }>(
       `SELECT sum(hits) AS hits, count(DISTINCT client_ip) AS clients FROM usage WHERE protocol = 'none' AND ${where.sql}`,
@@ -62,7 +74,8 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     legacyClients: legacy.clients,
     legacyHits: legacy.hits,
     noise: legacy.noise,
-    verdicts: readVerdicts(db, filter),
+    excepted: legacy.excepted,
+    verdicts: readVerdicts(db, filter, sites),
     daily: readDaily(db, filter),
     endpoints: readEndpoints(db, filter),
     plain: { hits: plain.hits ?? 0, clients: plain.clients },

@@ -115,6 +115,7 @@ function legacyLines(s: Summary, paint: (style: Style, text: string) => string):
     paint('bold', 'Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1):') +
       ` ${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits` +
       (noiseClients > 0 ? `; ${num(noiseClients)} of them noise, listed apart` : '') +
+      (s.excepted.clients > 0 ? `; ${num(s.excepted.clients)} under known exceptions` : '') +
       (realTotal > real.length ? ` (top ${real.length} by hits; --top N for more)` : ''),
   );
   if (real.length > 0) {
@@ -148,6 +149,9 @@ function clientLines(c: LegacyClient, paint: (style: Style, text: string) => str
     lines.push(`           ${paint('dim', clean(c.userAgent, WIDTH - 11 - also.length))}${also}`);
   } else {
     lines.push(`           ${clean(c.userAgent, WIDTH - 11 - also.length)}${also}`);
+  }
+  if (c.exception !== null) {
+    lines.push(`           ${paint('yellow', clean(`known exception until ${c.exception.expires}: ${c.exception.reason}`, WIDTH - 11))}`);
   }
   return lines;
 }

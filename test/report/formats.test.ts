@@ -86,13 +86,14 @@ describe('json', () => {
     const j = JSON.parse(render('json')) as Record<string, unknown> & { legacyClients: Record<string, unknown>[] };
     expect(Object.keys(j)).toEqual([
       'schema', 'database', 'redacted', 'window', 'totals', 'verdicts', 'legacy', 'legacyClients', 'noise', 'daily',
-      'endpoints', 'plain', 'unknown', 'files',
+      'endpoints', 'plain', 'unknown', 'files', 'findings',
     ]);
     expect(j.schema).toBe(JSON_SCHEMA_VERSION);
     expect(j.legacyClients).toHaveLength(9);
     expect(Object.keys(j.legacyClients[0])).toEqual([
       'source', 'clientIp', 'username', 'userAgent', 'client', 'tls12Capable', 'noise', 'hint', 'protocols', 'legacyHits',
       'hitsByProtocol', 'modernHits', 'authFailures', 'errors', 'firstSeen', 'lastSeen', 'servers', 'endpoints', 'internal',
+      'exception',
     ]);
     expect(JSON.parse(render('json', { top: 2 })).legacyClients).toHaveLength(2);
   });

@@ -1,6 +1,7 @@
 // The report data of a window: legacy clients in order, --top, every filter in SQL with bound values, the
 // identification columns and noise groups, and the per-site verdicts with their evidence.
 import { describe, expect, it } from 'vitest';
+import type { KnownException } from '../../src/exceptions/exceptions.js';
 import { NO_FILTER, resolveFilter, usageCondition, type FilterSpec } from '../../src/report/filter.js';
 import { readSummary } from '../../src/report/summary.js';
 import { LEGACY_CLIENTS_V1 } from '../../src/store/migrations.js';
@@ -29,10 +30,10 @@ const coreView = (db: Db): void => {
   db.exec(`DROP VIEW legacy_clients; ${LEGACY_CLIENTS_V1}`);
 };
 
-function summary(spec: FilterSpec, top: number | null = null, view: 'test' | 'core' = 'test') {
+function summary(spec: FilterSpec, top: number | null = null, view: 'test' | 'core' = 'test', exceptions: KnownException[] = []) {
   const db = openDatabase(buildDb(ROWS, view === 'test' ? testIdentificationView : coreView), { readonly: true });
   try {
-    return readSummary(db, { top, filter: resolveFilter(db, spec) });
+    return readSummary(db, { top, filter: resolveFilter(db, spec), exceptions });
   } finally {
     db.close();
   }
@@ -131,5 +132,27 @@ describe('readSummary', () => {
     for (const c of s.legacy) expect([c.client, c.tls12Capable, c.noise, c.hint]).toEqual([null, null, null, null]);
     expect(s.noise).toEqual([]);
     expect(s.verdicts.find((v) => v.server === 'EXCH02')?.verdict).toBe('no');
+  });
+
+  it('marks clients under known exceptions and keeps them out of the verdicts', () => {
+    const exception = (match: KnownException['match'], value: string, reason: string): KnownException => ({
+      id: null, match, value, reason, expires: '2099-12-31', origin: 'test',
+    });
+    const bob = exception('user', 'CONTOSO\\bob', 'ERP box, replaced in May');
+    const one = summary({}, null, 'test', [bob]);
+    expect(one.legacy.find((c) => c.username === 'CONTOSO\\bob')?.exception).toEqual({
+      match: 'user', value: 'CONTOSO\\bob', reason: 'ERP box, replaced in May', expires: '2099-12-31',
+    });
+    expect(one.legacy.find((c) => c.username === 'CONTOSO\\carol')?.exception).toBeNull();
+    expect(one.excepted).toEqual({ clients: 1, hits: 10 });
+    const exch01 = one.verdicts.find((v) => v.server === 'EXCH01' && v.source === 'iis');
+    expect(exch01).toMatchObject({ verdict: 'no', exceptedHits: 10, exceptedClients: 1, realLegacyClients: 1 });
+    expect(exch01?.evidence).toBe('2 legacy hits from 1 clients in 167 hits, 2024-03-10 to 2024-03-12; 10 from 1 clients under known exceptions');
+    const both = summary({}, null, 'test', [bob, exception('agent', 'Old Phone', 'CEO phone')]);
+    expect(both.verdicts.find((v) => v.server === 'EXCH01' && v.source === 'iis')?.verdict).toBe('yes');
+    // Noise stays noise: an exception on the probe's address changes nothing.
+    const probe = summary({}, null, 'test', [exception('ip', '10.0.0.9', 'probe')]);
+    expect(probe.excepted).toEqual({ clients: 0, hits: 0 });
+    expect(probe.verdicts.find((v) => v.server === 'EXCH02')).toMatchObject({ verdict: 'yes', noiseHits: 4, exceptedHits: 0 });
   });
 });
