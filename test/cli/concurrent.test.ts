@@ -10,6 +10,7 @@ import { tempDir } from '../helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'tls-census.js');
+const CHILD = join(import.meta.dirname, 'crash-child.mjs');
 
 const cli = (args: string[]) => {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -60,8 +61,10 @@ describe('two scans of one database', () => {
     for (const f of gen.files) utimesSync(f, old, old);
     const db = join(dir, 'shared.db');
 
-    const first = spawn(process.execPath, [BIN, 'scan', logs, '--db', db, '--flush-lines', '40', '--quiet'], {
+    // The first writer pauses for 3 s inside its third commit: a scan holding the lock and an open transaction
+    const first = spawn(process.execPath, [CHILD, 'scan', logs, '--db', db, '--flush-lines', '500', '--quiet'], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, PAUSE_AT_COMMIT: '3', PAUSE_MS: '3000' },
     });
     const firstDone = finished(first);
     await runningScan(db);
@@ -70,7 +73,7 @@ describe('two scans of one database', () => {
     expect(second.code).toBe(2);
     expect(second.err).toMatch(/^tls-census: .*shared\.db is being written by another tls-census scan \(run 1, pid \d+, started [^)]+\); wait for it or pass --wait SECONDS\n$/);
 
-    const report = cli(['report', '--db', db]); // a reader during the scan
+    const report = cli(['report', '--db', db]); // a reader while the writer's transaction is open
     expect(report.code).toBe(0);
     const reader = new Database(db, { readonly: true });
     expect(reader.prepare(`SELECT count(*) AS n FROM files`).get()).toBeDefined();
