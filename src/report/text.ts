@@ -138,7 +138,7 @@ function clientLines(c: LegacyClient, paint: (style: Style, text: string) => str
   const where = `${c.source}${c.internal ? ' internal' : ''}: ${c.endpoints.join(',') || '-'} on ${c.servers.join(',') || '-'}`;
   const lines = [
     `  ${padL(num(c.legacyHits), 8)} ${paint('red', pad(tls, 8))} ${pad(clean(c.clientIp, 24), 24)} ` +
-      `${pad(clean(c.username, 18), 18)} ${pad(c.lastSeen.slice(0, 10), 10)} ${clean(where, WIDTH - 74)}`,
+      `${pad(clean(c.username, 18), 18)} ${pad(c.lastSeen.slice(0, 10), 10)} ${clean(where, WIDTH - 75)}`,
   ];
   const also = c.modernHits ? `  (also ${num(c.modernHits)} hits on TLS 1.2+)` : '';
   if (c.client !== null || c.hint !== null) {

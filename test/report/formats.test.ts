@@ -2,6 +2,7 @@
 // colour, the JSON shape, and --redact pseudonyms that are stable within a report and leak nothing.
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import type { KnownException } from '../../src/exceptions/exceptions.js';
 import { resolveFilter } from '../../src/report/filter.js';
 import { FORMATTERS, REPORT_FORMATS } from '../../src/report/formatters.js';
 import { JSON_SCHEMA_VERSION } from '../../src/report/json.js';
@@ -78,6 +79,25 @@ describe('markdown and text', () => {
     expect(clients).toContain('Legacy App [TLS 1.2: no] → replace the app');
     expect(clients).not.toContain('AMProbe');
     expect(noise).toMatch(/managed-availability\s+1 clients\s+2 hits: 10\.3\.0\.1/);
+  });
+});
+
+describe('known exceptions', () => {
+  it('are marked in every format', () => {
+    const exceptions: KnownException[] = [
+      { id: null, match: 'user', value: 'CONTOSO\\dave', reason: 'kiosk until the May refresh', expires: '2099-05-31', origin: 'test' },
+    ];
+    const out = (format: (typeof REPORT_FORMATS)[number]) =>
+      withDb(HOSTILE, (db) => renderReport(db, { format, filter: {}, db: 'test.db', color: false, exceptions, top: 50 }));
+    expect(out('text')).toContain('known exception until 2099-05-31: kiosk until the May refresh');
+    expect(out('markdown')).toMatch(/\| known exception \|[\s\S]*until 2099-05-31: kiosk until the May refresh \|/);
+    const json = JSON.parse(out('json'));
+    const dave = json.legacyClients.find((c: { userAgent: string }) => c.userAgent === 'Legacy App');
+    expect(dave.exception).toEqual({ match: 'user', value: 'CONTOSO\\dave', reason: 'kiosk until the May refresh', expires: '2099-05-31' });
+    expect(json.legacy).toMatchObject({ exceptedClients: 1, exceptedHits: 1 });
+    const csv = parse(out('csv'), { columns: true }) as Record<string, string>[];
+    expect(csv.find((r) => r.user_agent === 'Legacy App')).toMatchObject({ exception: 'kiosk until the May refresh', exception_expires: '2099-05-31' });
+    expect(out('html')).toMatch(/<tr class="excepted">.*until 2099-05-31: kiosk until the May refresh/);
   });
 });
 

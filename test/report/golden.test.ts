@@ -41,7 +41,7 @@ function normalise(text: string): string {
   return text.replace(library, '/* Chart.js, inlined at report time */').replace(hash, 'CHART-JS-HASH');
 }
 
-function golden(name: string, format: ReportFormat, filter: FilterSpec = {}): void {
+function golden(name: string, format: ReportFormat, filter: FilterSpec = {}): string {
   const db = openDatabase(dbPath, { readonly: true });
   let actual: string;
   try {
@@ -53,10 +53,16 @@ function golden(name: string, format: ReportFormat, filter: FilterSpec = {}): vo
   if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
   expect(existsSync(path), `${path} missing: run UPDATE_GOLDEN=1 npx vitest run test/report/golden.test.ts`).toBe(true);
   expect(actual).toBe(readFileSync(path, 'utf8'));
+  return actual;
 }
 
 describe('golden reports of samples/', () => {
-  it('text', () => golden('samples-report.txt', 'text'));
+  it('text, at most 100 columns but for the copyable appcmd lines', () => {
+    const text = golden('samples-report.txt', 'text');
+    for (const line of text.split('\n').filter((l) => !l.trimStart().startsWith('appcmd.exe '))) {
+      expect(line.length, line).toBeLessThanOrEqual(100);
+    }
+  });
   it('text for the last day on one server', () => golden('samples-report-exch02-last-day.txt', 'text', { days: 1, servers: ['EXCH02'] }));
   it('markdown', () => golden('samples-report.md', 'markdown'));
   it('json', () => golden('samples-report.json', 'json'));
