@@ -67,10 +67,10 @@ export const HTML_SCRIPT = `
     var sites = document.getElementById('site-chart');
     if (sites && data.sites.labels.length > 0) {
       fit(sites, data.sites.labels.length);
-      var any = function (xs) { return xs.some(function (x) { return x > 0; }); };
+      var nonZero = function (xs) { return xs.some(function (x) { return x > 0; }); };
       var parts = [['legacy hits from clients', data.sites.real, '#e53935'],
         ['legacy hits from known exceptions', data.sites.excepted, '#f6c343'], ['legacy hits from noise', data.sites.noise, '#c7c7c7']];
-      new Chart(sites, { type: 'bar', data: { labels: data.sites.labels, datasets: parts.filter(function (p) { return any(p[1]); })
+      new Chart(sites, { type: 'bar', data: { labels: data.sites.labels, datasets: parts.filter(function (p) { return nonZero(p[1]); })
         .map(function (p) { return { label: p[0], data: p[1], backgroundColor: p[2], maxBarThickness: 24 }; }) },
         options: { indexAxis: 'y', scales: { x: { stacked: true }, y: { stacked: true } } } });
     }
