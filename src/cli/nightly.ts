@@ -5,7 +5,7 @@ import { isActive, type KnownException } from '../exceptions/exceptions.js';
 import { listExceptions } from '../exceptions/exception-store.js';
 import { readChanges } from '../report/changes.js';
 import type { ReportFilter } from '../report/filter.js';
-import { formatChanges, formatExcepted } from '../report/nightly-text.js';
+import { formatChanges } from '../report/nightly-text.js';
 import { num } from '../report/strings.js';
 import { tallyLegacy } from '../report/thresholds.js';
 import type { Db } from '../store/open-database.js';
@@ -83,11 +83,11 @@ export interface Verdict {
   readonly code: 0 | 1;
   /** One line per threshold that tripped, for stderr (printed even with --quiet). */
   readonly tripped: readonly string[];
-  /** The sections to print after the summary (empty with --quiet). */
+  /** What changed since the previous run, to print after the summary (empty unless asked). */
   readonly text: string;
 }
 
-/** Applies the thresholds to the window and renders the nightly sections. */
+/** Applies the thresholds to the window and renders what changed since the previous run. */
 export function nightlyVerdict(
   db: Db,
   opts: NightlyOptions,
@@ -96,11 +96,11 @@ export function nightlyVerdict(
     badLines: { lines: number; badLines: number; percent: number };
     now: Date;
     top: number;
-    /** False with --quiet: then only the thresholds are computed. */
+    /** Render what changed since the previous run (not with --quiet). */
     text: boolean;
   },
 ): Verdict {
-  const tally = opts.failOnLegacy !== null || ctx.text
+  const tally = opts.failOnLegacy !== null
     ? tallyLegacy(db, ctx.filter, activeExceptions(db, opts.exceptionsFile, ctx.now))
     : null;
   const tripped: string[] = [];
@@ -116,20 +116,6 @@ export function nightlyVerdict(
       `--fail-on-bad-lines ${opts.failOnBadLines}: ${num(b.badLines)} bad lines of ${num(b.lines)} (${b.percent.toFixed(2)}%)`,
     );
   }
-  const text = !ctx.text || tally === null
-    ? ''
-    : [formatChanges(readChanges(db, { staleDays: opts.staleDays }), ctx.top), formatExcepted(tally, ctx.top)]
-      .filter((t) => t !== '')
-      .join('\n');
+  const text = ctx.text ? formatChanges(readChanges(db, { staleDays: opts.staleDays }), ctx.top) : '';
   return { code: tripped.length > 0 ? 1 : 0, tripped, text };
-}
-
-/**
- * The EXCEPTED section for a report in text: legacy clients in the window covered by an exception in force,
- * marked with the exception. Empty when none, or when the database predates exceptions (schema < 5).
- */
-export function exceptedSection(db: Db, opts: NightlyOptions, ctx: { filter: ReportFilter; now: Date; top: number }): string {
-  const active = activeExceptions(db, opts.exceptionsFile, ctx.now);
-  if (active.length === 0) return '';
-  return formatExcepted(tallyLegacy(db, ctx.filter, active), ctx.top);
 }

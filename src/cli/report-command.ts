@@ -11,7 +11,7 @@ import { openDatabase } from '../store/open-database.js';
 import { positiveInt } from './options.js';
 import { FILTER_OPTIONS, filterSpec, type ReportFlags } from './report-options.js';
 import {
-  activeExceptions, exceptedSection, NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags, type Verdict,
+  activeExceptions, NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags, type Verdict,
 } from './nightly.js';
 import { resolveFilter } from '../report/filter.js';
 import { badLinePercentStored } from '../report/thresholds.js';
@@ -73,10 +73,6 @@ export function reportCommand(setCode: (c: number) => void): CommandModule<objec
           color: format === 'text' && args.out === undefined && useColor(process.stdout),
           exceptions: activeExceptions(db, nightly.exceptionsFile, new Date()),
         });
-        if (format === 'text' && !sinceLastScan) {
-          const excepted = exceptedSection(db, nightly, { filter: resolveFilter(db, filter), now: new Date(), top: top ?? 20 });
-          if (excepted !== '') text += `\n${excepted}`;
-        }
       } finally {
         db.close();
       }

@@ -10,7 +10,7 @@ import { openDatabase } from '../store/open-database.js';
 import { resetForFull } from '../store/full-reset.js';
 import { Store } from '../store/store.js';
 import { percentOf } from '../report/thresholds.js';
-import { NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags } from './nightly.js';
+import { activeExceptions, NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags } from './nightly.js';
 import { parseFieldMap, parsePeriod, positiveInt } from './options.js';
 import { startProgress } from './progress.js';
 import { useColor } from './report-command.js';
@@ -112,7 +112,8 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
             (stats.heldBack > 0 ? `; ${stats.heldBack} unfinished last line(s) left for the next scan` : '') +
             '\n\n',
         );
-        process.stdout.write(formatText(readSummary(db, { top }), { db: args.db, color: useColor(process.stdout) }));
+        const exceptions = activeExceptions(db, nightly.exceptionsFile, new Date());
+        process.stdout.write(formatText(readSummary(db, { top, exceptions }), { db: args.db, color: useColor(process.stdout) }));
         process.stdout.write(`\n${verdict.text}`);
       } finally {
         progress.stop();

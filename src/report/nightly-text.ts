@@ -1,9 +1,8 @@
-// Plain-text sections of the nightly view: what changed since the last scan, the exceptions in force with the
-// hits they cover, and the threshold verdicts. Pure functions of their inputs, at most 100 columns wide.
+// Plain text of "what changed since the last scan": new legacy clients, clients moved to TLS 1.2+, clients gone.
+// A pure function of Changes, at most 100 columns wide. (Known exceptions are marked by the report formatters.)
 import type { ClientKey } from '../exceptions/exceptions.js';
 import type { ChangedClient, Changes } from './changes.js';
 import { clean, num } from './strings.js';
-import type { LegacyTally } from './thresholds.js';
 
 const who = (c: ClientKey): string =>
   [c.clientIp, c.username, c.userAgent].filter((v): v is string => v !== null).join('  ') || '(no address, user or agent)';
@@ -29,17 +28,5 @@ export function formatChanges(ch: Changes, top: number): string {
   const newest = ch.newest === null ? '' : ` before ${ch.newest.slice(0, 10)}`;
   out.push(`  Not seen for ${ch.staleDays} days${newest}: ${num(ch.stale.length)}`);
   out.push(...clientLines(ch.stale, top, (c) => `last legacy ${c.lastSeen.slice(0, 10)}`));
-  return out.join('\n') + '\n';
-}
-
-export function formatExcepted(tally: LegacyTally, top: number): string {
-  if (tally.exceptedClients.length === 0) return '';
-  const out = [`Known exceptions (not counted by --fail-on-legacy): ${num(tally.excepted)} legacy hits from ` +
-    `${num(tally.exceptedClients.length)} clients`];
-  for (const c of tally.exceptedClients.slice(0, top)) {
-    const e = c.exception;
-    out.push(clean(`  EXCEPTED ${c.source}: ${who(c)}: ${num(c.hits)} hits; ${e.match} ${e.value} until ${e.expires}: ${e.reason}`, 100));
-  }
-  if (tally.exceptedClients.length > top) out.push(`  … ${tally.exceptedClients.length - top} more`);
   return out.join('\n') + '\n';
 }

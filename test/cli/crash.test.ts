@@ -26,6 +26,15 @@ function random(seed: number): () => number {
   };
 }
 
+interface FileRow {
+  path: string;
+  consumed: number;
+  lines: number;
+  records: number;
+  bad_lines: number;
+  tail_hash: string | null;
+}
+
 const scanArgs = (logs: string, db: string): string[] => ['scan', logs, '--db', db, '--flush-lines', '150', '--quiet'];
 
 /** Runs the CLI and kills it after `ms` (or lets it kill itself inside commit number `commit`). */
@@ -50,7 +59,7 @@ function snapshot(path: string) {
       integrity: db.pragma('integrity_check', { simple: true }),
       usage: db.prepare(`SELECT * FROM usage ORDER BY day, source, server, site, client_ip, proxy_ip, username,
         user_agent, endpoint, protocol, protocol_code, cipher, hash, key_exchange, internal`).all(),
-      files: db.prepare(`SELECT path, consumed, lines, records, bad_lines, tail_hash FROM files ORDER BY path`).all(),
+      files: db.prepare(`SELECT path, consumed, lines, records, bad_lines, tail_hash FROM files ORDER BY path`).all() as FileRow[],
       runLines: (db.prepare(`SELECT sum(lines) AS n FROM scans`).get() as { n: number }).n,
       runs: db.prepare(`SELECT status, count(*) AS n FROM scans GROUP BY status ORDER BY status`).all() as { status: string; n: number }[],
     };
