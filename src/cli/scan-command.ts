@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { DEFAULT_SCAN, scan } from '../engine/scan.js';
+import { defaultJobs } from '../engine/worker-pool.js';
 import { resolveFilter } from '../report/filter.js';
 import { readSummary } from '../report/summary.js';
 import { formatText, num } from '../report/text.js';
@@ -22,6 +23,7 @@ interface ScanArgs extends ReportFlags, NightlyFlags {
   full: boolean;
   wait: number;
   'flush-lines'?: number;
+  jobs?: number;
   db: string;
   'field-map'?: string[];
   period?: string;
@@ -60,12 +62,14 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         .option('wait', WAIT_OPTION)
         .options(FILTER_OPTIONS)
         .options(NIGHTLY_OPTIONS)
-        .option('flush-lines', { type: 'number', hidden: true, describe: 'Commit at least every N lines (tests)' }),
+        .option('flush-lines', { type: 'number', hidden: true, describe: 'Commit at least every N lines (tests)' })
+        .option('jobs', { type: 'number', describe: 'Parse workers for IIS logs (default: all cores; 1: no workers)' }),
     handler: async (args) => {
       const filter = filterSpec(args);
       const nightly = nightlyOptions(args);
       const wait = waitSeconds(args.wait);
       const flushLines = args['flush-lines'] === undefined ? DEFAULT_SCAN.flushLines : positiveInt('--flush-lines', args['flush-lines']);
+      const jobs = args.jobs === undefined ? defaultJobs() : positiveInt('--jobs', args.jobs);
       const fieldMap = parseFieldMap(args['field-map']);
       const top = positiveInt('--top', args.top);
       const reportPeriod = parsePeriod(args.period);
@@ -79,6 +83,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
           return scan(new Store(db), {
             ...DEFAULT_SCAN,
             flushLines,
+            jobs,
             scanId,
             paths: args.paths,
             fieldMap,

@@ -10,7 +10,8 @@ import { expand, type ScanInput } from '../sources/inputs.js';
 import { checkPathsExist, walk } from '../sources/walk.js';
 import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { identify, type Identity } from './identify.js';
-import { readInput } from './read-input.js';
+import { batchCommitter, readInput, sessionLimits } from './read-input.js';
+import { ParsePool } from './worker-pool.js';
 import { HEAD_BYTES, sniff, type Sniffed } from './sniff.js';
 
 export interface ScanOptions {
@@ -34,6 +35,8 @@ export interface ScanOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
   /** The run record (table scans) each commit adds its counts to, in the same transaction. */
   readonly scanId?: number;
+  /** Parse workers for plain IIS logs (1: parse in this thread). The main thread always does the writing. */
+  readonly jobs?: number;
 }
 
 export interface ScanProgress {
@@ -81,6 +84,8 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   };
   let files = 0;
   let position = 0;
+  const pool = (opts.jobs ?? 1) > 1 ? new ParsePool(opts.jobs ?? 1) : null;
+  const work: Work = { pool, inflight: new Set(), busy: new Map() };
   const excluded = new Set((opts.exclude ?? []).flatMap((p) => [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, `${p}-lock`]));
   for await (const found of walk(opts.paths, (p) => problem(p.path, p.message))) {
     if (excluded.has(resolve(found.path))) continue;
@@ -90,7 +95,7 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
       });
     try {
       for await (const input of expand(found, (p) => problem(p.path, p.message))) {
-        await scanInput(store, input, opts, stats, now, tick);
+        await scanInput(store, input, opts, stats, now, tick, work);
       }
     } catch (err) {
       problem(found.path, `cannot read: ${(err as Error).message}`);
@@ -99,12 +104,24 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
     position += found.size;
     tick(0, 0);
   }
+  try {
+    await Promise.all(work.inflight);
+  } finally {
+    await pool?.close();
+  }
   classifyUserAgents(store.db); // new user agents get their client, TLS 1.2 verdict and hint
   return stats;
 }
 
+/** Parse jobs under way on workers: a file's record is busy until its job is done. */
+interface Work {
+  readonly pool: ParsePool | null;
+  readonly inflight: Set<Promise<void>>;
+  readonly busy: Map<number, Promise<void>>;
+}
+
 async function scanInput(
-  store: Store, input: ScanInput, opts: ScanOptions, stats: ScanStats, now: string, tick: Tick,
+  store: Store, input: ScanInput, opts: ScanOptions, stats: ScanStats, now: string, tick: Tick, work: Work,
 ): Promise<void> {
   const failed = (err: unknown): void => {
     stats.filesFailed++;
@@ -127,6 +144,12 @@ async function scanInput(
     found = await identify(store, input, head);
   } catch (err) {
     return failed(err);
+  }
+  const running = 'record' in found ? work.busy.get(found.record.id) : undefined;
+  if (running !== undefined) {
+    // The same content is being read from another path right now: wait, then see what is left.
+    await running;
+    return scanInput(store, input, opts, stats, now, tick, work);
   }
   if (found.kind === 'contained') return unchanged(found.record, container);
   if (found.kind === 'same' && input.size !== null && found.record.consumed >= input.size) {
@@ -154,5 +177,18 @@ async function scanInput(
   const formats = opts.formats ?? FORMATS;
   const format = formats.find((f) => f.name === record.format) ?? (sniffed && 'format' in sniffed ? sniffed.format : null);
   if (format === null) return failed(new Error(`format ${record.format} is not known to this tls-census`));
-  await readInput({ store, opts, stats, now, tick }, { input, format, record, head, container });
+  const ctx = { store, opts, stats, now, tick };
+  const target = { input, format, record, head, container };
+  if (work.pool === null || input.plain === undefined || format.name !== 'iis-w3c') return readInput(ctx, target);
+  while (work.inflight.size >= work.pool.size) await Promise.race(work.inflight);
+  const { commit, progress } = batchCommitter(ctx, target);
+  const job = work.pool
+    .run({ file: input.plain, format: format.name, record, limits: sessionLimits(opts) }, { onBatch: commit, onTick: progress })
+    .catch(failed)
+    .finally(() => {
+      work.inflight.delete(job);
+      work.busy.delete(record.id);
+    });
+  work.inflight.add(job);
+  work.busy.set(record.id, job);
 }

@@ -18,6 +18,8 @@ export interface ScanInput {
   readonly size: number | null;
   /** A compressed file or entry is complete: its final line counts even without a newline. */
   readonly compressed: boolean;
+  /** The file on disk, for a plain (uncompressed) input: a parse worker opens it again from this. */
+  readonly plain?: FoundFile;
   readonly mtimeMs: number;
   /** The first `max` decompressed bytes (fewer if the input is shorter). */
   head(max: number): Promise<Buffer>;
@@ -100,12 +102,13 @@ async function gzipIdentity(path: string): Promise<string> {
 const isGzip = (m: Buffer): boolean => m.length >= 2 && m[0] === 0x1f && m[1] === 0x8b;
 const isZip = (m: Buffer): boolean => m.length >= 4 && m.readUInt32LE(0) === 0x04034b50;
 
-function plainInput(f: FoundFile): ScanInput {
+export function plainInput(f: FoundFile): ScanInput {
   return {
     path: f.path,
     folders: f.folders,
     size: f.size,
     compressed: false,
+    plain: f,
     mtimeMs: f.mtimeMs,
     head: (max) => readStart(createReadStream(f.path, { start: 0, end: Math.max(0, max - 1) }), max),
     open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),

@@ -1,0 +1,122 @@
+// Reads one input from its stored position to its end and turns it into batches (rows, read position, parser
+// state, diagnostics, content hashes). It never touches the database, so it runs alike inline and in a worker.
+import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate/report-rows.js';
+import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
+import { DiagnosticCounter, type DiagnosticEntry } from '../formats/diagnostics.js';
+import type { FormatDef } from '../formats/types.js';
+import type { ScanInput } from '../sources/inputs.js';
+import { LineSplitter } from '../sources/line-splitter.js';
+import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
+import type { ContentMark, FileRecord } from '../store/store.js';
+import { ContentTracker } from './content-tracker.js';
+import { openAfterTail } from './identify.js';
+import { pathHints } from './path-hints.js';
+
+export interface SessionLimits {
+  readonly fieldMap: Readonly<Record<string, string>>;
+  readonly reportPeriod?: ReportPeriod;
+  /** Scan start (ms) and how long before it a file must be untouched for its unfinished last line to count. */
+  readonly nowMs: number;
+  readonly settleMs: number;
+  readonly flushRows: number;
+  readonly flushLines: number;
+}
+
+/** What one commit needs: everything since the previous batch of the same input. */
+export interface Batch {
+  readonly rows: UsageRow[];
+  readonly reports: ReportRow[];
+  readonly pending?: PendingDelta;
+  readonly consumed: number;
+  readonly lines: number;
+  /** Bytes held back after `consumed` (an unfinished last line). */
+  readonly held: number;
+  /** Since the session started: records counted and lines found bad. */
+  readonly records: number;
+  readonly badLines: number;
+  readonly tlsFields: boolean;
+  readonly state: unknown;
+  readonly diagnostics: DiagnosticEntry[];
+  readonly tailHash: string | null;
+  readonly marks: ContentMark[];
+  /** The session's last batch. */
+  readonly last: boolean;
+  /** Read to the end without error, and the end counts (compressed, or old enough). */
+  readonly complete: boolean;
+}
+
+export async function runSession(
+  input: ScanInput,
+  format: FormatDef,
+  record: FileRecord,
+  limits: SessionLimits,
+  emit: (batch: Batch) => void,
+  tick: (consumed: number, lines: number) => void = () => undefined,
+  pending?: PendingScope,
+): Promise<void> {
+  const agg = new UsageAggregator();
+  const diags = new DiagnosticCounter(input.path);
+  const reports = new ReportRowBuffer();
+  const parser = format.create(
+    { file: input.path, hints: pathHints(input.folders), fieldMap: limits.fieldMap, agg, diags,
+      reportPeriod: limits.reportPeriod, mtimeMs: input.mtimeMs, reports, pending },
+    record.state,
+  );
+  let sinceFlush = 0;
+  let tracker = new ContentTracker(record.consumed, Buffer.alloc(0));
+  let complete = false;
+  const flush = (last: boolean): void => {
+    sinceFlush = 0;
+    emit({
+      rows: agg.drain(),
+      reports: reports.drain(),
+      pending: pending?.drain(),
+      consumed: splitter.consumed,
+      lines: splitter.lineNo,
+      held: splitter.pending,
+      records: parser.records,
+      badLines: diags.total,
+      tlsFields: record.tlsFields || parser.tlsFields,
+      state: parser.saveState(),
+      diagnostics: diags.drain(),
+      tailHash: splitter.consumed === record.consumed ? record.tailHash : tracker.tailHash(splitter.consumed),
+      marks: tracker.takeMarks(splitter.consumed),
+      last,
+      complete: last && complete,
+    });
+  };
+  const splitter = new LineSplitter(
+    {
+      line(text, lineNo) {
+        parser.line(text, lineNo);
+        if (++sinceFlush >= limits.flushLines || agg.size + reports.size >= limits.flushRows) flush(false);
+      },
+      tooLong(lineNo, bytes) {
+        diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
+      },
+    },
+    record.consumed,
+    record.lines,
+  );
+  try {
+    const opened = await openAfterTail(input, record);
+    if (opened === null) {
+      diags.add('read_error', record.lines + 1, 'the file changed while it was being read; it is read again next time');
+    } else {
+      tracker = new ContentTracker(record.consumed, opened.before);
+      for await (const chunk of opened.stream) {
+        tracker.push(chunk);
+        splitter.push(chunk);
+        tracker.settle(splitter.consumed);
+        tick(splitter.consumed, splitter.lineNo);
+      }
+      const finished = input.compressed || limits.nowMs - input.mtimeMs > limits.settleMs;
+      splitter.end(finished);
+      parser.end?.(new Date(limits.nowMs));
+      complete = finished;
+    }
+  } catch (err) {
+    diags.add('read_error', splitter.lineNo + 1, `read stopped: ${(err as Error).message}`);
+  }
+  flush(true);
+}

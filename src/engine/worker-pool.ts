@@ -1,0 +1,109 @@
+// A fixed set of parse workers. Each job is one plain file read from its stored position; its batches come back
+// in order through `onBatch`, on the main thread, where they are committed. Jobs wait for a free worker.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { FileRecord } from '../store/store.js';
+import type { FoundFile } from '../sources/walk.js';
+import type { Batch, SessionLimits } from './parse-session.js';
+
+export interface WorkerJob {
+  readonly id: number;
+  readonly file: FoundFile;
+  readonly format: string;
+  readonly record: FileRecord;
+  readonly limits: SessionLimits;
+}
+
+export type WorkerReply =
+  | { readonly id: number; readonly kind: 'batch'; readonly batch: Batch }
+  | { readonly id: number; readonly kind: 'tick'; readonly consumed: number; readonly lines: number }
+  | { readonly id: number; readonly kind: 'done' }
+  | { readonly id: number; readonly kind: 'error'; readonly message: string };
+
+export interface JobHandlers {
+  readonly onBatch: (batch: Batch) => void;
+  readonly onTick: (consumed: number, lines: number) => void;
+}
+
+/** The compiled worker; under the test runner (TypeScript sources) it is still the built one in dist/. */
+const WORKER_URL = new URL('../../dist/engine/parse-worker.js', import.meta.url);
+
+export function defaultJobs(): number {
+  return Math.max(1, availableParallelism());
+}
+
+interface Running extends JobHandlers {
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+export class ParsePool {
+  private readonly idle: Worker[] = [];
+  private readonly waiting: (() => void)[] = [];
+  private readonly running = new Map<number, Running>();
+  private readonly all: Worker[] = [];
+  private nextId = 1;
+
+  constructor(readonly size: number) {
+    for (let i = 0; i < size; i++) this.spawn();
+  }
+
+  private spawn(): void {
+    const w = new Worker(WORKER_URL);
+    w.on('message', (m: WorkerReply) => this.reply(w, m));
+    w.on('error', (err) => this.fail(w, err));
+    this.all.push(w);
+    this.idle.push(w);
+    this.waiting.shift()?.();
+  }
+
+  /** Parses one file on a free worker; resolves when its last batch has been handed to `onBatch`. */
+  async run(job: Omit<WorkerJob, 'id'>, handlers: JobHandlers): Promise<void> {
+    while (this.idle.length === 0) await new Promise<void>((r) => this.waiting.push(r));
+    const worker = this.idle.pop() as Worker;
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.running.set(id, { ...handlers, resolve, reject });
+      (worker as Worker & { jobId?: number }).jobId = id;
+      worker.postMessage({ ...job, id } satisfies WorkerJob);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+
+  private reply(worker: Worker, m: WorkerReply): void {
+    const job = this.running.get(m.id);
+    if (job === undefined) return;
+    try {
+      if (m.kind === 'batch') return job.onBatch(m.batch);
+      if (m.kind === 'tick') return job.onTick(m.consumed, m.lines);
+    } catch (err) {
+      // A commit failed: the job is lost for this scan (its committed batches stand); the worker goes on.
+      this.finish(worker, m.id);
+      return job.reject(err as Error);
+    }
+    this.finish(worker, m.id);
+    if (m.kind === 'done') job.resolve();
+    else job.reject(new Error(m.message));
+  }
+
+  private finish(worker: Worker, id: number): void {
+    if (!this.running.delete(id)) return;
+    this.idle.push(worker);
+    this.waiting.shift()?.();
+  }
+
+  /** A worker died (out of memory, a bug): its job fails, a fresh worker takes its place. */
+  private fail(worker: Worker, err: Error): void {
+    const id = (worker as Worker & { jobId?: number }).jobId;
+    const job = id === undefined ? undefined : this.running.get(id);
+    if (id !== undefined) this.running.delete(id);
+    this.all.splice(this.all.indexOf(worker), 1);
+    const idle = this.idle.indexOf(worker);
+    if (idle >= 0) this.idle.splice(idle, 1);
+    this.spawn();
+    job?.reject(err);
+  }
+}
