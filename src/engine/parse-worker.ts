@@ -1,42 +1,87 @@
-// Worker thread: parses plain log files handed over by the ParsePool and posts their batches back.
-// It never opens the database; the main thread commits each batch with its checkpoint.
+// Worker thread: parses plain log files (or byte ranges of them) handed over by the ParsePool and posts their
+// batches back, or lists a range's directive lines. It never opens the database; the main thread commits.
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { formatByName } from '../formats/index.js';
-import { plainInput } from '../sources/inputs.js';
+import { plainInput, type ScanInput } from '../sources/inputs.js';
 import { runSession } from './parse-session.js';
-import type { WorkerReply, WorkerJob } from './worker-pool.js';
+import type { Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
 /** Progress is posted at most every this many bytes. */
 const TICK_BYTES = 8 << 20;
+const READ_BYTES = 4 << 20;
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread');
+const post = (reply: WorkerReply): void => port.postMessage(reply);
 
 port.on('message', (job: WorkerJob) => {
-  void run(job);
+  const done = job.kind === 'parse' ? parse(job) : directives(job).then((list) => post({ id: job.id, kind: 'directives', list }));
+  done.then(
+    () => post({ id: job.id, kind: 'done' }),
+    (err: Error) => post({ id: job.id, kind: 'error', message: err.message }),
+  );
 });
 
-async function run(job: WorkerJob): Promise<void> {
-  const post = (reply: WorkerReply): void => port?.postMessage(reply);
+/** The file, cut at `end` for a byte range (the range ends just after a newline). */
+function rangeInput(job: ParseJob): ScanInput {
+  const whole = plainInput(job.file);
+  const end = job.end;
+  if (end === undefined) return whole;
+  return { ...whole, size: end, open: async (start) => createReadStream(job.file.path, { start, end: end - 1, highWaterMark: 1 << 20 }) };
+}
+
+async function parse(job: ParseJob): Promise<void> {
+  const format = formatByName(job.format);
+  if (format === undefined) throw new Error(`unknown format ${job.format}`);
+  let lastTick = job.record.consumed;
+  await runSession(
+    rangeInput(job),
+    format,
+    job.record,
+    job.limits,
+    (batch) => post({ id: job.id, kind: 'batch', batch }),
+    (consumed, lines) => {
+      if (consumed - lastTick < TICK_BYTES) return;
+      lastTick = consumed;
+      post({ id: job.id, kind: 'tick', consumed, lines });
+    },
+  );
+}
+
+/** Lines starting with "#" in [start, end); `start` is a line start. Only the bytes are searched, nothing parsed. */
+async function directives(job: DirectivesJob): Promise<Directive[]> {
+  const out: Directive[] = [];
+  const fh = await open(job.file.path, 'r');
   try {
-    const format = formatByName(job.format);
-    if (format === undefined) throw new Error(`unknown format ${job.format}`);
-    const input = plainInput(job.file);
-    let lastTick = job.record.consumed;
-    await runSession(
-      input,
-      format,
-      job.record,
-      job.limits,
-      (batch) => post({ id: job.id, kind: 'batch', batch }),
-      (consumed, lines) => {
-        if (consumed - lastTick < TICK_BYTES) return;
-        lastTick = consumed;
-        post({ id: job.id, kind: 'tick', consumed, lines });
-      },
-    );
-    post({ id: job.id, kind: 'done' });
-  } catch (err) {
-    post({ id: job.id, kind: 'error', message: (err as Error).message });
+    let carry = Buffer.alloc(0);
+    let base = job.start; // file offset of carry[0], always a line start
+    for (let pos = job.start; pos < job.end; ) {
+      const want = Math.min(READ_BYTES, job.end - pos);
+      const chunk = Buffer.alloc(want);
+      const { bytesRead } = await fh.read(chunk, 0, want, pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const last = pos >= job.end ? buf.length - 1 : buf.lastIndexOf(10);
+      if (last < 0) {
+        carry = Buffer.from(buf);
+        continue;
+      }
+      for (let at = buf[0] === 35 ? 0 : buf.indexOf('\n#'); at >= 0 && at <= last; at = buf.indexOf('\n#', at + 1)) {
+        const from = buf[at] === 35 ? at : at + 1;
+        if (from > last) break; // the line after the last newline is read with the next chunk
+        const nl = buf.indexOf(10, from);
+        const to = nl < 0 ? buf.length : nl;
+        out.push({ offset: base + from, text: buf.toString('utf8', from, to > from && buf[to - 1] === 13 ? to - 1 : to) });
+        if (nl < 0) break;
+      }
+      carry = Buffer.from(buf.subarray(last + 1));
+      base += last + 1;
+    }
+  } finally {
+    await fh.close();
   }
+  return out;
 }

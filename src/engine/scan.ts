@@ -11,6 +11,7 @@ import { checkPathsExist, walk } from '../sources/walk.js';
 import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { identify, type Identity } from './identify.js';
 import { batchCommitter, readInput, sessionLimits } from './read-input.js';
+import { planRanges, RangeSequencer, SPLIT_BYTES } from './split-file.js';
 import { ParsePool } from './worker-pool.js';
 import { HEAD_BYTES, sniff, type Sniffed } from './sniff.js';
 
@@ -37,6 +38,8 @@ export interface ScanOptions {
   readonly scanId?: number;
   /** Parse workers for plain IIS logs (1: parse in this thread). The main thread always does the writing. */
   readonly jobs?: number;
+  /** With workers, a file with more than twice this left to read is cut into ranges read at once (tests: small). */
+  readonly splitBytes?: number;
 }
 
 export interface ScanProgress {
@@ -182,8 +185,27 @@ async function scanInput(
   if (work.pool === null || input.plain === undefined || format.name !== 'iis-w3c') return readInput(ctx, target);
   while (work.inflight.size >= work.pool.size) await Promise.race(work.inflight);
   const { commit, progress } = batchCommitter(ctx, target);
-  const job = work.pool
-    .run({ file: input.plain, format: format.name, record, limits: sessionLimits(opts) }, { onBatch: commit, onTick: progress })
+  const pool = work.pool;
+  const file = input.plain;
+  const limits = sessionLimits(opts);
+  const ranges = await planRanges(file, record, format, pool, opts.fieldMap, opts.splitBytes ?? SPLIT_BYTES).catch(() => null);
+  let parts: Promise<unknown>;
+  if (ranges === null) {
+    parts = pool.run({ file, format: format.name, record, limits }, { onBatch: commit, onTick: progress });
+  } else {
+    const order = new RangeSequencer(ranges.length, commit);
+    parts = Promise.all(
+      ranges.map((r, i) => {
+        const part = i === 0 ? record : { ...record, consumed: r.start, lines: 0, records: 0, badLines: 0, tailHash: null, state: r.state };
+        return pool.run(
+          { file, format: format.name, record: part, limits, end: r.end },
+          { onBatch: (b) => order.push(i, b), onTick: i === 0 ? progress : () => undefined }, // later ranges run ahead
+        );
+      }),
+    );
+  }
+  const job: Promise<void> = parts
+    .then(() => undefined)
     .catch(failed)
     .finally(() => {
       work.inflight.delete(job);

@@ -1,8 +1,10 @@
-import { appendFileSync, cpSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCAN, scan, type ScanOptions } from '../../src/engine/scan.js';
-import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
+import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
+import { planRanges } from '../../src/engine/split-file.js';
+import { ParsePool } from '../../src/engine/worker-pool.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
 import { Store } from '../../src/store/store.js';
 import { generateIisFolder } from '../../src/synth/iis-traffic.js';
@@ -80,5 +82,51 @@ describe('parse workers', () => {
     expect(hits(db)).toBe((hits(single) as number) + 1);
     db.close();
     single.close();
+  });
+});
+
+describe('one large file cut into byte ranges', () => {
+  function bigFile(): string {
+    const dir = tempDir();
+    generateIisFolder(dir, { servers: ['BIG'], days: 1, startDate: '2024-03-11', linesPerServerPerDay: 12_000, seed: 3 });
+    const [log] = readdirSync(join(dir, 'BIG', 'W3SVC1')).map((f) => join(dir, 'BIG', 'W3SVC1', f));
+    // bad lines and a header block with another layout in the middle: ranges must start with the right #Fields
+    appendFileSync(log, 'garbage line\n#Software: Microsoft Internet Information Services 10.0\n#Fields: date time c-ip cs(User-Agent) sc-status crypt-protocol\n');
+    const tail: string[] = [];
+    for (let i = 0; i < 40_000; i++) tail.push(`2024-03-12 00:${String(i % 60).padStart(2, '0')}:00 192.0.2.${i % 7} ua-${i % 5} 200 ${i % 3 === 0 ? '40' : '400'}\n`);
+    appendFileSync(log, tail.join(''));
+    appendFileSync(log, 'another bad one\n');
+    utimesSync(log, OLD, OLD);
+    return log;
+  }
+
+  it('gives the same database as reading it whole, line numbers of bad lines included', async () => {
+    const log = bigFile();
+    const whole = openDatabase(join(tempDir(), 'whole.db'));
+    const ranged = openDatabase(join(tempDir(), 'ranged.db'));
+    const r1 = await run(whole, [log], 1);
+    const r2 = await run(ranged, [log], 2, { splitBytes: 256 * 1024 });
+    expect(dump(ranged)).toEqual(dump(whole));
+    expect(r2.stats).toEqual(r1.stats);
+    expect(r2.warnings).toEqual(r1.warnings);
+    expect(r1.warnings.some((w) => w.endsWith(':field_count'))).toBe(true);
+    expect(whole.prepare(`SELECT count(DISTINCT protocol) FROM usage`).pluck().get()).toBeGreaterThan(3);
+    // and it really was cut: ranges at line starts, the last ones starting under the second #Fields
+    const pool = new ParsePool(2);
+    try {
+      const size = statSync(log).size;
+      const record = { id: 0, format: 'iis-w3c', fpBytes: 0, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
+      const ranges = await planRanges({ path: log, folders: [], size, mtimeMs: 0 }, record, iisW3cFormat, pool, DEFAULT_FIELD_MAP, 256 * 1024);
+      expect(ranges?.length).toBe(8);
+      const bytes = readFileSync(log);
+      for (const r of ranges?.slice(1) ?? []) expect(bytes[r.start - 1]).toBe(10);
+      const fieldsOf = (st: unknown) => (st as { fields: string }).fields;
+      expect(fieldsOf(ranges?.[1].state)).toMatch(/crypt-keyexchange/);
+      expect(fieldsOf(ranges?.[7].state)).toBe('date time c-ip cs(User-Agent) sc-status crypt-protocol');
+    } finally {
+      await pool.close();
+    }
+    whole.close();
+    ranged.close();
   });
 });
