@@ -106,6 +106,12 @@ function nextDay(day: string): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
+/**
+ * A copy of `s` that does not point into the string it was cut from. Slices of a line point into the whole
+ * decoded chunk (1 MiB); a stored row or cache key holding one would keep every such chunk alive.
+ */
+const detach = (s: string): string => (' ' + s).slice(1);
+
 /** A logged value, or null for "-"/empty; IIS Advanced Logging's double quotes are removed. */
 function dash(v: string | undefined): string | null {
   if (v === undefined || v === '-' || v === '') return null;
@@ -262,8 +268,8 @@ class IisParser implements LineParser {
     }
     let entry = this.cache.get(key);
     if (entry === undefined) {
-      entry = { row: this.ctx.agg.row(this.dims(t, b, date, endpoint)), minTime: '', maxTime: '' };
-      this.cache.set(key, entry);
+      entry = { row: this.ctx.agg.row(this.dims(t.map(detach), b, date, endpoint)), minTime: '', maxTime: '' };
+      this.cache.set(detach(key), entry);
     }
     return entry;
   }
