@@ -40,6 +40,8 @@ export interface ScanOptions {
   readonly jobs?: number;
   /** With workers, a file with more than twice this left to read is cut into ranges read at once (tests: small). */
   readonly splitBytes?: number;
+  /** Less than this left to read is parsed in this thread: starting a worker costs more (tests: 0). */
+  readonly workerMinBytes?: number;
 }
 
 export interface ScanProgress {
@@ -67,6 +69,9 @@ export interface ScanStats {
   heldBack: number; // unfinished last lines left for a later scan
 }
 
+/** Plain IIS logs with less than this left to read are parsed in the main thread (a worker's start costs ~0.1 s). */
+export const WORKER_MIN_BYTES = 4 << 20;
+
 export const DEFAULT_SCAN = {
   settleMs: 120_000,
   flushRows: 50_000,
@@ -87,8 +92,7 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   };
   let files = 0;
   let position = 0;
-  const pool = (opts.jobs ?? 1) > 1 ? new ParsePool(opts.jobs ?? 1) : null;
-  const work: Work = { pool, inflight: new Set(), busy: new Map() };
+  const work: Work = { jobs: opts.jobs ?? 1, pool: null, inflight: new Set(), busy: new Map() };
   const excluded = new Set((opts.exclude ?? []).flatMap((p) => [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, `${p}-lock`]));
   for await (const found of walk(opts.paths, (p) => problem(p.path, p.message))) {
     if (excluded.has(resolve(found.path))) continue;
@@ -110,7 +114,7 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   try {
     await Promise.all(work.inflight);
   } finally {
-    await pool?.close();
+    await work.pool?.close();
   }
   classifyUserAgents(store.db); // new user agents get their client, TLS 1.2 verdict and hint
   return stats;
@@ -118,7 +122,9 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
 
 /** Parse jobs under way on workers: a file's record is busy until its job is done. */
 interface Work {
-  readonly pool: ParsePool | null;
+  readonly jobs: number;
+  /** Started on the first file worth a worker: a re-scan that finds nothing new starts none. */
+  pool: ParsePool | null;
   readonly inflight: Set<Promise<void>>;
   readonly busy: Map<number, Promise<void>>;
 }
@@ -182,10 +188,13 @@ async function scanInput(
   if (format === null) return failed(new Error(`format ${record.format} is not known to this tls-census`));
   const ctx = { store, opts, stats, now, tick };
   const target = { input, format, record, head, container };
-  if (work.pool === null || input.plain === undefined || format.name !== 'iis-w3c') return readInput(ctx, target);
-  while (work.inflight.size >= work.pool.size) await Promise.race(work.inflight);
+  const left = (input.size ?? 0) - record.consumed;
+  const worthWorker = work.jobs > 1 && input.plain !== undefined && format.name === 'iis-w3c' &&
+    left >= (opts.workerMinBytes ?? WORKER_MIN_BYTES);
+  if (!worthWorker || input.plain === undefined) return readInput(ctx, target);
+  const pool = (work.pool ??= new ParsePool(work.jobs));
+  while (work.inflight.size >= pool.size) await Promise.race(work.inflight);
   const { commit, progress } = batchCommitter(ctx, target);
-  const pool = work.pool;
   const file = input.plain;
   const limits = sessionLimits(opts);
   const ranges = await planRanges(file, record, format, pool, opts.fieldMap, opts.splitBytes ?? SPLIT_BYTES).catch(() => null);

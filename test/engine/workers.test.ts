@@ -32,7 +32,7 @@ function folder(): string {
 async function run(db: Db, paths: string[], jobs: number, extra: Partial<ScanOptions> = {}) {
   const warnings: string[] = [];
   const stats = await scan(new Store(db), {
-    ...DEFAULT_SCAN, paths, jobs, fieldMap: DEFAULT_FIELD_MAP, now: new Date(), exclude: [db.name],
+    ...DEFAULT_SCAN, paths, jobs, workerMinBytes: 0, fieldMap: DEFAULT_FIELD_MAP, now: new Date(), exclude: [db.name],
     onDiagnostic: (f, l, c) => warnings.push(`${f.split(/[\\/]/).pop()}:${l}:${c}`),
     ...extra,
   });
