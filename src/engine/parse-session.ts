@@ -67,6 +67,7 @@ export async function runSession(
   let complete = false;
   const flush = (last: boolean): void => {
     sinceFlush = 0;
+    parser.flush?.(); // lines a parser held back become rows before the batch that covers them
     emit({
       rows: agg.drain(),
       reports: reports.drain(),

@@ -1,10 +1,12 @@
 // Exchange protocol-log lines (SMTP, POP3/IMAP4) as CSV records with csv-parse, one physical line = one record,
 // plus the small helpers both Exchange parsers share (timestamps, line hashes). It does not track sessions.
 //
-// Why csv-parse/sync per line (measured, see bench/RESULTS.md "Exchange scan"): about 12 µs a line with
-// record_delimiter given, 88 µs when csv-parse must detect it. A long-lived csv-parse stream costs about 8 µs a
-// line but hands each record over one line late and lets an unclosed quote swallow the lines after it, so a bad
-// line could take good ones with it; parsed alone, a bad line is one diagnostic.
+// Why blocks of lines through csv-parse/sync (measured, see bench/RESULTS.md "exchange-scan"): csv-parse pays a
+// fixed cost per call (option normalisation, some 30 small buffers), so one call per line costs about three times
+// as much as one call per block of lines. A long-lived csv-parse stream is as cheap but hands each record over one
+// line late and lets an unclosed quote swallow the lines after it. A block is checked to give one record per line
+// (an unclosed quote joins lines, so there would be fewer) and is otherwise parsed line by line: a bad line is one
+// diagnostic and takes no good line with it.
 import { parse } from 'csv-parse/sync';
 
 const OPTIONS = {
@@ -22,6 +24,49 @@ export function parseCsvLine(line: string): string[] | string {
     return records[0];
   } catch (err) {
     return `not valid CSV: ${(err as Error).message.slice(0, 80)}`;
+  }
+}
+
+/** The values of each line, in order: one csv-parse call for the block, line by line when the block is not clean. */
+export function parseCsvLines(lines: readonly string[]): (string[] | string)[] {
+  if (lines.length === 1) return [parseCsvLine(lines[0])];
+  try {
+    const records = parse(lines.join('\n'), OPTIONS);
+    if (records.length === lines.length) return records;
+  } catch {
+    // an unclosed quote at the end of the block: find it line by line
+  }
+  return lines.map(parseCsvLine);
+}
+
+/** Lines per csv-parse call: past a few hundred the fixed cost per call no longer shows (bench/RESULTS.md). */
+export const CSV_BLOCK_LINES = 512;
+
+/**
+ * Holds data lines and hands them on parsed, in order, once CSV_BLOCK_LINES have gathered or when flushed. The
+ * parser using it flushes before a directive, before saving its state and at the end of a read, and the engine
+ * flushes it before each commit (LineParser.flush), so no row is ever behind the checkpoint that covers its line.
+ */
+export class CsvBlock {
+  private texts: string[] = [];
+  private lineNos: number[] = [];
+
+  constructor(private readonly each: (values: string[] | string, text: string, lineNo: number) => void) {}
+
+  add(text: string, lineNo: number): void {
+    this.texts.push(text);
+    this.lineNos.push(lineNo);
+    if (this.texts.length >= CSV_BLOCK_LINES) this.flush();
+  }
+
+  flush(): void {
+    if (this.texts.length === 0) return;
+    const texts = this.texts;
+    const lineNos = this.lineNos;
+    this.texts = [];
+    this.lineNos = [];
+    const values = parseCsvLines(texts);
+    for (let i = 0; i < texts.length; i++) this.each(values[i], texts[i], lineNos[i]);
   }
 }
 

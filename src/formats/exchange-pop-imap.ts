@@ -4,7 +4,7 @@
 import { touch, type UsageDims } from '../aggregate/usage.js';
 import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
-import { isExchangeTime, lineHash, parseCsvLine, parseFieldNames, sequenceOf, toSecond } from './exchange-csv.js';
+import { CsvBlock, isExchangeTime, lineHash, parseFieldNames, sequenceOf, toSecond } from './exchange-csv.js';
 import { serverFromFolders } from './exchange-layout.js';
 import { memoryPending, SessionTable, type SessionBase, type SessionTableState } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
@@ -114,6 +114,7 @@ class PopImapParser implements LineParser {
   private readonly table: SessionTable<PopImapSession>;
   private readonly folderServer: string | null;
   private readonly folderKind: Kind | null;
+  private readonly block = new CsvBlock((v, text, lineNo) => this.row(v, text, lineNo));
 
   constructor(
     private readonly ctx: ParseContext,
@@ -136,10 +137,16 @@ class PopImapParser implements LineParser {
   }
 
   saveState(): PopImapState {
+    this.block.flush();
     return { fields: this.fields, kind: this.kind, sessions: this.table.save() };
   }
 
+  flush(): void {
+    this.block.flush();
+  }
+
   end(now: Date): void {
+    this.block.flush();
     this.table.finish(now);
   }
 
@@ -153,6 +160,7 @@ class PopImapParser implements LineParser {
     if (text.length === 0) return;
     const diags = this.ctx.diags;
     if (text.charCodeAt(0) === 35) {
+      this.block.flush(); // the lines before a directive are read under the columns they were written with
       const d = parseW3cDirective(text);
       if (d?.name === 'fields' && !this.setFields(d.value)) {
         diags.add('bad_record', lineNo, '#Fields lacks dateTime, sessionId or cIp: lines up to the next #Fields are skipped');
@@ -161,9 +169,14 @@ class PopImapParser implements LineParser {
       }
       return;
     }
+    if (this.b === null) return diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
+    this.block.add(text, lineNo);
+  }
+
+  private row(v: string[] | string, text: string, lineNo: number): void {
     const b = this.b;
-    if (b === null) return diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
-    const v = parseCsvLine(text);
+    const diags = this.ctx.diags;
+    if (b === null) return; // cannot happen: lines are held only under a binding, and directives flush first
     if (typeof v === 'string') return diags.add('bad_record', lineNo, v);
     // Newer builds add a trailing column (domain.md §4.4): one extra empty value is not an error.
     if (v.length !== b.n && !(v.length === b.n + 1 && v[b.n] === '')) {

@@ -2,7 +2,7 @@
 // row hit per session, with the TLS version of its "TLS protocol … negotiation succeeded" line. Detected by the
 // #Log-type / #Fields directives, never by name; lines without directives are not read.
 import { touch } from '../aggregate/usage.js';
-import { isExchangeTime, lineHash, parseCsvLine, parseFieldNames, sequenceOf, toSecond } from './exchange-csv.js';
+import { CsvBlock, isExchangeTime, lineHash, parseFieldNames, sequenceOf, toSecond } from './exchange-csv.js';
 import { serverFromFolders, smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
 import { memoryPending, SessionTable, type SessionTableState } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
@@ -60,6 +60,7 @@ class SmtpParser implements LineParser {
   private readonly folderServer: string | null;
   private readonly folderDir: 'receive' | 'send' | null;
   private readonly role: ReturnType<typeof transportRole>;
+  private readonly block = new CsvBlock((v, text, lineNo) => this.row(v, text, lineNo));
 
   constructor(
     private readonly ctx: ParseContext,
@@ -84,10 +85,16 @@ class SmtpParser implements LineParser {
   }
 
   saveState(): SmtpState {
+    this.block.flush();
     return { fields: this.fields, dir: this.dir, sessions: this.table.save() };
   }
 
+  flush(): void {
+    this.block.flush();
+  }
+
   end(now: Date): void {
+    this.block.flush();
     this.table.finish(now);
   }
 
@@ -111,11 +118,18 @@ class SmtpParser implements LineParser {
 
   line(text: string, lineNo: number): void {
     if (text.length === 0) return; // blank lines between concatenated logs
-    if (text.charCodeAt(0) === 35) return this.directive(text, lineNo);
+    if (text.charCodeAt(0) === 35) {
+      this.block.flush(); // the lines before a directive are read under the columns they were written with
+      return this.directive(text, lineNo);
+    }
+    if (this.b === null) return this.ctx.diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
+    this.block.add(text, lineNo);
+  }
+
+  private row(v: string[] | string, text: string, lineNo: number): void {
     const b = this.b;
     const diags = this.ctx.diags;
-    if (b === null) return diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
-    const v = parseCsvLine(text);
+    if (b === null) return; // cannot happen: lines are held only under a binding, and directives flush first
     if (typeof v === 'string') return diags.add('bad_record', lineNo, v);
     if (v.length !== b.n) {
       const guess = v.length === 12 || v.length === 13 ? ' (a POP3/IMAP4 line?)' : '';

@@ -57,6 +57,8 @@ export interface LineParser {
   readonly records: number;
   /** True once the file showed TLS information fields (IIS: crypt-* in #Fields). */
   readonly tlsFields: boolean;
+  /** Handles lines it held back (a parser may batch them); the engine calls it before every commit. */
+  flush?(): void;
   /** Called once the input has been read to its current end, before the last commit (`now`: the scan's clock). */
   end?(now: Date): void;
 }

@@ -1,5 +1,6 @@
 // Test helper: runs an Exchange or HTTP.sys format over bytes as the engine does (line splitter, chunks, end of read,
-// a saved state handed to a new parser every `resumeEvery` lines, pending sessions shared between runs).
+// a saved state handed to a new parser every `resumeEvery` lines, held lines flushed as before a commit, pending
+// sessions shared between runs).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageAggregator, type UsageRow } from '../../src/aggregate/usage.js';
@@ -63,6 +64,7 @@ export function runFormat(format: FormatDef, bytes: Buffer | string, opts: RunOp
   const step = opts.chunk && opts.chunk > 0 ? opts.chunk : buf.length || 1;
   for (let i = 0; i < buf.length; i += step) splitter.push(buf.subarray(i, i + step));
   splitter.end(true);
+  parser.flush?.(); // as the engine does before every commit
   if (opts.end ?? true) parser.end?.(opts.now ?? LATER);
   const rows = agg.drain().sort((a, b) => JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)));
   return {

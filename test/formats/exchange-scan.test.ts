@@ -1,12 +1,16 @@
 // Exchange logs through the scan engine and a real database: a session straddling two scans of a growing RECV file,
 // or the hourly rollover to the next file, is counted once; pending_sessions holds it in between.
-import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runSession, type Batch } from '../../src/engine/parse-session.js';
 import { DEFAULT_SCAN, scan } from '../../src/engine/scan.js';
+import { exchangeSmtpFormat } from '../../src/formats/exchange-smtp.js';
+import { plainInput } from '../../src/sources/inputs.js';
 import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
 import { Store } from '../../src/store/store.js';
+import { generateExchangeFolder } from '../../src/synth/exchange-traffic.js';
 import { tempDir } from '../helpers.js';
 
 const HEADER =
@@ -32,8 +36,8 @@ const tail = (base: number, id: string) => lines(base, id, [
 ]);
 const other = (base: number, id: string) => lines(base, id, [[0, 0, '+', '', ''], [1, 1, '<', 'HELO relay', ''], [2, 2, '-', '', 'Local']]);
 
-async function scanOnce(db: Db, path: string, now: Date) {
-  return scan(new Store(db), { ...DEFAULT_SCAN, paths: [path], exclude: [db.name], fieldMap: DEFAULT_FIELD_MAP, now });
+async function scanOnce(db: Db, path: string, now: Date, limits: { flushLines?: number; flushRows?: number } = {}) {
+  return scan(new Store(db), { ...DEFAULT_SCAN, ...limits, paths: [path], exclude: [db.name], fieldMap: DEFAULT_FIELD_MAP, now });
 }
 
 const smtpRows = (db: Db) =>
@@ -89,6 +93,38 @@ describe('Exchange SMTP through the scan engine', () => {
     expect(smtpRows(once)).toEqual([{ protocol: 'TLS 1.0', username: 'CONTOSO\\scan', user_agent: 'scanner-2F', hits: 1 }]);
     expect(pendingCount(once)).toBe(0);
     once.close();
+  });
+
+  it('commits every few lines (mid-block, mid-session) and still gives the database of one commit per file', async () => {
+    const root = tempDir();
+    const r = generateExchangeFolder(join(root, 'logs'), { servers: ['EXCH01'], hours: 2, startDate: '2024-03-11', smtpPerHour: 60, popImapPerHour: 30, seed: 3 });
+    const all = (db: Db) => db.prepare(`SELECT * FROM usage ORDER BY day, source, client_ip, username, user_agent, site, protocol, detail`).all();
+    const once = openDatabase(join(root, 'once.db'));
+    await scanOnce(once, join(root, 'logs'), new Date());
+    const often = openDatabase(join(root, 'often.db'));
+    await scanOnce(often, join(root, 'logs'), new Date(), { flushLines: 7, flushRows: 3 });
+    expect(all(often)).toEqual(all(once));
+    const hitsBy = Object.fromEntries(
+      (once.prepare(`SELECT source, sum(hits) AS n FROM usage GROUP BY source`).all() as { source: string; n: number }[]).map((x) => [x.source, x.n]),
+    );
+    expect(hitsBy).toEqual(r.sessions);
+    once.close();
+    often.close();
+  });
+
+  it('no line is behind the batch that covers it: held CSV lines are parsed before every commit', async () => {
+    const root = tempDir();
+    const r = generateExchangeFolder(root, { servers: ['EXCH01'], hours: 1, startDate: '2024-03-11', smtpPerHour: 80, popImapPerHour: 1, seed: 4 });
+    const path = r.files.find((f) => f.includes('RECV'));
+    if (path === undefined) throw new Error('no RECV file generated');
+    const input = plainInput({ path, folders: ['EXCH01', 'SmtpReceive'], size: statSync(path).size, mtimeMs: 0 });
+    const record = { id: 1, format: 'exchange-smtp', fpBytes: 0, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
+    const batches: Batch[] = [];
+    const limits = { fieldMap: DEFAULT_FIELD_MAP, nowMs: Date.parse('2024-03-11T01:00:30Z'), settleMs: 0, flushRows: 1_000_000, flushLines: 50 };
+    await runSession(input, exchangeSmtpFormat, record, limits, (b) => batches.push(b));
+    expect(batches.length).toBeGreaterThan(10);
+    for (const b of batches) expect(b.records).toBe(b.lines - 5); // every data line up to the batch's position was read
+    expect(batches.reduce((n, b) => n + b.rows.reduce((m, row) => m + row.hits, 0), 0)).toBe(80);
   });
 
   it('an old export cut mid-session counts it after an hour idle, and takes it back if a longer copy turns up', async () => {
