@@ -116,7 +116,7 @@ export function otherSection(s: Summary): string {
   out.push(`<p>Plain HTTP (no TLS): ${num(s.plain.hits)} hits from ${num(s.plain.clients)} clients.</p>`);
   if (s.unknown.hits > 0) {
     const codes = s.unknown.codes.map((c) => `${c.code ?? 'no crypt fields'} ×${num(c.hits)}`).join(', ');
-    out.push(`<p>Unknown protocol: ${num(s.unknown.hits)} hits (${escapeHtml(codes)}).</p>`);
+    out.push(`<p>IIS requests with an unknown protocol: ${num(s.unknown.hits)} hits (${escapeHtml(codes)}).</p>`);
   }
   out.push(
     `<p>Files (whole database): ${num(f.read)} read, ${num(f.skipped)} skipped, ${num(f.failed)} unreadable; ` +

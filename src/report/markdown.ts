@@ -113,7 +113,7 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
   out.push(`- Plain HTTP (no TLS): ${num(s.plain.hits)} hits from ${num(s.plain.clients)} clients.`);
   if (s.unknown.hits > 0) {
     const codes = s.unknown.codes.map((c) => `${mdText(c.code ?? 'no crypt fields')} ×${num(c.hits)}`).join(', ');
-    out.push(`- Unknown protocol: ${num(s.unknown.hits)} hits (${codes}).`);
+    out.push(`- IIS requests with an unknown protocol: ${num(s.unknown.hits)} hits (${codes}).`);
   }
   out.push(
     `- Files (whole database): ${num(f.read)} read, ${num(f.skipped)} skipped, ${num(f.failed)} unreadable; ` +

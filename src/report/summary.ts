@@ -45,13 +45,16 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
   }
   const plain = db
     .prepare<SqlValue[], { hits: number | null; clients: number }>(
-      `SELECT sum(hits) AS hits, count(DISTINCT client_ip) AS clients FROM usage WHERE protocol = 'none' AND ${where.sql}`,
+      // IIS only: `none` of the mail sources (SMTP without STARTTLS, connector "No TLS") is in their own sections
+      `SELECT sum(hits) AS hits, count(DISTINCT client_ip) AS clients FROM usage
+       WHERE protocol = 'none' AND source = 'iis' AND ${where.sql}`,
     )
     .get(...where.params) ?? { hits: 0, clients: 0 };
   const unknownCodes = db
     .prepare<SqlValue[], { code: string | null; hits: number }>(
-      `SELECT protocol_code AS code, sum(hits) AS hits FROM usage WHERE protocol = 'unknown' AND ${where.sql}
-       GROUP BY protocol_code ORDER BY hits DESC, code`,
+      // IIS only: POP3/IMAP4 and HTTP.sys log no TLS version at all (their sections say so)
+      `SELECT protocol_code AS code, sum(hits) AS hits FROM usage WHERE protocol = 'unknown' AND source = 'iis'
+       AND ${where.sql} GROUP BY protocol_code ORDER BY hits DESC, code`,
     )
     .all(...where.params);
   const span = db

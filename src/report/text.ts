@@ -67,7 +67,7 @@ export function formatText(s: Summary, opts: FormatOptions): string {
   out.push(`Plain HTTP (no TLS): ${num(s.plain.hits)} hits from ${num(s.plain.clients)} clients.`);
   if (s.unknown.hits > 0) {
     const codes = s.unknown.codes.map((c) => `${c.code ?? 'no crypt fields'} ×${num(c.hits)}`).join(', ');
-    out.push(clean(`Unknown protocol: ${num(s.unknown.hits)} hits (${codes}).`, WIDTH));
+    out.push(clean(`IIS requests with an unknown protocol: ${num(s.unknown.hits)} hits (${codes}).`, WIDTH));
   }
   if (s.withoutTlsFields.files > 0) {
     out.push('');
