@@ -87,6 +87,16 @@ describe('a scan killed at any moment', () => {
     for (const f of files) mkdirSync(dirname(f.to), { recursive: true });
     const crashed = join(dir, 'crashed.db');
     const next = random(20240311);
+    // How long one round's scan lives on this machine (process start included): timed kills land inside it.
+    const probeLogs = join(dir, 'probe');
+    for (const f of files) {
+      const to = join(probeLogs, relative(source, f.from));
+      mkdirSync(dirname(to), { recursive: true });
+      appendFileSync(to, f.bytes.subarray(0, Math.floor(f.bytes.length / ROUNDS)));
+    }
+    const started = process.hrtime.bigint();
+    expect(spawnSync(process.execPath, [BIN, ...scanArgs(probeLogs, join(dir, 'probe.db'))]).status).toBe(0);
+    const lifeMs = Number(process.hrtime.bigint() - started) / 1e6;
     let killed = 0;
     for (let round = 0; round < ROUNDS; round++) {
       for (const f of files) {
@@ -96,7 +106,7 @@ describe('a scan killed at any moment', () => {
         f.at = Math.max(f.at, cut);
       }
       const inCommit = round % 3 === 2 ? 1 + Math.floor(next() * 4) : 0;
-      const signal = await killedRun(scanArgs(logs, crashed), 250 + Math.floor(next() * 600), inCommit);
+      const signal = await killedRun(scanArgs(logs, crashed), Math.floor(lifeMs * (0.2 + 0.75 * next())), inCommit);
       if (signal === 'SIGKILL') killed++;
       if (round % 6 === 5) expect(snapshot(crashed).integrity).toBe('ok');
     }
