@@ -98,6 +98,9 @@ export function toJson(s: Summary, opts: FormatOptions) {
       },
     },
     findings: findingsJson(s.findings),
+    // The mail sections as the text report shows them (same fields as src/report/sections/*.ts); null when absent.
+    exchangeServer: s.exchange ?? null,
+    exchangeOnline: s.exo ?? null,
   };
 }
 

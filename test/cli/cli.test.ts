@@ -80,3 +80,24 @@ describe('tls-census CLI', () => {
     expect(r.err).toBe('');
   });
 });
+
+describe('mail sources in the JSON report', () => {
+  it('carries the Exchange Server and Exchange Online sections next to the legacy clients of every source', () => {
+    const db = join(tempDir(), 'mail.db');
+    const fixtures = join(ROOT, 'test', 'fixtures');
+    const scan = cli(['scan', join(fixtures, 'exchange'), join(fixtures, 'httperr'), join(fixtures, 'exo', 'smtp-auth-new-eac.csv'),
+      '--period', '2024-03-04..2024-03-10', '--db', db, '--quiet']);
+    expect(scan.code).toBe(0);
+    const r = cli(['report', '--db', db, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as {
+      legacyClients: { source: string }[];
+      exchangeServer: { httpErr: { rows: number; clients: number } | null } | null;
+      exchangeOnline: { smtpAuth: { senders: number; legacySenders: number } | null } | null;
+    };
+    expect(j.exchangeServer?.httpErr?.clients).toBeGreaterThan(0); // HTTP.sys drops and idle timeouts per address
+    expect(j.exchangeOnline?.smtpAuth?.senders).toBeGreaterThan(0);
+    expect(j.exchangeOnline?.smtpAuth?.legacySenders).toBeGreaterThan(0);
+    expect(new Set(j.legacyClients.map((c) => c.source))).toContain('exo-smtp-auth');
+  });
+});

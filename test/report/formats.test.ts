@@ -106,7 +106,7 @@ describe('json', () => {
     const j = JSON.parse(render('json')) as Record<string, unknown> & { legacyClients: Record<string, unknown>[] };
     expect(Object.keys(j)).toEqual([
       'schema', 'database', 'redacted', 'window', 'totals', 'verdicts', 'legacy', 'legacyClients', 'noise', 'daily',
-      'endpoints', 'plain', 'unknown', 'files', 'findings',
+      'endpoints', 'plain', 'unknown', 'files', 'findings', 'exchangeServer', 'exchangeOnline',
     ]);
     expect(j.schema).toBe(JSON_SCHEMA_VERSION);
     expect(j.legacyClients).toHaveLength(9);
