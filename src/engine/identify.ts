@@ -1,7 +1,6 @@
 // Which stored file an input is, by content only: same beginning, and the same bytes before the stored read
 // position (or, for a shorter copy, before its last content mark). Reads a few KiB of plain files, never all.
-import type { Readable } from 'node:stream';
-import type { ScanInput } from '../sources/inputs.js';
+import { readStart, type ScanInput } from '../sources/inputs.js';
 import { TAIL_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { ContentTracker, hashBytes, tailHashOf } from './content-tracker.js';
 
@@ -32,23 +31,7 @@ export async function identify(store: Store, input: ScanInput, head: Buffer): Pr
 export async function readRange(input: ScanInput, start: number, length: number): Promise<Buffer> {
   if (length === 0) return Buffer.alloc(0);
   const stream = await input.open(start);
-  return takeStart(stream, length);
-}
-
-/** The first `length` bytes of a stream, which is then destroyed. */
-async function takeStart(stream: Readable, length: number): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let got = 0;
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      parts.push(chunk);
-      got += chunk.length;
-      if (got >= length) break;
-    }
-  } finally {
-    stream.destroy();
-  }
-  return Buffer.concat(parts).subarray(0, length);
+  return readStart(stream, length);
 }
 
 async function tailMatches(input: ScanInput, record: FileRecord): Promise<boolean> {

@@ -54,7 +54,8 @@ function skipper(n: number): (chunk: Buffer) => Buffer | typeof chain.none {
   };
 }
 
-async function readStart(stream: Readable, max: number): Promise<Buffer> {
+/** The first `max` bytes of a stream (fewer if it is shorter), which is then destroyed. */
+export async function readStart(stream: Readable, max: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let got = 0;
   try {
