@@ -221,7 +221,7 @@ class PopImapParser implements LineParser {
     const kind = this.kind ?? this.folderKind ?? (port !== null && POP_PORTS.has(port) ? 'pop3' : 'imap4');
     const ip = remote === '' ? null : stripPort(remote);
     if (ip !== null && !looksLikeIp(ip)) {
-      this.ctx.diags.add('bad_address', lineNo, `session ${id}: cIp ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
+      this.ctx.diags.note('bad_address', lineNo, `session ${id}: cIp ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
     }
     return {
       first: ts, last: ts, lastSeq: -1, lastHash: 0, started: false, ended: false, kind, server: this.folderServer, port, ip,

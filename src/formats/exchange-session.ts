@@ -87,7 +87,7 @@ export class SessionTable<S extends SessionBase> {
         this.diags.add('duplicate_line', lineNo, `session ${id}: the line before repeated (sequence number ${seq})`);
         return null;
       }
-      this.diags.add('duplicate_sequence', lineNo, `session ${id}: sequence number ${seq} used by two lines; both read`);
+      this.diags.note('duplicate_sequence', lineNo, `session ${id}: sequence number ${seq} used by two lines; both read`);
     }
     s.lastSeq = seq;
     s.lastHash = hash;

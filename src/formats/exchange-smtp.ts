@@ -170,7 +170,7 @@ class SmtpParser implements LineParser {
     if (remote === '') return; // "attempting to connect" lines of Send logs carry no endpoint yet
     const ip = stripPort(remote);
     s.ip = ip;
-    if (!looksLikeIp(ip)) this.ctx.diags.add('bad_address', lineNo, `session ${id}: remote endpoint ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
+    if (!looksLikeIp(ip)) this.ctx.diags.note('bad_address', lineNo, `session ${id}: remote endpoint ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
   }
 }
 

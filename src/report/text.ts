@@ -82,7 +82,7 @@ export function formatText(s: Summary, opts: FormatOptions): string {
   }
   if (f.problems.length > 0) {
     out.push('');
-    out.push('Bad lines (skipped, the rest of each file was read):');
+    out.push('Problems in the logs (bad lines were skipped; lines kept say so in their message):');
     for (const p of f.problems.slice(0, 10)) {
       out.push(clean(`  ${p.code} ×${num(p.count)}: ${p.path}:${p.firstLine}: ${p.message}`, WIDTH));
     }
