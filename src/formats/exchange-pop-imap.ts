@@ -1,14 +1,15 @@
 // Exchange POP3 and IMAP4 protocol logs: CSV rows grouped into sessions (one hit each) with client IP and user.
 // These logs normally carry no TLS version, so the protocol is `unknown` unless a SP_PROT_* token or an Exchange
 // TLS line shows up in `context`/`parameters`. Detected by #Log-type or the #Fields list, never by name.
-import { touch, type UsageDims } from '../aggregate/usage.js';
+import type { UsageDims } from '../aggregate/usage.js';
 import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
-import { CsvBlock, isExchangeTime, lineHash, parseFieldNames, sequenceOf, toSecond } from './exchange-csv.js';
+import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
 import { serverFromFolders } from './exchange-layout.js';
-import { memoryPending, SessionTable, type SessionBase, type SessionTableState } from './exchange-session.js';
+import type { SessionBase } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
-import type { FormatDef, LineParser, ParseContext } from './types.js';
+import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
+import type { FormatDef, ParseContext } from './types.js';
 import { parseW3cDirective } from './w3c-line.js';
 
 type Kind = 'pop3' | 'imap4';
@@ -43,12 +44,6 @@ interface PopImapSession extends SessionBase {
   protoCode: string | null;
   authFailures: number;
   errors: number;
-}
-
-interface PopImapState {
-  fields: string | null;
-  kind: Kind | null;
-  sessions: SessionTableState<PopImapSession> | null;
 }
 
 function isSession(v: unknown): v is PopImapSession {
@@ -105,75 +100,26 @@ function dims(s: PopImapSession): UsageDims {
 // IMAP "<tag> NO …"/"<tag> BAD …" and POP "-ERR …" results in context's R= part.
 const ERROR_RESULT = /^R="?(?:-ERR|(?:\S+ )?(?:NO|BAD)\b)/;
 
-class PopImapParser implements LineParser {
-  records = 0;
-  tlsFields = false;
-  private b: Binding | null = null;
-  private fields: string | null = null;
-  private kind: Kind | null = null;
-  private readonly table: SessionTable<PopImapSession>;
+class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
+  protected readonly missingColumns = '#Fields lacks dateTime, sessionId or cIp';
   private readonly folderServer: string | null;
   private readonly folderKind: Kind | null;
-  private readonly block = new CsvBlock((v, text, lineNo) => this.row(v, text, lineNo));
 
-  constructor(
-    private readonly ctx: ParseContext,
-    state: PopImapState | null,
-  ) {
+  constructor(ctx: ParseContext, state: SessionLogState<PopImapSession, Kind> | null) {
+    super(ctx, state, { dims, authFailures: (s) => s.authFailures, errors: (s) => s.errors, valid: isSession });
     this.folderServer = serverFromFolders(ctx.hints.folders);
     this.folderKind = folderKind(ctx.hints.folders);
-    const sink = {
-      emit: (s: PopImapSession, sign: 1 | -1) => {
-        const row = ctx.agg.add(dims(s), toSecond(s.first), sign, sign * s.authFailures, sign * s.errors);
-        touch(row, toSecond(s.last));
-      },
-      valid: isSession,
-    };
-    this.table = new SessionTable(sink, ctx.pending ?? memoryPending(), ctx.diags, state?.sessions ?? null);
-    if (state) {
-      this.kind = state.kind;
-      if (state.fields !== null) this.setFields(state.fields);
-    }
   }
 
-  saveState(): PopImapState {
-    this.block.flush();
-    return { fields: this.fields, kind: this.kind, sessions: this.table.save() };
+  protected bind(names: readonly string[]): Binding | null {
+    return bind(names);
   }
 
-  flush(): void {
-    this.block.flush();
+  protected logType(value: string): Kind | null {
+    return logTypeKind(value);
   }
 
-  end(now: Date): void {
-    this.block.flush();
-    this.table.finish(now);
-  }
-
-  private setFields(value: string): boolean {
-    this.fields = value;
-    this.b = bind(parseFieldNames(value));
-    return this.b !== null;
-  }
-
-  line(text: string, lineNo: number): void {
-    if (text.length === 0) return;
-    const diags = this.ctx.diags;
-    if (text.charCodeAt(0) === 35) {
-      this.block.flush(); // the lines before a directive are read under the columns they were written with
-      const d = parseW3cDirective(text);
-      if (d?.name === 'fields' && !this.setFields(d.value)) {
-        diags.add('bad_record', lineNo, '#Fields lacks dateTime, sessionId or cIp: lines up to the next #Fields are skipped');
-      } else if (d?.name === 'log-type') {
-        this.kind = logTypeKind(d.value) ?? this.kind;
-      }
-      return;
-    }
-    if (this.b === null) return diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
-    this.block.add(text, lineNo);
-  }
-
-  private row(v: string[] | string, text: string, lineNo: number): void {
+  protected row(v: string[] | string, text: string, lineNo: number): void {
     const b = this.b;
     const diags = this.ctx.diags;
     if (b === null) return; // cannot happen: lines are held only under a binding, and directives flush first
@@ -243,6 +189,6 @@ export const exchangePopImapFormat: FormatDef = {
     return fields;
   },
   create(ctx, state) {
-    return new PopImapParser(ctx, (state as PopImapState | null) ?? null);
+    return new PopImapParser(ctx, (state as SessionLogState<PopImapSession, Kind> | null) ?? null);
   },
 };

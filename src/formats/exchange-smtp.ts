@@ -1,15 +1,14 @@
 // Exchange SMTP Receive and Send protocol logs (RECV*.LOG, SEND*.LOG): CSV rows grouped into sessions, one usage
 // row hit per session, with the TLS version of its "TLS protocol … negotiation succeeded" line. Detected by the
 // #Log-type / #Fields directives, never by name; lines without directives are not read.
-import { touch } from '../aggregate/usage.js';
-import { CsvBlock, isExchangeTime, lineHash, parseFieldNames, sequenceOf, toSecond } from './exchange-csv.js';
+import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
 import { serverFromFolders, smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
-import { memoryPending, SessionTable, type SessionTableState } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import {
   applySmtpEvent, isSmtpSession, newSmtpSession, smtpAuthFailures, smtpDims, Tls, type SmtpSession,
 } from './smtp-session.js';
-import type { FormatDef, LineParser, ParseContext } from './types.js';
+import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
+import type { FormatDef, ParseContext } from './types.js';
 import { parseW3cDirective } from './w3c-line.js';
 
 const REQUIRED = ['date-time', 'connector-id', 'session-id', 'sequence-number', 'remote-endpoint', 'event', 'data', 'context'];
@@ -29,12 +28,6 @@ interface Binding {
   readonly context: number;
 }
 
-interface SmtpState {
-  fields: string | null;
-  dir: 'receive' | 'send' | null;
-  sessions: SessionTableState<SmtpSession> | null;
-}
-
 function bind(names: readonly string[]): Binding | null {
   if (!REQUIRED.every((r) => names.includes(r))) return null;
   const at = (name: string): number => names.indexOf(name);
@@ -50,83 +43,31 @@ function logTypeDirection(value: string): 'receive' | 'send' | null {
   return null;
 }
 
-class SmtpParser implements LineParser {
-  records = 0;
-  tlsFields = false;
-  private b: Binding | null = null;
-  private fields: string | null = null;
-  private dir: 'receive' | 'send' | null = null;
-  private readonly table: SessionTable<SmtpSession>;
-  private readonly folderServer: string | null;
-  private readonly folderDir: 'receive' | 'send' | null;
-  private readonly role: ReturnType<typeof transportRole>;
-  private readonly block = new CsvBlock((v, text, lineNo) => this.row(v, text, lineNo));
+type Direction = 'receive' | 'send';
 
-  constructor(
-    private readonly ctx: ParseContext,
-    state: SmtpState | null,
-  ) {
+class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
+  protected readonly missingColumns = `#Fields lacks one of ${REQUIRED.join(',')}`;
+  private readonly folderServer: string | null;
+  private readonly folderDir: Direction | null;
+  private readonly role: ReturnType<typeof transportRole>;
+
+  constructor(ctx: ParseContext, state: SessionLogState<SmtpSession, Direction> | null) {
+    super(ctx, state, { dims: smtpDims, authFailures: smtpAuthFailures, errors: (s) => s.errors, valid: isSmtpSession });
     const folders = ctx.hints.folders;
     this.folderServer = serverFromFolders(folders);
     this.folderDir = smtpDirectionFromFolders(folders);
     this.role = transportRole(folders);
-    const sink = {
-      emit: (s: SmtpSession, sign: 1 | -1) => {
-        const row = ctx.agg.add(smtpDims(s), toSecond(s.first), sign, sign * smtpAuthFailures(s), sign * s.errors);
-        touch(row, toSecond(s.last));
-      },
-      valid: isSmtpSession,
-    };
-    this.table = new SessionTable(sink, ctx.pending ?? memoryPending(), ctx.diags, state?.sessions ?? null);
-    if (state) {
-      this.dir = state.dir;
-      if (state.fields !== null) this.setFields(state.fields);
-    }
   }
 
-  saveState(): SmtpState {
-    this.block.flush();
-    return { fields: this.fields, dir: this.dir, sessions: this.table.save() };
+  protected bind(names: readonly string[]): Binding | null {
+    return bind(names);
   }
 
-  flush(): void {
-    this.block.flush();
+  protected logType(value: string): Direction | null {
+    return logTypeDirection(value);
   }
 
-  end(now: Date): void {
-    this.block.flush();
-    this.table.finish(now);
-  }
-
-  private setFields(value: string): boolean {
-    this.fields = value;
-    this.b = bind(parseFieldNames(value));
-    return this.b !== null;
-  }
-
-  private directive(text: string, lineNo: number): void {
-    const d = parseW3cDirective(text);
-    if (d === null) return;
-    if (d.name === 'fields') {
-      if (!this.setFields(d.value)) {
-        this.ctx.diags.add('bad_record', lineNo, `#Fields lacks one of ${REQUIRED.join(',')}: lines up to the next #Fields are skipped`);
-      }
-    } else if (d.name === 'log-type') {
-      this.dir = logTypeDirection(d.value) ?? this.dir;
-    }
-  }
-
-  line(text: string, lineNo: number): void {
-    if (text.length === 0) return; // blank lines between concatenated logs
-    if (text.charCodeAt(0) === 35) {
-      this.block.flush(); // the lines before a directive are read under the columns they were written with
-      return this.directive(text, lineNo);
-    }
-    if (this.b === null) return this.ctx.diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
-    this.block.add(text, lineNo);
-  }
-
-  private row(v: string[] | string, text: string, lineNo: number): void {
+  protected row(v: string[] | string, text: string, lineNo: number): void {
     const b = this.b;
     const diags = this.ctx.diags;
     if (b === null) return; // cannot happen: lines are held only under a binding, and directives flush first
@@ -155,7 +96,7 @@ class SmtpParser implements LineParser {
   }
 
   private create(ts: string, connector: string): SmtpSession {
-    const dir = this.dir ?? this.folderDir ?? 'receive';
+    const dir = this.kind ?? this.folderDir ?? 'receive';
     const slash = connector.indexOf('\\');
     const server = slash > 0 ? connector.slice(0, slash) : this.folderServer;
     const name = slash > 0 ? connector.slice(connector.lastIndexOf('\\') + 1) : connector;
@@ -187,6 +128,6 @@ export const exchangeSmtpFormat: FormatDef = {
     return fields;
   },
   create(ctx, state) {
-    return new SmtpParser(ctx, (state as SmtpState | null) ?? null);
+    return new SmtpParser(ctx, (state as SessionLogState<SmtpSession, Direction> | null) ?? null);
   },
 };
