@@ -3,6 +3,7 @@
 import { describeBlindSpots } from '../clients/blind-spots.js';
 import { escapeHtml } from './html-escape.js';
 import { APPCMD, protocolsOf, type LegacyClient, type Summary } from './model.js';
+import { exchangeTables, exoTables } from './sections/mail-tables.js';
 import { num, pct } from './strings.js';
 
 const td = (v: string | null, cls?: string): string => `<td${cls ? ` class="${cls}"` : ''}>${escapeHtml(v)}</td>`;
@@ -77,6 +78,24 @@ export function endpointTable(s: Summary): string {
     );
   }
   out.push('</tbody></table>');
+  return out.join('\n');
+}
+
+/** The Exchange Online and Exchange Server sections, when the database has such data. */
+export function mailSection(s: Summary): string {
+  const tables = [...exoTables(s.exo), ...exchangeTables(s.exchange)];
+  if (tables.length === 0) return '';
+  const out = ['<section id="mail"><h2>Mail: Exchange Online and Exchange Server</h2>'];
+  for (const t of tables) {
+    out.push(`<h3>${escapeHtml(t.title)}</h3>`);
+    for (const n of t.notes) out.push(`<p class="note">${escapeHtml(n)}</p>`);
+    if (t.columns.length === 0 || t.rows.length === 0) continue;
+    const numeric = t.columns.map((c) => c.startsWith('#'));
+    out.push('<table><thead><tr>' + t.columns.map((c, i) => `<th${numeric[i] ? ' class="n"' : ''}>${escapeHtml(c.replace(/^#/, ''))}</th>`).join('') + '</tr></thead><tbody>');
+    for (const r of t.rows) out.push('<tr>' + r.map((v, i) => td(v ?? '-', numeric[i] ? 'n' : undefined)).join('') + '</tr>');
+    out.push('</tbody></table>');
+  }
+  out.push('</section>');
   return out.join('\n');
 }
 

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { escapeHtml, jsonForScript } from './html-escape.js';
-import { clientSection, endpointTable, findingsSection, otherSection } from './html-sections.js';
+import { clientSection, endpointTable, findingsSection, mailSection, otherSection } from './html-sections.js';
 import { LEGACY_PROTOCOLS, type FormatOptions, type Summary } from './model.js';
 import { windowText } from './strings.js';
 
@@ -89,6 +89,8 @@ function body(s: Summary, opts: FormatOptions): string {
   if (s.endpoints.some((e) => e.legacyHits > 0)) out.push('<div class="chart"><canvas id="endpoint-chart"></canvas></div>');
   out.push(endpointTable(s), '</section>');
   out.push(clientSection(s));
+  const mail = mailSection(s);
+  if (mail !== '') out.push(mail);
   out.push(findingsSection(s));
   out.push(otherSection(s));
   return out.join('\n');

@@ -2,6 +2,7 @@
 // endpoints, file problems. A pure function of the Summary; every log string is escaped so it stays plain text.
 import { describeBlindSpots } from '../clients/blind-spots.js';
 import { APPCMD, protocolsOf, type FormatOptions, type Summary } from './model.js';
+import { exchangeTables, exoTables, type MailTable } from './sections/mail-tables.js';
 import { clean, num, pct, windowText } from './strings.js';
 
 /** Plain text in Markdown: no emphasis, links, code, HTML or table breaks can come from the data. */
@@ -108,6 +109,7 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
       ]),
     ),
   );
+  out.push(...mailLines([...exoTables(s.exo), ...exchangeTables(s.exchange)]));
   out.push(...findingsLines(s));
   out.push('', '## Other traffic and files', '');
   out.push(`- Plain HTTP (no TLS): ${num(s.plain.hits)} hits from ${num(s.plain.clients)} clients.`);
@@ -139,6 +141,21 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
 }
 
 /** Weak cryptography and blind spots (whole database), when the database has them. */
+/** The Exchange Online and Exchange Server sections, one sub-heading and table each. */
+function mailLines(tables: readonly MailTable[]): string[] {
+  if (tables.length === 0) return [];
+  const out = ['', '## Mail: Exchange Online and Exchange Server'];
+  for (const t of tables) {
+    out.push('', `### ${mdText(t.title)}`, '');
+    for (const n of t.notes) out.push(`- ${mdText(n)}`);
+    if (t.columns.length === 0 || t.rows.length === 0) continue;
+    const head = t.columns.map((c) => mdText(c.replace(/^#/, '')));
+    const align = t.columns.map((c) => (c.startsWith('#') ? 'r' : 'l')).join('');
+    out.push('', ...table(head, align, t.rows.map((r) => r.map((v) => mdText(v ?? '-')))));
+  }
+  return out;
+}
+
 function findingsLines(s: Summary): string[] {
   const f = s.findings;
   if (!f) return [];

@@ -100,4 +100,26 @@ describe('mail sources in the JSON report', () => {
     expect(j.exchangeOnline?.smtpAuth?.legacySenders).toBeGreaterThan(0);
     expect(new Set(j.legacyClients.map((c) => c.source))).toContain('exo-smtp-auth');
   });
+
+  it('shows the mail sections in Markdown and HTML too, with log strings escaped', () => {
+    const dir = tempDir();
+    const db = join(dir, 'mail.db');
+    const hostile = '<img src=x onerror=alert(1)>';
+    writeFileSync(
+      join(dir, 'connectors.csv'),
+      'Date,Connector direction and name,Connector type,Forced TLS?,No TLS,TLS 1.0,TLS 1.1,TLS 1.2,Volume\n' +
+        `2024-03-04,Inbound - ${hostile},Partner,No,0,7,0,93,100\n`,
+    );
+    expect(cli(['scan', dir, join(ROOT, 'test', 'fixtures', 'httperr'), '--db', db, '--quiet']).code).toBe(0);
+    const md = cli(['report', '--db', db, '--format', 'markdown']).out;
+    expect(md).toMatch(/## Mail: Exchange Online and Exchange Server/);
+    expect(md).toMatch(/### Exchange Online connectors on TLS 1\.0\/1\.1/);
+    expect(md).toMatch(/### HTTP\.sys timeouts and dropped connections by address and day/);
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(md).not.toContain(hostile);
+    const html = cli(['report', '--db', db, '--format', 'html']).out;
+    expect(html).toContain('<section id="mail">');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain(hostile);
+  });
 });
