@@ -1,5 +1,5 @@
 // In-memory aggregation of log events into usage rows (one per distinct key), drained to storage in batches.
-// Knows nothing of formats or SQLite; the same row shape is merged by workers and by `merge`.
+// Knows nothing of formats or SQLite; parse workers send these rows to the main thread, which writes them.
 
 export interface UsageDims {
   readonly day: string; // YYYY-MM-DD, UTC
@@ -70,16 +70,6 @@ export function touch(row: UsageRow, ts: string): void {
   if (ts > row.lastSeen) row.lastSeen = ts;
 }
 
-/** Adds `from` into `into` (same dims): sums, min/max of first/last seen. */
-export function mergeRow(into: UsageRow, from: UsageRow): void {
-  into.hits += from.hits;
-  into.authFailures += from.authFailures;
-  into.errors += from.errors;
-  if (from.estimated) into.estimated = 1;
-  if (from.firstSeen !== '') touch(into, from.firstSeen);
-  if (from.lastSeen !== '') touch(into, from.lastSeen);
-}
-
 export class UsageAggregator {
   private rows = new Map<string, UsageRow>();
   /** Bumped by drain(): callers that cache rows must drop their cache when it changes. */
@@ -107,10 +97,6 @@ export class UsageAggregator {
     row.errors += errors;
     touch(row, ts);
     return row;
-  }
-
-  mergeRows(rows: Iterable<UsageRow>): void {
-    for (const r of rows) mergeRow(this.row(r.dims), r);
   }
 
   /** Hands out every row and starts empty. */

@@ -62,6 +62,8 @@ export class ParsePool {
   private readonly idle: Worker[] = [];
   private readonly waiting: (() => void)[] = [];
   private readonly running = new Map<number, Running>();
+  /** The job a worker was last given (for a worker that dies while on it). */
+  private readonly jobOf = new Map<Worker, number>();
   private readonly all: Worker[] = [];
   private nextId = 1;
 
@@ -101,7 +103,7 @@ export class ParsePool {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.running.set(id, { ...handlers, resolve, reject });
-      (worker as Worker & { jobId?: number }).jobId = id;
+      this.jobOf.set(worker, id);
       worker.postMessage({ ...job, id } as WorkerJob);
     });
   }
@@ -129,13 +131,15 @@ export class ParsePool {
 
   private finish(worker: Worker, id: number): void {
     if (!this.running.delete(id)) return;
+    this.jobOf.delete(worker);
     this.idle.push(worker);
     this.waiting.shift()?.();
   }
 
   /** A worker died (out of memory, a bug): its job fails, a fresh worker takes its place. */
   private fail(worker: Worker, err: Error): void {
-    const id = (worker as Worker & { jobId?: number }).jobId;
+    const id = this.jobOf.get(worker);
+    this.jobOf.delete(worker);
     const job = id === undefined ? undefined : this.running.get(id);
     if (id !== undefined) this.running.delete(id);
     this.all.splice(this.all.indexOf(worker), 1);

@@ -18,16 +18,14 @@ export interface DiagnosticEntry {
   message: string;
 }
 
+/** Told of the first line of each kind of problem per file (the scan calls it when committing). */
 export type DiagnosticListener = (file: string, line: number, code: string, message: string) => void;
 
 export class DiagnosticCounter {
   readonly entries = new Map<string, DiagnosticEntry>();
   total = 0;
 
-  constructor(
-    readonly file: string,
-    private readonly onFirst?: DiagnosticListener,
-  ) {}
+  constructor(readonly file: string) {}
 
   /** A skipped line: counted in `total` (the file's bad lines). */
   add(code: DiagnosticCode | string, line: number, message: string): void {
@@ -47,7 +45,6 @@ export class DiagnosticCounter {
       return;
     }
     this.entries.set(code, { code, count: 1, firstLine: line, message });
-    this.onFirst?.(this.file, line, code, message);
   }
 
   /** Entries gathered since the last drain, for storing with a checkpoint. */

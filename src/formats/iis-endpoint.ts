@@ -15,8 +15,6 @@ const ENDPOINTS: ReadonlyMap<string, string> = new Map([
   ['api', 'API'],
 ]);
 
-export const ENDPOINT_NAMES = [...new Set(ENDPOINTS.values()), 'other'] as const;
-
 /** The endpoint of a first path segment ("owa", "EWS", "Microsoft-Server-ActiveSync"). */
 export function endpointOfSegment(seg: string): string {
   return ENDPOINTS.get(seg) ?? ENDPOINTS.get(seg.toLowerCase()) ?? 'other';
