@@ -6,7 +6,7 @@ import { UsageAggregator, type UsageRow } from '../src/aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../src/formats/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
 import type { FormatDef, PathHints } from '../src/formats/types.js';
-import { LineSplitter } from '../src/sources/line-splitter.js';
+import { LineSplitter, type LineHandler } from '../src/sources/line-splitter.js';
 
 export const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 export const readFixture = (name: string): Buffer => readFileSync(fixture(name));
@@ -24,13 +24,13 @@ export interface Parsed {
   lines: number;
 }
 
-const NO_HINTS: PathHints = { server: 'HOST', site: null, folders: ['HOST'] };
+export const NO_HINTS: PathHints = { server: 'HOST', site: null, folders: ['HOST'] };
 
 /** Feeds `bytes` to the splitter in `chunk`-byte pieces (0 = all at once) and parses with `format`. */
 export function parseBytes(
   bytes: Buffer,
   chunk = 0,
-  opts: { final?: boolean; format?: FormatDef; fieldMap?: Record<string, string>; hints?: PathHints } = {},
+  opts: { final?: boolean; format?: FormatDef; fieldMap?: Record<string, string>; hints?: PathHints; textOnly?: boolean } = {},
 ): Parsed {
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter('test');
@@ -38,13 +38,17 @@ export function parseBytes(
     { file: 'test', hints: opts.hints ?? NO_HINTS, fieldMap: opts.fieldMap ?? DEFAULT_FIELD_MAP, agg, diags },
     null,
   );
-  const splitter = new LineSplitter({
+  // As the engine wires it (src/engine/parse-session.ts): the parser's byte path first, unless `textOnly`.
+  const handler: LineHandler = {
     line: (t, n) => parser.line(t, n),
     tooLong: (n, b) => diags.add('line_too_long', n, `${b} bytes`),
-  });
+  };
+  if (parser.lineBytes && !opts.textOnly) handler.lineBytes = parser.lineBytes.bind(parser);
+  const splitter = new LineSplitter(handler);
   const step = chunk > 0 ? chunk : bytes.length || 1;
   for (let i = 0; i < bytes.length; i += step) splitter.push(bytes.subarray(i, i + step));
   splitter.end(opts.final ?? true);
+  parser.flush?.();
   const rows = agg.drain().sort((a, b) => JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)));
   return {
     rows,

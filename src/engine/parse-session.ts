@@ -5,7 +5,7 @@ import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../formats/diagnostics.js';
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/inputs.js';
-import { LineSplitter } from '../sources/line-splitter.js';
+import { LineSplitter, type LineHandler } from '../sources/line-splitter.js';
 import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
 import type { ContentMark, FileRecord } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
@@ -86,19 +86,27 @@ export async function runSession(
       complete: last && complete,
     });
   };
-  const splitter = new LineSplitter(
-    {
-      line(text, lineNo) {
-        parser.line(text, lineNo);
-        if (++sinceFlush >= limits.flushLines || agg.size + reports.size >= limits.flushRows) flush(false);
-      },
-      tooLong(lineNo, bytes) {
-        diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
-      },
+  const afterLine = (): void => {
+    if (++sinceFlush >= limits.flushLines || agg.size + reports.size >= limits.flushRows) flush(false);
+  };
+  const handler: LineHandler = {
+    line(text, lineNo) {
+      parser.line(text, lineNo);
+      afterLine();
     },
-    record.consumed,
-    record.lines,
-  );
+    tooLong(lineNo, bytes) {
+      diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
+    },
+  };
+  const parseBytes = parser.lineBytes?.bind(parser);
+  if (parseBytes !== undefined) {
+    handler.lineBytes = (buf, start, end, lineNo) => {
+      if (!parseBytes(buf, start, end, lineNo)) return false;
+      afterLine();
+      return true;
+    };
+  }
+  const splitter = new LineSplitter(handler, record.consumed, record.lines);
   try {
     const opened = await openAfterTail(input, record);
     if (opened === null) {

@@ -25,3 +25,31 @@ export function endpointOf(stem: string): string {
   const end = stem.indexOf('/', 1);
   return endpointOfSegment(end < 0 ? stem.slice(1) : stem.slice(1, end));
 }
+
+/** Endpoint names by index for the byte path; index 0 is "other". */
+export const ENDPOINT_LABELS: readonly string[] = ['other', ...ENDPOINTS.values()];
+// Each known segment as lower-case bytes with its label's index, grouped by length.
+const SEGMENTS_BY_LENGTH = new Map<number, { bytes: Buffer; index: number }[]>();
+for (const [segment, label] of ENDPOINTS) {
+  const list = SEGMENTS_BY_LENGTH.get(segment.length) ?? [];
+  list.push({ bytes: Buffer.from(segment, 'latin1'), index: ENDPOINT_LABELS.indexOf(label) });
+  SEGMENTS_BY_LENGTH.set(segment.length, list);
+}
+
+/**
+ * `endpointOf` over the bytes of a cs-uri-stem, `buf[start, end)`: the index in ENDPOINT_LABELS. The known
+ * segments are letters and "-", so OR-ing 0x20 lowers exactly the bytes that can match.
+ */
+export function endpointIndexOfBytes(buf: Buffer, start: number, end: number): number {
+  if (start >= end || buf[start] !== 47) return 0;
+  let j = start + 1;
+  while (j < end && buf[j] !== 47) j++;
+  const list = SEGMENTS_BY_LENGTH.get(j - start - 1);
+  if (list === undefined) return 0;
+  for (const { bytes, index } of list) {
+    let k = 0;
+    while (k < bytes.length && (buf[start + 1 + k] | 0x20) === bytes[k]) k++;
+    if (k === bytes.length) return index;
+  }
+  return 0;
+}

@@ -2,7 +2,8 @@
 // Hot path: rows are cached under the raw tokens of the line, so decoding runs only for a new combination.
 import type { UsageDims, UsageRow } from '../aggregate/usage.js';
 import { decodeCipherHex, decodeHashHex, decodeKeyExchangeHex, decodeProtocolHex } from '../tls/decode.js';
-import { endpointOf, endpointOfSegment } from './iis-endpoint.js';
+import { decodeLineBytes } from '../sources/line-splitter.js';
+import { ENDPOINT_LABELS, endpointIndexOfBytes, endpointOf, endpointOfSegment } from './iis-endpoint.js';
 import { firstForwardedAddress, stripPort } from './ip.js';
 import type { FormatDef, LineParser, ParseContext } from './types.js';
 import { parseW3cDirective, splitW3cLine } from './w3c-line.js';
@@ -36,6 +37,8 @@ interface Binding {
   readonly xff: number;
   /** Runs [first, last] of adjacent key fields: the raw cache key is built from a few line slices. */
   readonly runs: readonly (readonly [number, number])[];
+  /** 1 at the index of each key field (the byte path hashes their bytes). */
+  readonly keyMask: Uint8Array;
 }
 
 interface CacheEntry {
@@ -43,6 +46,26 @@ interface CacheEntry {
   minTime: string; // HH:MM:SS of the first and last event on this key (the key includes the day)
   maxTime: string;
 }
+
+/** A row of the byte path, found by the hash of the line's key bytes and checked against a copy of them. */
+interface ByteEntry {
+  readonly hash: number;
+  readonly day: number; // index in IisParser.days
+  readonly endpoint: number; // index in ENDPOINT_LABELS
+  readonly keyView: DataView; // the key runs' bytes, one after the other
+  readonly row: UsageRow;
+  readonly date: string;
+  next: ByteEntry | undefined; // same hash
+  minSec: number; // seconds of the day of the first and last event since the last sync into `row`
+  maxSec: number;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const two = (buf: Buffer, i: number): number => (buf[i] - 48) * 10 + buf[i + 1] - 48;
+const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
+const timeOf = (sec: number): string => `${pad2(Math.floor(sec / 3600))}:${pad2(Math.floor(sec / 60) % 60)}:${pad2(sec % 60)}`;
 
 export interface IisState {
   fields: string | null; // the #Fields value in force
@@ -67,8 +90,11 @@ function bind(fields: string, fieldMap: Readonly<Record<string, string>>): Bindi
     if (last && last[1] === i - 1) last[1] = i;
     else if (!last || last[1] !== i) runs.push([i, i]);
   }
+  const keyMask = new Uint8Array(names.length + 1);
+  for (const i of keyFields) keyMask[i] = 1;
   return {
     runs,
+    keyMask,
     n: names.length,
     // IIS Advanced Logging writes local time only; it is used when no UTC date/time is logged.
     date: at('date') >= 0 ? at('date') : at('date-local'),
@@ -128,6 +154,15 @@ class IisParser implements LineParser {
   private cache = new Map<string, CacheEntry>();
   private gen: number;
   private pos = new Int32Array(64); // token start offsets of the current line (fast path)
+  // Byte path: rows by the hash of their key bytes, every entry (to sync times into rows), and the days seen.
+  private byHash = new Map<number, ByteEntry>();
+  private byteEntries: ByteEntry[] = [];
+  private days: string[] = [];
+  private dayIds = new Map<string, number>();
+  private lastDay = Buffer.alloc(10); // bytes of the date field of the previous line, and its index in `days`
+  private lastDayId = -1;
+  private view: DataView | null = null; // over `viewOf`, the buffer of the lines being read
+  private viewOf: Buffer | null = null;
 
   constructor(
     private readonly ctx: ParseContext,
@@ -146,7 +181,149 @@ class IisParser implements LineParser {
   private rebind(fields: string): void {
     this.b = bind(fields, this.ctx.fieldMap);
     if (this.b.proto >= 0) this.tlsFields = true;
+    this.clearCaches();
+  }
+
+  private clearCaches(): void {
+    this.syncTimes();
     this.cache.clear();
+    this.byHash.clear();
+    this.byteEntries = [];
+    this.gen = this.ctx.agg.generation;
+  }
+
+  /** The byte path keeps first/last times as seconds; rows get them as text before they are handed on. */
+  flush(): void {
+    this.syncTimes();
+  }
+
+  private syncTimes(): void {
+    for (const e of this.byteEntries) {
+      if (e.maxSec < 0) continue;
+      const first = `${e.date}T${timeOf(e.minSec)}Z`;
+      const last = `${e.date}T${timeOf(e.maxSec)}Z`;
+      if (e.row.firstSeen === '' || first < e.row.firstSeen) e.row.firstSeen = first;
+      if (last > e.row.lastSeen) e.row.lastSeen = last;
+      e.minSec = 86_400;
+      e.maxSec = -1;
+    }
+  }
+
+  /**
+   * The common case straight from the bytes: exactly n fields split by single spaces, no control characters, a
+   * YYYY-MM-DD date and an HH:MM:SS time. The key fields' bytes are hashed while the line is split; a new key
+   * is decoded once through the text path's `dims`. Anything else returns false and takes the text path.
+   */
+  lineBytes(buf: Buffer, start: number, end: number): boolean {
+    const b = this.b;
+    if (b === null || buf[start] === 35 || b.date < 0 || b.time < 0) return false;
+    const n = b.n;
+    if (this.pos.length <= n) this.pos = new Int32Array(n + 1);
+    const pos = this.pos;
+    const mask = b.keyMask;
+    let h = FNV_OFFSET;
+    let f = 0;
+    let i = start;
+    pos[0] = start;
+    for (;;) {
+      // Each field ends at a byte ≤ 32 (space, CR, LF, a control character) or the buffer's end
+      if (mask[f] === 1) {
+        let c;
+        while ((c = buf[i]) > 32) {
+          h = Math.imul(h ^ c, FNV_PRIME);
+          i++;
+        }
+        h = Math.imul(h ^ 32, FNV_PRIME);
+      } else {
+        while (buf[i] > 32) i++;
+      }
+      if (i >= end || buf[i] !== 32) break;
+      if (++f >= n) return false;
+      pos[f] = ++i;
+    }
+    if (i !== end || f !== n - 1) return false;
+    pos[n] = end + 1;
+    // The date: the previous line's day when the bytes are the same
+    const ds = pos[b.date];
+    if (pos[b.date + 1] - 1 - ds !== 10) return false;
+    const lastDay = this.lastDay;
+    let sameDay = this.lastDayId >= 0;
+    for (let k = 0; k < 10 && sameDay; k++) sameDay = buf[ds + k] === lastDay[k];
+    if (!sameDay) {
+      const date = buf.toString('latin1', ds, ds + 10);
+      if (!isDate(date)) return false;
+      let id = this.dayIds.get(date);
+      if (id === undefined) {
+        id = this.days.push(date) - 1;
+        this.dayIds.set(date, id);
+      }
+      buf.copy(lastDay, 0, ds, ds + 10);
+      this.lastDayId = id;
+    }
+    const day = this.lastDayId;
+    const ts = pos[b.time];
+    if (pos[b.time + 1] - 1 - ts !== 8 || buf[ts + 2] !== 58 || buf[ts + 5] !== 58) return false;
+    if (!isDigit(buf[ts]) || !isDigit(buf[ts + 1]) || !isDigit(buf[ts + 3]) || !isDigit(buf[ts + 4])) return false;
+    if (!isDigit(buf[ts + 6]) || !isDigit(buf[ts + 7])) return false;
+    const sec = two(buf, ts) * 3600 + two(buf, ts + 3) * 60 + two(buf, ts + 6);
+    const endpoint = b.stem >= 0 ? endpointIndexOfBytes(buf, pos[b.stem], pos[b.stem + 1] - 1) : 0;
+    h = Math.imul(h ^ (day * 64 + endpoint), FNV_PRIME);
+    if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
+    let e = this.byHash.get(h);
+    while (e !== undefined && !(e.day === day && e.endpoint === endpoint && this.sameKey(e, buf, b))) e = e.next;
+    if (e === undefined) e = this.newByteEntry(h, day, endpoint, buf, start, end, b);
+    const row = e.row;
+    row.hits++;
+    if (b.status >= 0) {
+      const s = pos[b.status];
+      if (pos[b.status + 1] - 1 - s === 3) {
+        const s0 = buf[s];
+        if (s0 === 52 && buf[s + 1] === 48 && buf[s + 2] === 49) row.authFailures++;
+        else if (s0 === 52 || s0 === 53) row.errors++; // 4xx, 5xx
+      }
+    }
+    if (sec < e.minSec) e.minSec = sec;
+    if (sec > e.maxSec) e.maxSec = sec;
+    this.records++;
+    return true;
+  }
+
+  /**
+   * Whether the key runs of the current line (offsets in `pos`) are the bytes of `e.key`. Compared four bytes at
+   * a time through DataViews, which measured faster than Buffer.compare or a byte loop (bench/RESULTS.md).
+   */
+  private sameKey(e: ByteEntry, buf: Buffer, b: Binding): boolean {
+    const pos = this.pos;
+    const key = e.keyView;
+    const keyLength = key.byteLength;
+    if (this.view === null || this.viewOf !== buf) {
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.viewOf = buf;
+    }
+    const line = this.view;
+    let at = 0;
+    for (let r = 0; r < b.runs.length; r++) {
+      const run = b.runs[r];
+      let i = pos[run[0]];
+      const to = pos[run[1] + 1] - 1;
+      if (at + to - i > keyLength) return false;
+      for (; i + 4 <= to; i += 4, at += 4) if (key.getInt32(at) !== line.getInt32(i)) return false;
+      for (; i < to; i++, at++) if (key.getUint8(at) !== buf[i]) return false;
+    }
+    return at === keyLength;
+  }
+
+  private newByteEntry(hash: number, day: number, endpoint: number, buf: Buffer, start: number, end: number, b: Binding): ByteEntry {
+    const pos = this.pos;
+    const date = this.days[day];
+    const t = decodeLineBytes(buf, start, end).split(' ');
+    const row = this.ctx.agg.row(this.dims(t.map(detach), b, date, ENDPOINT_LABELS[endpoint]));
+    const key = Buffer.concat(b.runs.map(([first, last]) => buf.subarray(pos[first], pos[last + 1] - 1)));
+    const keyView = new DataView(key.buffer, key.byteOffset, key.byteLength);
+    const entry: ByteEntry = { hash, day, endpoint, keyView, row, date, next: this.byHash.get(hash), minSec: 86_400, maxSec: -1 };
+    this.byHash.set(hash, entry);
+    this.byteEntries.push(entry);
+    return entry;
   }
 
   line(text: string, lineNo: number): void {
@@ -262,10 +439,7 @@ class IisParser implements LineParser {
   }
 
   private entry(key: string, t: string[], b: Binding, date: string, endpoint: string): CacheEntry {
-    if (this.gen !== this.ctx.agg.generation) {
-      this.cache.clear(); // the aggregator handed its rows to storage: start new ones
-      this.gen = this.ctx.agg.generation;
-    }
+    if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows to storage
     let entry = this.cache.get(key);
     if (entry === undefined) {
       entry = { row: this.ctx.agg.row(this.dims(t.map(detach), b, date, endpoint)), minTime: '', maxTime: '' };

@@ -51,6 +51,11 @@ export interface PendingSessions {
 
 export interface LineParser {
   line(text: string, lineNo: number): void;
+  /**
+   * Optional byte path for the common case: the line is `buf[start, end)`, undecoded. Returns false (having
+   * changed nothing) to get the line as text through `line` instead.
+   */
+  lineBytes?(buf: Buffer, start: number, end: number, lineNo: number): boolean;
   /** JSON-serializable state after the last line, stored with the checkpoint and given back to resume. */
   saveState(): unknown;
   /** Data records counted so far by this parser instance. */

@@ -7,6 +7,11 @@ export const MAX_LINE_BYTES = 1 << 20;
 
 export interface LineHandler {
   line(text: string, lineNo: number): void;
+  /**
+   * Optional byte path: the line is `buf[start, end)` (without CR LF). Returns false to have it decoded and given
+   * to `line` instead. Lets a parser skip decoding lines it can read from the bytes.
+   */
+  lineBytes?(buf: Buffer, start: number, end: number, lineNo: number): boolean;
   /** A line over MAX_LINE_BYTES, dropped. */
   tooLong(lineNo: number, bytes: number): void;
 }
@@ -48,7 +53,16 @@ export class LineSplitter {
   push(chunk: Buffer): void {
     let buf = chunk;
     if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
+      const nl = this.atStart ? -1 : chunk.indexOf(10);
+      if (nl < 0) {
+        buf = Buffer.concat([this.carry, chunk]);
+      } else {
+        // Only the line begun in the previous chunk is copied, not the whole chunk
+        const first = Buffer.concat([this.carry, chunk.subarray(0, nl + 1)]);
+        this.carry = null;
+        this.emit(first);
+        buf = chunk.subarray(nl + 1);
+      }
       this.carry = null;
     }
     if (this.atStart) {
@@ -123,6 +137,7 @@ export class LineSplitter {
   /** `region` ends with a newline. */
   private emit(region: Buffer): void {
     const h = this.handler;
+    if (h.lineBytes !== undefined) return this.emitBytes(region, h as Required<LineHandler>);
     const ascii = isAscii(region); // the usual case: a plain copy, and characters and bytes coincide
     if (ascii || isUtf8(region)) {
       const text = region.toString(ascii ? 'latin1' : 'utf8');
@@ -161,6 +176,30 @@ export class LineSplitter {
       start = nl + 1;
     }
   }
+
+  /** Each line to the byte path first; decoded (as `emit` would) only when the handler declines it. */
+  private emitBytes(region: Buffer, h: Required<LineHandler>): void {
+    let start = 0;
+    for (;;) {
+      const nl = region.indexOf(10, start);
+      if (nl < 0) break;
+      const end = nl > start && region[nl - 1] === 13 ? nl - 1 : nl;
+      const byteLen = nl + 1 - start;
+      this.lineNo++;
+      // Offsets advance before the handler runs so a flush inside it checkpoints after this line.
+      this.consumed += byteLen;
+      if (byteLen > MAX_LINE_BYTES) h.tooLong(this.lineNo, byteLen);
+      else if (!h.lineBytes(region, start, end, this.lineNo)) h.line(decodeLineBytes(region, start, end), this.lineNo);
+      start = nl + 1;
+    }
+  }
+}
+
+/** `buf[start, end)` as text: UTF-8 when valid (ASCII included), else windows-1252, like every line read. */
+export function decodeLineBytes(buf: Buffer, start: number, end: number): string {
+  const line = buf.subarray(start, end);
+  if (isAscii(line)) return line.toString('latin1');
+  return decodeLine(line);
 }
 
 function isBomPrefix(buf: Buffer): boolean {

@@ -1,0 +1,104 @@
+// The IIS byte path (lines read from undecoded bytes) must give exactly what the text path gives, line for line:
+// same rows, counts, times, diagnostics and read positions, on every IIS fixture and at any chunk size.
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { UsageAggregator } from '../../src/aggregate/usage.js';
+import { DiagnosticCounter } from '../../src/formats/diagnostics.js';
+import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
+import { NO_HINTS, parseBytes, readFixture } from '../helpers.js';
+
+const fixtures = readdirSync(new URL('../fixtures/iis/', import.meta.url)).filter((f) => f.endsWith('.log'));
+
+const both = (bytes: Buffer, chunk = 0) => [parseBytes(bytes, chunk), parseBytes(bytes, chunk, { textOnly: true })];
+
+describe('IIS byte path = text path', () => {
+  it.each(fixtures)('%s', (name) => {
+    const bytes = readFixture(`iis/${name}`);
+    for (const chunk of [0, 7, 4096]) {
+      const [fast, text] = both(bytes, chunk);
+      expect(fast).toEqual(text);
+    }
+  });
+
+  const header =
+    '#Software: Microsoft Internet Information Services 10.0\r\n' +
+    '#Fields: date time s-ip cs-method cs-uri-stem s-port cs-username c-ip cs(User-Agent) sc-status crypt-protocol crypt-cipher crypt-hash crypt-keyexchange\r\n';
+  const line = (time: string, stem: string, ua: string, status = '200', ip = '198.51.100.7', date = '2024-03-11') =>
+    `${date} ${time} 10.0.0.1 GET ${stem} 443 - ${ip} ${ua} ${status} 40 6610 8004 a400\r\n`;
+
+  it('takes the usual lines and declines the others without counting them', () => {
+    const agg = new UsageAggregator();
+    const diags = new DiagnosticCounter('test');
+    const parser = iisW3cFormat.create({ file: 'test', hints: NO_HINTS, fieldMap: DEFAULT_FIELD_MAP, agg, diags }, null);
+    const lineBytes = parser.lineBytes?.bind(parser);
+    if (lineBytes === undefined) throw new Error('the IIS parser has no byte path');
+    const take = (text: string) => lineBytes(Buffer.from(text), 0, Buffer.byteLength(text), 1);
+    expect(take(line('07:00:01', '/owa/', 'A'))).toBe(false); // before #Fields
+    for (const directive of header.split('\r\n').filter(Boolean)) {
+      expect(take(directive)).toBe(false);
+      parser.line(directive, 1);
+    }
+    const usual = line('07:00:01', '/owa/', 'A').slice(0, -2);
+    expect([take(usual), take(usual), take(usual.replace('07:00:01', '07:00:1'))]).toEqual([true, true, false]);
+    expect([take(usual.replace(' A ', '  A ')), take(usual + ' extra'), take(usual.slice(0, usual.lastIndexOf(' ')))]).toEqual([false, false, false]);
+    expect(parser.records).toBe(2);
+    parser.flush?.();
+    expect(agg.drain().map((r) => [r.hits, r.firstSeen, r.lastSeen])).toEqual([[2, '2024-03-11T07:00:01Z', '2024-03-11T07:00:01Z']]);
+  });
+
+  it('merges endpoints of any case and keys that differ only in bytes that decode alike into one row', () => {
+    const bytes = Buffer.from(
+      header +
+        line('07:00:01', '/OWA/', 'A+b') +
+        line('07:00:02', '/owa/x', 'A+b', '401') +
+        line('07:00:00', '/Owa', 'A+b', '503') +
+        line('06:59:59', '/owa2/', 'A+b') +
+        line('08:00:00', '/Microsoft-Server-ActiveSync', 'A+b') +
+        line('09:00:00', '/owa/', 'A+b', '200', '198.51.100.7', '2024-03-12') +
+        line('09:00:01', '/owa/', 'A+b', '200', '198.51.100.7', '2024-03-11'),
+    );
+    const [fast, text] = both(bytes);
+    expect(fast).toEqual(text);
+    const owa = fast.rows.filter((r) => r.dims.endpoint === 'OWA');
+    expect(owa.map((r) => [r.dims.day, r.hits, r.authFailures, r.errors, r.firstSeen, r.lastSeen])).toEqual([
+      ['2024-03-11', 4, 1, 1, '2024-03-11T07:00:00Z', '2024-03-11T09:00:01Z'],
+      ['2024-03-12', 1, 0, 0, '2024-03-12T09:00:00Z', '2024-03-12T09:00:00Z'],
+    ]);
+    expect(owa[0].dims.userAgent).toBe('A b');
+    expect(fast.rows.find((r) => r.dims.endpoint === 'other')?.hits).toBe(1);
+    expect(fast.rows.find((r) => r.dims.endpoint === 'ActiveSync')?.hits).toBe(1);
+  });
+
+  it('hands lines it cannot read to the text path: tabs, runs of spaces, odd times, UTF-8 and windows-1252', () => {
+    const bytes = Buffer.concat([
+      Buffer.from(header),
+      Buffer.from(line('07:00:01', '/owa/', 'A\tB')),
+      Buffer.from(line('07:00:02', '/owa/', 'A').replace(' GET ', '  GET ')),
+      Buffer.from(line('07:00:03.123', '/owa/', 'A')),
+      Buffer.from(line('7:00:04', '/owa/', 'A')),
+      Buffer.from(line('07:00:05', '/owa/', 'caf\u00e9')),
+      Buffer.concat([Buffer.from(line('07:00:06', '/owa/', 'caf').slice(0, -2)), Buffer.from([0xe9]), Buffer.from('\r\n')]),
+      Buffer.from(line('07:00:07', '/owa/', 'A', '200', '198.51.100.7', '2024-3-11')),
+      Buffer.from('2024-03-11 07:00:08 10.0.0.1 GET /owa/ 443\r\n'),
+    ]);
+    for (const chunk of [0, 5, 64]) {
+      const [fast, text] = both(bytes, chunk);
+      expect(fast).toEqual(text);
+      expect(fast.records).toBe(fast.lines - 2 - fast.badLines);
+    }
+  });
+
+  it('starts new rows after a mid-file #Fields and keeps counting into rows not yet handed on', () => {
+    const other = '#Fields: date time cs-uri-stem c-ip cs(User-Agent) sc-status crypt-protocol\r\n';
+    const bytes = Buffer.from(
+      header + line('07:00:01', '/owa/', 'A') + other + '2024-03-11 07:00:02 /owa/ 198.51.100.7 A 200 40\r\n' +
+        header + line('06:00:00', '/owa/', 'A'),
+    );
+    const [fast, text] = both(bytes, 11);
+    expect(fast).toEqual(text);
+    expect(fast.rows.map((r) => [r.dims.cipher, r.hits, r.firstSeen, r.lastSeen])).toEqual([
+      ['AES-256', 2, '2024-03-11T06:00:00Z', '2024-03-11T07:00:01Z'],
+      [null, 1, '2024-03-11T07:00:02Z', '2024-03-11T07:00:02Z'],
+    ]);
+  });
+});
