@@ -37,9 +37,17 @@ interface Binding {
   readonly xff: number;
   /** Runs [first, last] of adjacent key fields: the raw cache key is built from a few line slices. */
   readonly runs: readonly (readonly [number, number])[];
-  /** 1 at the index of each key field (the byte path hashes their bytes). */
-  readonly keyMask: Uint8Array;
+  /**
+   * Per field index, how the byte path reads it: KEY_FIELD (hashed byte by byte), LONG_FIELD (the next space found
+   * by Buffer.indexOf, faster for long values), or 0 (a loop up to the next byte ≤ 32).
+   */
+  readonly byteFields: Uint8Array;
 }
+
+const KEY_FIELD = 1;
+const LONG_FIELD = 2;
+/** Fields that are often long and never part of a key. */
+const LONG_FIELDS = ['cs-uri-query', 'cs(cookie)'];
 
 interface CacheEntry {
   readonly row: UsageRow;
@@ -90,11 +98,12 @@ function bind(fields: string, fieldMap: Readonly<Record<string, string>>): Bindi
     if (last && last[1] === i - 1) last[1] = i;
     else if (!last || last[1] !== i) runs.push([i, i]);
   }
-  const keyMask = new Uint8Array(names.length + 1);
-  for (const i of keyFields) keyMask[i] = 1;
+  const byteFields = new Uint8Array(names.length + 1);
+  for (const name of LONG_FIELDS) if (at(name) >= 0) byteFields[at(name)] = LONG_FIELD;
+  for (const i of keyFields) byteFields[i] = KEY_FIELD;
   return {
     runs,
-    keyMask,
+    byteFields,
     n: names.length,
     // IIS Advanced Logging writes local time only; it is used when no UTC date/time is logged.
     date: at('date') >= 0 ? at('date') : at('date-local'),
@@ -220,20 +229,25 @@ class IisParser implements LineParser {
     const n = b.n;
     if (this.pos.length <= n) this.pos = new Int32Array(n + 1);
     const pos = this.pos;
-    const mask = b.keyMask;
+    const kind = b.byteFields;
     let h = FNV_OFFSET;
     let f = 0;
     let i = start;
     pos[0] = start;
     for (;;) {
-      // Each field ends at a byte ≤ 32 (space, CR, LF, a control character) or the buffer's end
-      if (mask[f] === 1) {
+      // A field ends at a byte ≤ 32 (space, CR, LF, a control character: only a space goes on) or the buffer's end;
+      // a long field at the next space (the text path's split(' ') keeps control characters in a field too).
+      const k = kind[f];
+      if (k === KEY_FIELD) {
         let c;
         while ((c = buf[i]) > 32) {
           h = Math.imul(h ^ c, FNV_PRIME);
           i++;
         }
         h = Math.imul(h ^ 32, FNV_PRIME);
+      } else if (k === LONG_FIELD) {
+        const space = buf.indexOf(32, i);
+        i = space < 0 || space > end ? end : space;
       } else {
         while (buf[i] > 32) i++;
       }

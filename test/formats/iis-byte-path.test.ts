@@ -88,6 +88,22 @@ describe('IIS byte path = text path', () => {
     }
   });
 
+  it('reads long fields up to the next space, also as the last field of the line', () => {
+    const last = '#Fields: date time cs-uri-stem c-ip cs(User-Agent) sc-status crypt-protocol cs-uri-query\r\n';
+    const bytes = Buffer.from(
+      last +
+        '2024-03-11 07:00:01 /owa/ 198.51.100.7 A 200 40 a=1&b=2\r\n' +
+        '2024-03-11 07:00:02 /owa/ 198.51.100.7 A 200 40 x\ty\r\n' +
+        '2024-03-11 07:00:03 /owa/ 198.51.100.7 A 200 40 -\n' +
+        '2024-03-11 07:00:04 /owa/ 198.51.100.7 A 200 40 two words\r\n',
+    );
+    for (const chunk of [0, 9]) {
+      const [fast, text] = both(bytes, chunk);
+      expect(fast).toEqual(text);
+      expect([fast.records, fast.badLines, fast.rows[0]?.hits, fast.rows[0]?.lastSeen]).toEqual([3, 1, 3, '2024-03-11T07:00:03Z']);
+    }
+  });
+
   it('starts new rows after a mid-file #Fields and keeps counting into rows not yet handed on', () => {
     const other = '#Fields: date time cs-uri-stem c-ip cs(User-Agent) sc-status crypt-protocol\r\n';
     const bytes = Buffer.from(
