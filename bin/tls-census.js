@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Thin launcher: the built CLI decides the exit code; nothing else happens here.
-import { execute } from '../dist/cli/main.js';
+// Thin launcher: the built CLI (one bundle, see scripts/bundle.mjs) decides the exit code; nothing else happens here.
+import { execute } from '../dist/tls-census.mjs';
 
 process.exitCode = await execute(process.argv.slice(2));

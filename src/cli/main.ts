@@ -1,6 +1,7 @@
 // `execute(argv) → exit code`: 0 done, 1 a threshold tripped, 2 usage or fatal error (also unexpected crashes).
 // Nothing below calls process.exit; user errors print one line without a stack trace.
 import yargs from 'yargs';
+import { version } from '../bundle-info.js';
 import { CensusError, isCensusError } from '../errors.js';
 import { exceptionsCommand } from './exceptions-command.js';
 import { mergeCommand } from './merge-command.js';
@@ -33,7 +34,7 @@ export async function execute(argv: readonly string[]): Promise<number> {
       throw err ?? new CensusError('USAGE', msg);
     })
     .help()
-    .version()
+    .version(version())
     .wrap(Math.min(100, process.stdout.columns || 100));
   try {
     await cli.parseAsync();

@@ -2,6 +2,7 @@
 // batches come back in order through `onBatch`, on the main thread, where they are committed. Jobs wait for a worker.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerUrl } from '../bundle-info.js';
 import type { FileRecord } from '../store/store.js';
 import type { FoundFile } from '../sources/walk.js';
 import type { Batch, SessionLimits } from './parse-session.js';
@@ -45,8 +46,8 @@ export interface JobHandlers {
   readonly onTick: (consumed: number, lines: number) => void;
 }
 
-/** The compiled worker; under the test runner (TypeScript sources) it is still the built one in dist/. */
-const WORKER_URL = new URL('../../dist/engine/parse-worker.js', import.meta.url);
+/** The bundled worker (dist/parse-worker.mjs); under the test runner too, so `npm run build` comes first. */
+const WORKER_URL = workerUrl();
 
 export function defaultJobs(): number {
   return Math.max(1, availableParallelism());

@@ -1,0 +1,25 @@
+// Bundles the compiled CLI and parse worker (dist/, from tsc) into one file each: loading ~100 ESM modules and
+// yargs' own took 0.3 s of every run, one bundle about 0.1 s (bench/RESULTS.md, "Process start").
+// better-sqlite3 stays outside (a native addon); chart.js is read as a file by the HTML report, not bundled.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = new URL('../', import.meta.url);
+const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3'],
+  // CommonJS dependencies inside an ES module bundle need a `require`
+  banner: { js: "import { createRequire as __tlsCensusRequire } from 'node:module'; const require = __tlsCensusRequire(import.meta.url);" },
+  define: { __TLS_CENSUS_BUNDLE__: JSON.stringify({ version, worker: './parse-worker.mjs' }) },
+  logLevel: 'warning',
+  absWorkingDir: fileURLToPath(root),
+};
+
+await build({ ...common, entryPoints: ['dist/cli/main.js'], outfile: 'dist/tls-census.mjs' });
+await build({ ...common, entryPoints: ['dist/engine/parse-worker.js'], outfile: 'dist/parse-worker.mjs' });
