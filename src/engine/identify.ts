@@ -83,21 +83,24 @@ export async function openAfterTail(
   record: FileRecord,
 ): Promise<{ stream: AsyncIterable<Buffer>; before: Buffer } | null> {
   const n = Math.min(TAIL_BYTES, record.consumed);
-  const stream = await input.open(record.consumed - n);
-  if (n === 0) return { stream: stream as AsyncIterable<Buffer>, before: Buffer.alloc(0) };
-  const iterator = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const source: AsyncIterable<Buffer> = input.chunks ? input.chunks(record.consumed - n) : await input.open(record.consumed - n);
+  if (n === 0) return { stream: source, before: Buffer.alloc(0) };
+  const iterator = source[Symbol.asyncIterator]();
+  const close = async (): Promise<void> => {
+    await iterator.return?.();
+  };
   const parts: Buffer[] = [];
   let got = 0;
   while (got < n) {
     const next = await iterator.next();
     if (next.done) break;
-    parts.push(next.value);
+    parts.push(Buffer.from(next.value)); // a copy: chunks() reuses its buffers
     got += next.value.length;
   }
   const all = Buffer.concat(parts);
   const before = all.subarray(0, n);
   if (before.length < n || (record.tailHash !== null && tailHashOf(before) !== record.tailHash)) {
-    stream.destroy();
+    await close();
     return null;
   }
   const rest = all.subarray(n);
@@ -110,7 +113,7 @@ export async function openAfterTail(
         yield next.value;
       }
     } finally {
-      stream.destroy();
+      await close();
     }
   }
   return { stream: resumed(), before: Buffer.from(before) };

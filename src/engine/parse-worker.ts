@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { formatByName } from '../formats/index.js';
-import { plainInput, type ScanInput } from '../sources/inputs.js';
+import { fileChunks, plainInput, type ScanInput } from '../sources/inputs.js';
 import { runSession } from './parse-session.js';
 import type { Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
@@ -29,7 +29,12 @@ function rangeInput(job: ParseJob): ScanInput {
   const whole = plainInput(job.file);
   const end = job.end;
   if (end === undefined) return whole;
-  return { ...whole, size: end, open: async (start) => createReadStream(job.file.path, { start, end: end - 1, highWaterMark: 1 << 20 }) };
+  return {
+    ...whole,
+    size: end,
+    open: async (start) => createReadStream(job.file.path, { start, end: end - 1, highWaterMark: 1 << 20 }),
+    chunks: (start) => fileChunks(job.file.path, start, end),
+  };
 }
 
 async function parse(job: ParseJob): Promise<void> {

@@ -26,6 +26,11 @@ export interface ScanInput {
   /** Decompressed bytes from `start` to the end. */
   open(start: number): Promise<Readable>;
   /**
+   * The same bytes as `open`, faster, for a plain file: read into two buffers used in turn, so a chunk stays
+   * valid only until the chunk after the next one is requested (copy what must live longer).
+   */
+  chunks?(start: number): AsyncIterable<Buffer>;
+  /**
    * Identity of a compressed file or zip entry taken from its packed form, known without decompressing it:
    * once it has been read to its end, a re-scan skips it on this alone. Null for a plain file.
    */
@@ -103,6 +108,28 @@ async function gzipIdentity(path: string): Promise<string> {
 const isGzip = (m: Buffer): boolean => m.length >= 2 && m[0] === 0x1f && m[1] === 0x8b;
 const isZip = (m: Buffer): boolean => m.length >= 4 && m.readUInt32LE(0) === 0x04034b50;
 
+/**
+ * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined), read into two buffers
+ * used in turn (see ScanInput.chunks): no fresh MiB to allocate, fault in and collect for every read.
+ */
+export async function* fileChunks(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
+  const fh = await openFile(path, 'r');
+  try {
+    const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+    let turn = 0;
+    for (let pos = start; end === undefined || pos < end; ) {
+      const buf = buffers[(turn ^= 1)];
+      const want = end === undefined ? buf.length : Math.min(buf.length, end - pos);
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (bytesRead === 0) return;
+      pos += bytesRead;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 export function plainInput(f: FoundFile): ScanInput {
   return {
     path: f.path,
@@ -113,6 +140,7 @@ export function plainInput(f: FoundFile): ScanInput {
     mtimeMs: f.mtimeMs,
     head: (max) => readStart(createReadStream(f.path, { start: 0, end: Math.max(0, max - 1) }), max),
     open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
+    chunks: (start) => fileChunks(f.path, start),
     container: async () => null,
   };
 }

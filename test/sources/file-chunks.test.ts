@@ -1,0 +1,38 @@
+// fileChunks: the bytes of a plain file between two offsets, read into two buffers used in turn.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fileChunks } from '../../src/sources/inputs.js';
+import { tempDir } from '../helpers.js';
+
+const MiB = 1 << 20;
+
+async function collect(chunks: AsyncIterable<Buffer>): Promise<{ bytes: Buffer; sizes: number[]; reused: boolean }> {
+  const parts: Buffer[] = [];
+  const seen: ArrayBufferLike[] = [];
+  for await (const chunk of chunks) {
+    parts.push(Buffer.from(chunk)); // copied before the next chunk is asked for, as the contract says
+    seen.push(chunk.buffer);
+  }
+  return { bytes: Buffer.concat(parts), sizes: parts.map((p) => p.length), reused: seen.length > 2 && seen[0] === seen[2] };
+}
+
+describe('fileChunks', () => {
+  const path = join(tempDir(), 'big.log');
+  const data = Buffer.alloc(3 * MiB + 12345);
+  for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 251;
+  writeFileSync(path, data);
+
+  it('yields the file from an offset to its end, reusing two buffers', async () => {
+    const got = await collect(fileChunks(path, 1000));
+    expect(got.bytes.equals(data.subarray(1000))).toBe(true);
+    expect(got.sizes).toEqual([MiB, MiB, MiB, 12345 - 1000]);
+    expect(got.reused).toBe(true);
+  });
+
+  it('stops at the end offset of a byte range, and yields nothing past the file end', async () => {
+    expect((await collect(fileChunks(path, MiB - 5, 2 * MiB + 7))).bytes.equals(data.subarray(MiB - 5, 2 * MiB + 7))).toBe(true);
+    expect((await collect(fileChunks(path, data.length))).sizes).toEqual([]);
+    expect((await collect(fileChunks(path, 10, 10))).sizes).toEqual([]);
+  });
+});
