@@ -193,7 +193,9 @@ async function scanInput(
     left >= (opts.workerMinBytes ?? WORKER_MIN_BYTES);
   if (!worthWorker || input.plain === undefined) return readInput(ctx, target);
   const pool = (work.pool ??= new ParsePool(work.jobs));
-  while (work.inflight.size >= pool.size) await Promise.race(work.inflight);
+  // One job waiting per worker besides the one it runs: a worker that finishes starts the next file at once,
+  // without waiting for this thread to identify it.
+  while (work.inflight.size >= 2 * pool.size) await Promise.race(work.inflight);
   const { commit, progress } = batchCommitter(ctx, target);
   const file = input.plain;
   const limits = sessionLimits(opts);

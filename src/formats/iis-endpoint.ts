@@ -28,12 +28,10 @@ export function endpointOf(stem: string): string {
 
 /** Endpoint names by index for the byte path; index 0 is "other". */
 export const ENDPOINT_LABELS: readonly string[] = ['other', ...ENDPOINTS.values()];
-// Each known segment as lower-case bytes with its label's index, grouped by length.
-const SEGMENTS_BY_LENGTH = new Map<number, { bytes: Buffer; index: number }[]>();
+// Each known segment as lower-case bytes with its label's index, by length.
+const SEGMENTS_BY_LENGTH: { bytes: Buffer; index: number }[][] = [];
 for (const [segment, label] of ENDPOINTS) {
-  const list = SEGMENTS_BY_LENGTH.get(segment.length) ?? [];
-  list.push({ bytes: Buffer.from(segment, 'latin1'), index: ENDPOINT_LABELS.indexOf(label) });
-  SEGMENTS_BY_LENGTH.set(segment.length, list);
+  (SEGMENTS_BY_LENGTH[segment.length] ??= []).push({ bytes: Buffer.from(segment, 'latin1'), index: ENDPOINT_LABELS.indexOf(label) });
 }
 
 /**
@@ -44,12 +42,13 @@ export function endpointIndexOfBytes(buf: Buffer, start: number, end: number): n
   if (start >= end || buf[start] !== 47) return 0;
   let j = start + 1;
   while (j < end && buf[j] !== 47) j++;
-  const list = SEGMENTS_BY_LENGTH.get(j - start - 1);
+  const list = SEGMENTS_BY_LENGTH[j - start - 1];
   if (list === undefined) return 0;
-  for (const { bytes, index } of list) {
+  for (let s = 0; s < list.length; s++) {
+    const bytes = list[s].bytes;
     let k = 0;
     while (k < bytes.length && (buf[start + 1 + k] | 0x20) === bytes[k]) k++;
-    if (k === bytes.length) return index;
+    if (k === bytes.length) return list[s].index;
   }
   return 0;
 }
