@@ -1,12 +1,16 @@
-// Test helpers: run a format over bytes fed in chunks of a given size, and make temporary folders.
+// Test helpers: run a format over bytes fed in chunks of a given size, make temporary folders, and store usage rows
+// given as `usage` columns the way scans store them.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageAggregator, type UsageRow } from '../src/aggregate/usage.js';
+import type { UsageTableRow } from '../src/export/ecs.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../src/formats/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
 import type { FormatDef, PathHints } from '../src/formats/types.js';
 import { LineSplitter, type LineHandler } from '../src/sources/line-splitter.js';
+import type { Db } from '../src/store/open-database.js';
+import { Store } from '../src/store/store.js';
 
 export const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 export const readFixture = (name: string): Buffer => readFileSync(fixture(name));
@@ -61,3 +65,25 @@ export function parseBytes(
 }
 
 export const totalHits = (rows: readonly UsageRow[]): number => rows.reduce((s, r) => s + r.hits, 0);
+
+/** A row of view `usage` as a test writes it: key columns left out are NULL, counters left out 0. */
+export type UsageColumns = Partial<UsageTableRow> &
+  Pick<UsageTableRow, 'day' | 'source' | 'protocol' | 'hits' | 'first_seen' | 'last_seen'>;
+
+/** Stores the rows through Store.writeRows in one transaction, as a scan does: rows with the same key add up. */
+export function writeUsage(db: Db, rows: readonly UsageColumns[]): void {
+  const store = new Store(db);
+  const n = (v: string | null | undefined): string | null => v ?? null;
+  const usageRows = rows.map((r): UsageRow => ({
+    dims: {
+      day: r.day, source: r.source, server: n(r.server), site: n(r.site), clientIp: n(r.client_ip),
+      proxyIp: n(r.proxy_ip), username: n(r.username), userAgent: n(r.user_agent), endpoint: n(r.endpoint),
+      protocol: r.protocol, protocolCode: n(r.protocol_code), cipher: n(r.cipher), cipherCode: n(r.cipher_code),
+      hash: n(r.hash), hashCode: n(r.hash_code), keyExchange: n(r.key_exchange), keyExchangeCode: n(r.key_exchange_code),
+      detail: n(r.detail), internal: r.internal === 1 ? 1 : 0,
+    },
+    hits: r.hits, authFailures: r.auth_failures ?? 0, errors: r.errors ?? 0, estimated: r.estimated === 1 ? 1 : 0,
+    firstSeen: r.first_seen, lastSeen: r.last_seen,
+  }));
+  db.transaction(() => store.writeRows(usageRows))();
+}

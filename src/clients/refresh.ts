@@ -1,5 +1,6 @@
-// Fills the clients table: every user agent in usage without a classification by the current CLASSIFIER_VERSION
-// is identified and upserted, in one transaction. Called at the end of each scan and before each report.
+// Fills the clients table: every stored user agent (table user_agents) not classified by the current
+// CLASSIFIER_VERSION is identified and upserted, in one transaction. Called at the end of each scan and before
+// each report.
 import { existsSync, statSync } from 'node:fs';
 import { openDatabase, type Db } from '../store/open-database.js';
 import { CLASSIFIER_VERSION, identify } from './identify.js';
@@ -13,8 +14,8 @@ export function unclassifiedUserAgents(db: Db): string[] {
   if (!hasClientsTable(db)) return [];
   return db
     .prepare<[number], string>(
-      `SELECT DISTINCT u.user_agent FROM usage u LEFT JOIN clients c ON c.user_agent = u.user_agent
-       WHERE u.user_agent IS NOT NULL AND (c.user_agent IS NULL OR c.classifier <> ?)`,
+      `SELECT a.user_agent FROM user_agents a LEFT JOIN clients c ON c.user_agent = a.user_agent
+       WHERE c.user_agent IS NULL OR c.classifier <> ?`,
     )
     .pluck()
     .all(CLASSIFIER_VERSION);

@@ -24,11 +24,14 @@ async function write(out: Writable, text: string): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
-/** Writes every matching row in rowid order (stable for a given database) and waits until the last write is handed off. */
+/** The key columns of `usage`: ordered by them, the rows of the same data come in the same order in any database. */
+const KEY_ORDER = USAGE_COLUMNS.slice(0, USAGE_COLUMNS.indexOf('internal') + 1).join(', ');
+
+/** Writes every matching row in key order and waits until the last write is handed off. */
 export async function exportUsage(db: Db, out: Writable, opts: ExportOptions): Promise<ExportResult> {
   const where = usageCondition(opts.filter);
   const stmt = db.prepare<unknown[], UsageTableRow>(
-    `SELECT ${USAGE_COLUMNS.join(', ')} FROM usage WHERE ${where.sql} ORDER BY rowid`,
+    `SELECT ${USAGE_COLUMNS.join(', ')} FROM usage WHERE ${where.sql} ORDER BY ${KEY_ORDER}`,
   );
   const chunkChars = opts.chunkChars ?? 64 * 1024;
   let buffer = '';

@@ -36,7 +36,10 @@ const KEY_COLUMNS = [
   'protocol_code', 'cipher', 'cipher_code', 'hash', 'hash_code', 'key_exchange', 'key_exchange_code', 'detail', 'internal',
 ] as const;
 
-/** 16 bytes of SHA-256 over the key columns, null as '' like the usage_key index (so the same row, same key). */
+/**
+ * 16 bytes of SHA-256 over the key columns, null as '' (as schema 1–5's usage_key index compared them). Never changed:
+ * merge_rows of earlier merges hold these keys.
+ */
 function rowKey(r: SourceRow): Buffer {
   const h = createHash('sha256');
   for (const c of KEY_COLUMNS) h.update(`${r[c] ?? ''}\u001f`);

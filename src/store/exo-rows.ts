@@ -1,4 +1,4 @@
-// Writes Exchange Online report rows by identity and derives their `usage` rows, inside the caller's transaction.
+// Writes Exchange Online report rows by identity and derives their usage rows, inside the caller's transaction.
 // Per identity: a newer (or equally new) export replaces the report row and its usage rows; an older one is ignored.
 import {
   BUCKET_PROTOCOL,
@@ -9,6 +9,7 @@ import {
   type SmtpAuthReportRow,
 } from '../aggregate/report-rows.js';
 import type { Db } from './open-database.js';
+import type { UsageRowWriter } from './usage-rows.js';
 
 /** usage.server of every Exchange Online row. */
 export const EXO_SERVER = 'Exchange Online';
@@ -36,7 +37,10 @@ const pcts = (p: BucketValues) => [p.tls10, p.tls11, p.tls12, p.tls13];
 export class ExoRowWriter {
   private readonly q;
 
-  constructor(db: Db) {
+  constructor(
+    db: Db,
+    private readonly rows: UsageRowWriter,
+  ) {
     this.q = {
       smtpOld: db.prepare<[string, string, string], { exported_at: string }>(
         `SELECT exported_at FROM exo_smtp_auth WHERE sender = ? AND period_start = ? AND period_end = ?`,
@@ -46,8 +50,8 @@ export class ExoRowWriter {
           tls10, tls11, tls12, tls13, unknown, tls10_pct, tls11_pct, tls12_pct, tls13_pct, estimated, file_id, line,
           exported_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      smtpUsageDel: db.prepare(
-        `DELETE FROM usage WHERE source = 'exo-smtp-auth' AND username = ? AND day = ? AND detail = ?`,
+      smtpUsageDel: db.prepare<[number, string, number]>(
+        `DELETE FROM usage_rows WHERE source = 'exo-smtp-auth' AND username_id = ? AND day = ? AND detail_id = ?`,
       ),
       connOld: db.prepare<[string, string, string, string], { exported_at: string }>(
         `SELECT exported_at FROM exo_connector WHERE connector = ? AND day = ? AND connector_type = ? AND direction = ?`,
@@ -57,14 +61,10 @@ export class ExoRowWriter {
           tls10, tls11, tls12, tls13, unknown, no_tls_pct, tls10_pct, tls11_pct, tls12_pct, tls13_pct, estimated,
           file_id, line, exported_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      connUsageDel: db.prepare(
-        `DELETE FROM usage WHERE source = 'exo-connector' AND site = ? AND day = ?
-           AND ifnull(endpoint, '') = ? AND ifnull(detail, '') = ?`,
+      connUsageDel: db.prepare<[number, string, number, number]>(
+        `DELETE FROM usage_rows WHERE source = 'exo-connector' AND site_id = ? AND day = ? AND endpoint_id = ?
+           AND detail_id = ?`,
       ),
-      usagePut: db.prepare(`
-        INSERT OR REPLACE INTO usage (day, source, server, site, username, endpoint, protocol, protocol_code, detail,
-          internal, hits, auth_failures, errors, estimated, first_seen, last_seen)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, 0, ?, ?, ?)`),
       older: db.prepare(`
         INSERT INTO diagnostics (file_id, code, count, first_line, message) VALUES (?, 'older_export', ?, ?, ?)
         ON CONFLICT (file_id, code) DO UPDATE SET count = count + excluded.count`),
@@ -94,7 +94,8 @@ export class ExoRowWriter {
     const old = q.smtpOld.get(r.sender, start, end);
     if (old && old.exported_at > exported) return false;
     const detail = periodDetail(start, end);
-    if (old) q.smtpUsageDel.run(r.sender, end, detail);
+    const stored = old ? this.storedIds(r.sender, detail) : null;
+    if (stored) q.smtpUsageDel.run(stored[0], end, stored[1]);
     const c = r.counts;
     q.smtpPut.run(r.sender, start, end, r.periodSource, r.domain, r.messages, c.tls10 ?? 0, c.tls11 ?? 0, c.tls12 ?? 0,
       c.tls13, c.unknown ?? 0, ...pcts(r.percents), r.estimated, fileId, r.line, exported);
@@ -107,7 +108,9 @@ export class ExoRowWriter {
     const exported = iso(r.exportedMs);
     const old = q.connOld.get(r.connector, r.day, r.connectorType, r.direction);
     if (old && old.exported_at > exported) return false;
-    if (old) q.connUsageDel.run(r.connector, r.day, r.connectorType, r.direction);
+    // The usage rows' endpoint and detail are the type and direction, NULL when empty (see usage() below)
+    const stored = old ? this.storedIds(r.connector, r.connectorType || null, r.direction || null) : null;
+    if (stored) q.connUsageDel.run(stored[0], r.day, stored[1], stored[2]);
     const c = r.counts;
     const p = r.percents;
     q.connPut.run(r.day, r.connector, r.connectorType, r.direction, r.forcedTls, r.volume, c.none ?? 0, c.tls10 ?? 0,
@@ -117,6 +120,17 @@ export class ExoRowWriter {
     this.usage('exo-connector', r.day, r.connector, r.connector, r.connectorType || null, r.direction || null, r,
       `${r.day}T00:00:00Z`, `${r.day}T23:59:59Z`);
     return true;
+  }
+
+  /** The strings' ids (0 for NULL), or null when one is in no dictionary: then no row has it. */
+  private storedIds(...values: (string | null)[]): number[] | null {
+    const ids: number[] = [];
+    for (const v of values) {
+      const id = this.rows.strings.existing(v);
+      if (id === undefined) return null;
+      ids.push(id);
+    }
+    return ids;
   }
 
   /** One usage row per bucket with messages. */
@@ -134,9 +148,15 @@ export class ExoRowWriter {
     for (const b of TLS_BUCKETS) {
       const hits = r.counts[b];
       if (hits === null || hits <= 0) continue;
-      const code = b === 'unknown' ? NO_TLS_COLUMN : null;
-      this.q.usagePut.run(day, source, EXO_SERVER, site, username, endpoint, BUCKET_PROTOCOL[b], code, detail, hits,
-        r.estimated, first, last);
+      const protocolCode = b === 'unknown' ? NO_TLS_COLUMN : null;
+      this.rows.replace({
+        dims: {
+          day, source, server: EXO_SERVER, site, clientIp: null, proxyIp: null, username, userAgent: null, endpoint,
+          protocol: BUCKET_PROTOCOL[b], protocolCode, cipher: null, cipherCode: null, hash: null, hashCode: null,
+          keyExchange: null, keyExchangeCode: null, detail, internal: 0,
+        },
+        hits, authFailures: 0, errors: 0, estimated: r.estimated, firstSeen: first, lastSeen: last,
+      });
     }
   }
 }

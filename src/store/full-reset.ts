@@ -1,6 +1,7 @@
 // `scan --full`: forgets what was read from logs (and pending Exchange sessions) in one transaction, so the scan
 // that follows rebuilds it exactly. Kept: Exchange Online report rows (replaced by identity, never added) with their
-// files and usage rows, the run history, legacy_seen, exceptions, and the merge watermarks of report rows.
+// files, usage rows and dictionary entries, the run history, legacy_seen, exceptions, merge watermarks of report rows.
+import { dropUnusedEntries } from './dictionary.js';
 import type { Db } from './open-database.js';
 
 /** Tables of rows stored by identity (schema version 3), with the usage source derived from each. */
@@ -23,7 +24,8 @@ export function resetForFull(db: Db): FullReset {
   const keepSources = present.map((t) => `'${t.source}'`).join(', ') || `''`;
   const keepFiles = present.map((t) => `SELECT file_id FROM ${t.table}`).join(' UNION ') || 'SELECT -1';
   const reset = db.transaction((): FullReset => {
-    const usageRows = db.prepare(`DELETE FROM usage WHERE source NOT IN (${keepSources})`).run().changes;
+    const usageRows = db.prepare(`DELETE FROM usage_rows WHERE source NOT IN (${keepSources})`).run().changes;
+    dropUnusedEntries(db);
     const mergeSources = (db.prepare(`SELECT count(*) AS n FROM merge_sources`).get() as { n: number }).n;
     db.prepare(`DELETE FROM merge_rows WHERE source NOT IN (${keepSources})`).run();
     db.prepare(`UPDATE merge_sources SET last_scan_id = NULL, last_scan_started = NULL`).run();

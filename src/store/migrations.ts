@@ -1,6 +1,7 @@
 // The database schema as numbered migrations (PRAGMA user_version); the README documents every table and view.
 // A migration only ever moves forward; views are dropped and recreated whole when they change.
 import { CLIENTS_MIGRATION } from './migration-clients.js';
+import { DICTIONARY_MIGRATION } from './migration-dictionary.js';
 import { EXCHANGE_MIGRATION } from './migration-exchange.js';
 import { EXO_MIGRATION } from './migration-exo.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
@@ -122,6 +123,7 @@ SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source,
   EXO_MIGRATION,
   CLIENTS_MIGRATION,
   NIGHTLY_MIGRATION,
+  DICTIONARY_MIGRATION,
 ];
 
 /** In version order, whatever order they are listed in above. */

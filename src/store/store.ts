@@ -7,6 +7,7 @@ import type { DiagnosticEntry } from '../formats/diagnostics.js';
 import { ExoRowWriter } from './exo-rows.js';
 import type { Db } from './open-database.js';
 import { pendingTable, type PendingDelta } from './pending-sessions.js';
+import { UsageRowWriter } from './usage-rows.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
 export const FINGERPRINT_BYTES = 4096;
@@ -98,8 +99,10 @@ const toRecord = (r: FileRow): FileRecord => ({
 
 export class Store {
   private readonly q;
+  private readonly usage: UsageRowWriter;
 
   constructor(readonly db: Db) {
+    this.usage = new UsageRowWriter(db);
     this.q = {
       byPrint: db.prepare<[number, string], FileRow>(
         `SELECT * FROM files WHERE status = 'read' AND fp_bytes = ? AND fingerprint = ? ORDER BY consumed DESC, id`,
@@ -129,18 +132,6 @@ export class Store {
       ),
       updateSkipped: db.prepare(`UPDATE files SET status = ?, reason = ?, bytes = ?, last_scanned = ? WHERE id = ?`),
       seen: db.prepare(`UPDATE files SET path = ?, bytes = max(bytes, ?), last_scanned = ? WHERE id = ?`),
-      upsert: db.prepare(`
-        INSERT INTO usage (day, source, server, site, client_ip, proxy_ip, username, user_agent, endpoint,
-          protocol, protocol_code, cipher, cipher_code, hash, hash_code, key_exchange, key_exchange_code, detail,
-          internal, hits, auth_failures, errors, estimated, first_seen, last_seen)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (day, source, ifnull(server, ''), ifnull(site, ''), ifnull(client_ip, ''), ifnull(proxy_ip, ''),
-          ifnull(username, ''), ifnull(user_agent, ''), ifnull(endpoint, ''), protocol, ifnull(protocol_code, ''),
-          ifnull(cipher, ''), ifnull(cipher_code, ''), ifnull(hash, ''), ifnull(hash_code, ''),
-          ifnull(key_exchange, ''), ifnull(key_exchange_code, ''), ifnull(detail, ''), internal)
-        DO UPDATE SET hits = hits + excluded.hits, auth_failures = auth_failures + excluded.auth_failures,
-          errors = errors + excluded.errors, estimated = max(estimated, excluded.estimated),
-          first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`),
       checkpoint: db.prepare(`
         UPDATE files SET path = ?, bytes = max(bytes, ?), consumed = ?, lines = ?, records = ?, bad_lines = ?,
           tls_fields = ?, state = ?, tail_hash = ?, last_scanned = ? WHERE id = ?`),
@@ -206,7 +197,12 @@ export class Store {
   /** One transaction: the rows, the file's new read position and state, its diagnostics. */
   /** `reports`: rows of report exports, written by identity (store/exo-rows.ts), not added like `rows`. */
   commit(rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[] = []): void {
-    this.tx.immediate(rows, cp, now, reports);
+    try {
+      this.tx.immediate(rows, cp, now, reports);
+    } catch (err) {
+      this.usage.forget(); // the dictionary ids this transaction added were rolled back with it
+      throw err;
+    }
   }
 
   private exo: ExoRowWriter | undefined;
@@ -216,7 +212,7 @@ export class Store {
   private txBody = (rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[]): void => {
     this.writeRows(rows);
     if (cp.pending) pendingTable(this).apply(cp.pending);
-    if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db)).write(reports, cp.fileId);
+    if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db, this.usage)).write(reports, cp.fileId);
     const q = this.q;
     q.checkpoint.run(cp.path, cp.bytes, cp.consumed, cp.lines, cp.records, cp.badLines, cp.tlsFields ? 1 : 0,
       JSON.stringify(cp.state), cp.tailHash, now, cp.fileId);
@@ -234,15 +230,8 @@ export class Store {
     q.reasons.run(summary, cp.fileId);
   };
 
+  /** Adds the rows' counts to the stored rows, inside the caller's transaction (commit's, or merge's). */
   writeRows(rows: readonly UsageRow[]): void {
-    const up = this.q.upsert;
-    for (const r of rows) {
-      const d = r.dims;
-      up.run(
-        d.day, d.source, d.server, d.site, d.clientIp, d.proxyIp, d.username, d.userAgent, d.endpoint,
-        d.protocol, d.protocolCode, d.cipher, d.cipherCode, d.hash, d.hashCode, d.keyExchange, d.keyExchangeCode,
-        d.detail, d.internal, r.hits, r.authFailures, r.errors, r.estimated, r.firstSeen, r.lastSeen,
-      );
-    }
+    for (const r of rows) this.usage.add(r);
   }
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { NOISE_CLASSES } from '../../src/clients/noise.js';
 import { classifyUserAgents } from '../../src/clients/refresh.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { writeUsage } from '../helpers.js';
 
 interface Client {
   readonly ip: string;
@@ -40,11 +41,11 @@ const CLIENTS: readonly Client[] = [
 
 describe('noise classes in legacy_clients', () => {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tls-census-noise-')), 'noise.db'));
-  const insert = db.prepare(
-    `INSERT INTO usage (day, source, client_ip, username, user_agent, protocol, hits, auth_failures, errors, first_seen, last_seen)
-     VALUES ('2024-03-11', 'iis', ?, ?, ?, 'TLS 1.0', ?, ?, ?, '2024-03-11T07:00:00Z', '2024-03-11T07:00:00Z')`,
-  );
-  for (const c of CLIENTS) insert.run(c.ip, c.user, c.ua, c.hits, c.authFailures, c.errors);
+  writeUsage(db, CLIENTS.map((c) => ({
+    day: '2024-03-11', source: 'iis', client_ip: c.ip, username: c.user, user_agent: c.ua, protocol: 'TLS 1.0',
+    hits: c.hits, auth_failures: c.authFailures, errors: c.errors,
+    first_seen: '2024-03-11T07:00:00Z', last_seen: '2024-03-11T07:00:00Z',
+  })));
   classifyUserAgents(db);
   const noise = new Map(
     (db.prepare(`SELECT client_ip, noise FROM legacy_clients`).all() as { client_ip: string; noise: string | null }[]).map((r) => [r.client_ip, r.noise]),

@@ -5,22 +5,25 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { exportUsage } from '../../src/export/export-usage.js';
 import { NO_FILTER } from '../../src/report/filter.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, writeUsage } from '../helpers.js';
 
 const ROWS = 500;
 
+/** Row i has i + 1 hits; the rows alternate between two days and are not written in key order. */
 function fill(db: Db): void {
-  const insert = db.prepare(
-    `INSERT INTO usage (day, source, server, client_ip, protocol, hits, first_seen, last_seen)
-     VALUES (?, 'iis', 'EXCH01', ?, ?, ?, ?, ?)`,
-  );
-  db.transaction(() => {
-    for (let i = 0; i < ROWS; i++) {
-      const day = i % 2 === 0 ? '2024-03-11' : '2024-03-12';
-      insert.run(day, `10.0.${i >> 8}.${i & 255}`, i % 3 === 0 ? 'TLS 1.0' : 'TLS 1.2', i + 1, `${day}T00:00:00Z`, `${day}T01:00:00Z`);
-    }
-  })();
+  writeUsage(db, Array.from({ length: ROWS }, (_, i) => {
+    const day = i % 2 === 0 ? '2024-03-11' : '2024-03-12';
+    return {
+      day, source: 'iis', server: 'EXCH01', client_ip: `10.0.${i >> 8}.${i & 255}`, protocol: i % 3 === 0 ? 'TLS 1.0' : 'TLS 1.2',
+      hits: i + 1, first_seen: `${day}T00:00:00Z`, last_seen: `${day}T01:00:00Z`,
+    };
+  }));
 }
+
+/** The hits of the rows in key order: by day, then client address as text. */
+const HITS_IN_KEY_ORDER = Array.from({ length: ROWS }, (_, i) => ({ day: i % 2, ip: `10.0.${i >> 8}.${i & 255}`, hits: i + 1 }))
+  .sort((a, b) => a.day - b.day || (a.ip < b.ip ? -1 : 1))
+  .map((r) => r.hits);
 
 /** A Writable that takes `delayMs` per chunk and holds at most one byte before asking for a drain. */
 function slowSink(delayMs: number): { stream: Writable; text: () => string; chunks: () => number } {
@@ -44,7 +47,7 @@ describe('exportUsage', () => {
   });
   afterEach(() => db.close());
 
-  it('writes every row through a slow reader, in small chunks, nothing lost or reordered', async () => {
+  it('writes every row in key order through a slow reader, in small chunks, nothing lost or reordered', async () => {
     const sink = slowSink(1);
     const result = await exportUsage(db, sink.stream, { filter: NO_FILTER, bulkIndex: null, chunkChars: 4096 });
     expect(result).toEqual({ documents: ROWS, hits: (ROWS * (ROWS + 1)) / 2 });
@@ -53,7 +56,7 @@ describe('exportUsage', () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l) as { client: { ip: string }; tls_census: { hits: number } });
-    expect(docs.map((d) => d.tls_census.hits)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+    expect(docs.map((d) => d.tls_census.hits)).toEqual(HITS_IN_KEY_ORDER);
     expect(sink.chunks()).toBeGreaterThan(10);
   });
 

@@ -1,8 +1,8 @@
-// Builds small report databases for the tests: the real schema (all migrations), rows inserted as given.
-// Only tests write rows this way; scans go through the engine.
+// Builds small report databases for the tests: the real schema (all migrations), rows given as `usage` columns with
+// defaults, stored through the Store as a scan stores them (writeUsage).
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
-import { tempDir } from '../helpers.js';
+import { tempDir, writeUsage } from '../helpers.js';
 
 export interface UsageSpec {
   day?: string;
@@ -21,38 +21,28 @@ export interface UsageSpec {
   errors?: number;
 }
 
-const COLUMNS = [
-  'day', 'source', 'server', 'site', 'client_ip', 'username', 'user_agent', 'endpoint', 'protocol', 'protocol_code',
-  'internal', 'hits', 'auth_failures', 'errors', 'first_seen', 'last_seen',
-] as const;
-
 export function insertUsage(db: Db, rows: readonly UsageSpec[]): void {
-  const insert = db.prepare(
-    `INSERT INTO usage (${COLUMNS.join(', ')}) VALUES (${COLUMNS.map((c) => `@${c}`).join(', ')})`,
-  );
-  db.transaction(() => {
-    for (const r of rows) {
-      const day = r.day ?? '2024-03-11';
-      insert.run({
-        day,
-        source: r.source ?? 'iis',
-        server: r.server === undefined ? 'EXCH01' : r.server,
-        site: r.site === undefined ? 'W3SVC1' : r.site,
-        client_ip: r.client_ip === undefined ? '10.0.0.1' : r.client_ip,
-        username: r.username === undefined ? 'CONTOSO\\alice' : r.username,
-        user_agent: r.user_agent === undefined ? 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' : r.user_agent,
-        endpoint: r.endpoint === undefined ? 'OWA' : r.endpoint,
-        protocol: r.protocol ?? 'TLS 1.2',
-        protocol_code: r.protocol_code === undefined ? '400' : r.protocol_code,
-        internal: r.internal ?? 0,
-        hits: r.hits ?? 1,
-        auth_failures: r.auth_failures ?? 0,
-        errors: r.errors ?? 0,
-        first_seen: `${day}T08:00:00Z`,
-        last_seen: `${day}T17:00:00Z`,
-      });
-    }
-  })();
+  writeUsage(db, rows.map((r) => {
+    const day = r.day ?? '2024-03-11';
+    return {
+      day,
+      source: r.source ?? 'iis',
+      server: r.server === undefined ? 'EXCH01' : r.server,
+      site: r.site === undefined ? 'W3SVC1' : r.site,
+      client_ip: r.client_ip === undefined ? '10.0.0.1' : r.client_ip,
+      username: r.username === undefined ? 'CONTOSO\\alice' : r.username,
+      user_agent: r.user_agent === undefined ? 'Mozilla/5.0 (Windows NT 10.0; Win64; x64)' : r.user_agent,
+      endpoint: r.endpoint === undefined ? 'OWA' : r.endpoint,
+      protocol: r.protocol ?? 'TLS 1.2',
+      protocol_code: r.protocol_code === undefined ? '400' : r.protocol_code,
+      internal: r.internal ?? 0,
+      hits: r.hits ?? 1,
+      auth_failures: r.auth_failures ?? 0,
+      errors: r.errors ?? 0,
+      first_seen: `${day}T08:00:00Z`,
+      last_seen: `${day}T17:00:00Z`,
+    };
+  }));
 }
 
 /** A fresh database file with these usage rows; returns its path (closed) . */

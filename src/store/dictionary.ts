@@ -1,0 +1,70 @@
+// The dictionaries of schema 6 (tables strings and user_agents): text → id for the usage_rows columns, id 0 for NULL.
+// A bounded in-memory cache sits in front of a prepared SELECT and INSERT; it is not a copy of the table.
+import type { Db } from './open-database.js';
+
+/** Entries a Dictionary keeps in memory before it starts again empty (a scan's memory stays flat). */
+export const DICTIONARY_CACHE_ENTRIES = 100_000;
+
+const TABLES = { strings: 'value', user_agents: 'user_agent' } as const;
+
+export class Dictionary {
+  private cache = new Map<string, number>();
+  private readonly q;
+
+  constructor(
+    db: Db,
+    table: keyof typeof TABLES,
+    private readonly maxEntries = DICTIONARY_CACHE_ENTRIES,
+  ) {
+    const column = TABLES[table];
+    this.q = {
+      find: db.prepare<[string], { id: number }>(`SELECT id FROM ${table} WHERE ${column} = ?`),
+      add: db.prepare<[string]>(`INSERT INTO ${table} (${column}) VALUES (?)`),
+    };
+  }
+
+  /**
+   * The id of `value`, added to the table when new; 0 for null. Must run inside the caller's transaction, and
+   * when that transaction rolls back, forget() must follow: the cache would otherwise keep ids that no row has.
+   */
+  id(value: string | null): number {
+    if (value === null) return 0;
+    const cached = this.cache.get(value);
+    if (cached !== undefined) return cached;
+    const id = this.q.find.get(value)?.id ?? Number(this.q.add.run(value).lastInsertRowid);
+    if (this.cache.size >= this.maxEntries) this.cache.clear();
+    this.cache.set(value, id);
+    return id;
+  }
+
+  /** The id of a stored value without adding it: 0 for null, undefined when the table does not hold it. */
+  existing(value: string | null): number | undefined {
+    if (value === null) return 0;
+    return this.cache.get(value) ?? this.q.find.get(value)?.id;
+  }
+
+  forget(): void {
+    this.cache.clear();
+  }
+
+  get cached(): number {
+    return this.cache.size;
+  }
+}
+
+const STRING_ID_COLUMNS = [
+  'server_id', 'site_id', 'client_ip_id', 'proxy_ip_id', 'username_id', 'endpoint_id', 'protocol_code_id', 'cipher_id',
+  'cipher_code_id', 'hash_id', 'hash_code_id', 'key_exchange_id', 'key_exchange_code_id', 'detail_id',
+] as const;
+
+/**
+ * Deletes the dictionary entries no usage row refers to any more (after prune and scan --full), inside the
+ * caller's transaction. No Store may keep using its cache afterwards: run it before a scan's Store exists.
+ */
+export function dropUnusedEntries(db: Db): { strings: number; userAgents: number } {
+  const used = STRING_ID_COLUMNS.map((c) => `SELECT ${c} FROM usage_rows`).join(' UNION ');
+  const strings = db.prepare(`DELETE FROM strings WHERE id NOT IN (${used})`).run().changes;
+  const userAgents = db.prepare(`DELETE FROM user_agents WHERE id NOT IN (SELECT user_agent_id FROM usage_rows)`)
+    .run().changes;
+  return { strings, userAgents };
+}
