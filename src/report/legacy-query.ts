@@ -99,9 +99,9 @@ type Key = { source: string; client_ip: string | null; username: string | null; 
 const keyOf = (r: Key) => ({ source: r.source, clientIp: r.client_ip, username: r.username, userAgent: r.user_agent });
 
 /**
- * The window's legacy clients: legacy rows aggregated first (few, found through the protocol index), then their
- * TLS 1.2+ hits, then identification looked up in the view one user agent at a time (SQLite pushes that filter
- * into the view's GROUP BY, so only those user agents' rows are read). close() drops the table.
+ * The window's legacy clients: legacy rows aggregated first, then their TLS 1.2+ hits, then identification from the
+ * view in one pass restricted to their user agents (SQLite pushes that filter into the view's GROUP BY).
+ * close() drops the table.
  */
 export class LegacyWindow {
   private constructor(private readonly db: Db, private readonly f: ReportFilter) {}
@@ -126,9 +126,11 @@ export class LegacyWindow {
        GROUP BY source, client_ip, username, user_agent`,
     ).run(...where.params);
     db.exec(`CREATE INDEX temp.report_legacy_key ON report_legacy (user_agent, client_ip, username, source)`);
+    // CROSS JOIN keeps usage the outer loop: one pass over it, each row probing the table's key index (the
+    // planner otherwise may scan usage once per legacy client)
     db.prepare<SqlValue[]>(
       `UPDATE ${T} SET modern_hits = m.hits FROM (
-         SELECT l.rowid AS id, sum(u.hits) AS hits FROM ${T} l JOIN usage u ON ${SAME_CLIENT('u', 'l')}
+         SELECT l.rowid AS id, sum(u.hits) AS hits FROM usage u CROSS JOIN ${T} l ON ${SAME_CLIENT('u', 'l')}
          WHERE u.protocol IN ${MODERN_SQL_LIST} AND ${whereU.sql} GROUP BY l.rowid
        ) m WHERE m.id = report_legacy.rowid`,
     ).run(...whereU.params);
@@ -208,18 +210,12 @@ function identify(db: Db): void {
   const names = new Set(db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('legacy_clients')`).all().map((c) => c.name));
   const columns = IDENTIFICATION.filter((c) => names.has(c));
   if (columns.length === 0) return;
-  const lookup = db.prepare<[string | null], Key & Record<(typeof IDENTIFICATION)[number], string | null>>(
-    `SELECT source, client_ip, username, user_agent, ${columns.join(', ')} FROM legacy_clients WHERE user_agent IS ?`,
-  );
-  const update = db.prepare(
-    `UPDATE ${T} SET ${columns.map((c) => `${c} = @${c}`).join(', ')}
-     WHERE source = @source AND client_ip IS @client_ip AND username IS @username AND user_agent IS @user_agent`,
-  );
-  const agents = db.prepare<[], { user_agent: string | null }>(`SELECT DISTINCT user_agent FROM ${T}`).all();
-  for (const { user_agent } of agents) {
-    for (const row of lookup.all(user_agent)) {
-      const values = Object.fromEntries(columns.map((c) => [c, row[c]]));
-      update.run({ ...values, source: row.source, client_ip: row.client_ip, username: row.username, user_agent: row.user_agent });
-    }
-  }
+  // One pass: nothing indexes the usage rows of a user agent (schema 6), so a lookup per user agent would read
+  // all of usage each time
+  db.prepare(
+    `UPDATE ${T} SET ${columns.map((c) => `${c} = v.${c}`).join(', ')} FROM (
+       SELECT source, client_ip, username, user_agent, ${columns.join(', ')} FROM legacy_clients
+       WHERE user_agent IN (SELECT user_agent FROM ${T}) OR user_agent IS NULL
+     ) v WHERE ${SAME_CLIENT('v', 'report_legacy')}`,
+  ).run();
 }
