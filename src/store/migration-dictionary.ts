@@ -38,6 +38,7 @@ function viewValue([name, kind]: (typeof KEY_COLUMNS)[number]): string {
 export const DICTIONARY_MIGRATION: Migration = {
   version: 6,
   name: 'usage_rows with the strings and user_agents dictionaries; usage becomes a view',
+  vacuum: true,
   sql: `
 CREATE TABLE strings (
   id INTEGER PRIMARY KEY,

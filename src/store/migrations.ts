@@ -10,6 +10,8 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** It rewrites the data of an existing database, leaving the old pages free: VACUUM once it has committed. */
+  readonly vacuum?: boolean;
 }
 
 const LEGACY = `('SSL 2.0','SSL 3.0','TLS 1.0','TLS 1.1')`;

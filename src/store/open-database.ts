@@ -80,6 +80,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
 }
 
 function migrate(db: Db, seen: number): void {
+  let vacuum = false;
   const apply = db.transaction(() => {
     // Read again under the write lock: another process may have migrated since `seen` was read.
     const from = Math.max(seen, db.pragma('user_version', { simple: true }) as number);
@@ -87,7 +88,14 @@ function migrate(db: Db, seen: number): void {
       if (m.version <= from) continue;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
+      if (from > 0 && m.vacuum) vacuum = true;
     }
   });
   apply.immediate();
+  if (!vacuum) return;
+  try {
+    db.exec('VACUUM'); // outside the migration's transaction, as SQLite requires
+  } catch {
+    // no room for the copy VACUUM writes, or a writer holding the lock: the data is complete, the file only larger
+  }
 }

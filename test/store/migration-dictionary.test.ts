@@ -95,6 +95,8 @@ describe('migration 6 (dictionaries, usage as a view)', () => {
     const db = openDatabase(path);
     try {
       expect(db.pragma('user_version', { simple: true })).toBe(6);
+      // VACUUM gave the old table's pages back to the file system
+      expect(db.pragma('freelist_count', { simple: true })).toBe(0);
       const objects = db.prepare(`SELECT name, type FROM sqlite_master WHERE name LIKE 'usage%' ORDER BY name`).all();
       expect(objects).toEqual([
         { name: 'usage', type: 'view' },
