@@ -26,7 +26,7 @@ export interface ScanInput {
   /** Decompressed bytes from `start` to the end. */
   open(start: number): Promise<Readable>;
   /**
-   * The same bytes as `open`, faster, for a plain file: read into two buffers used in turn, so a chunk stays
+   * The same bytes as `open`, faster, for a plain file: read ahead into buffers used in turn, so a chunk stays
    * valid only until the chunk after the next one is requested (copy what must live longer).
    */
   chunks?(start: number): AsyncIterable<Buffer>;
@@ -109,23 +109,35 @@ const isGzip = (m: Buffer): boolean => m.length >= 2 && m[0] === 0x1f && m[1] ==
 const isZip = (m: Buffer): boolean => m.length >= 4 && m.readUInt32LE(0) === 0x04034b50;
 
 /**
- * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined), read into two buffers
- * used in turn (see ScanInput.chunks): no fresh MiB to allocate, fault in and collect for every read.
+ * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined). The next chunk is read
+ * while the caller works on the current one, into three buffers used in turn, so a chunk stays valid until the
+ * chunk after the next one is requested (see ScanInput.chunks): no fresh MiB to allocate, fault in and collect per
+ * read, and no wait for the disk between chunks.
  */
 export async function* fileChunks(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
   const fh = await openFile(path, 'r');
+  const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  let turn = 0;
+  let pos = start;
+  const readNext = async (): Promise<Buffer | null> => {
+    if (end !== undefined && pos >= end) return null;
+    const buf = buffers[turn];
+    turn = (turn + 1) % buffers.length;
+    const want = end === undefined ? buf.length : Math.min(buf.length, end - pos);
+    const { bytesRead } = await fh.read(buf, 0, want, pos);
+    pos += bytesRead;
+    return bytesRead === 0 ? null : buf.subarray(0, bytesRead);
+  };
+  let next = readNext();
   try {
-    const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
-    let turn = 0;
-    for (let pos = start; end === undefined || pos < end; ) {
-      const buf = buffers[(turn ^= 1)];
-      const want = end === undefined ? buf.length : Math.min(buf.length, end - pos);
-      const { bytesRead } = await fh.read(buf, 0, want, pos);
-      if (bytesRead === 0) return;
-      pos += bytesRead;
-      yield buf.subarray(0, bytesRead);
+    for (;;) {
+      const chunk = await next;
+      if (chunk === null) return;
+      next = readNext();
+      yield chunk;
     }
   } finally {
+    await next.catch(() => null); // never leave a read running on a closed handle
     await fh.close();
   }
 }
