@@ -3,7 +3,7 @@
 import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate/report-rows.js';
 import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../formats/diagnostics.js';
-import type { FormatDef } from '../formats/types.js';
+import type { FormatDef, LineParser } from '../formats/types.js';
 import type { ScanInput } from '../sources/inputs.js';
 import { LineSplitter, type LineHandler } from '../sources/line-splitter.js';
 import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
@@ -45,6 +45,46 @@ export interface Batch {
   readonly complete: boolean;
 }
 
+/**
+ * The line splitter's handler for one session: hands each line to the parser and flushes when a batch is full.
+ * Classes, not closures, so that every session calls the same functions: a fresh closure per file made V8 throw
+ * away the optimized line loop at each new file.
+ */
+class TextLines implements LineHandler {
+  sinceFlush = 0;
+
+  constructor(
+    protected readonly parser: LineParser,
+    private readonly diags: DiagnosticCounter,
+    /** Flushes if the rows gathered reach the limit. */
+    private readonly checkRows: () => void,
+    private readonly flushLines: number,
+    private readonly flush: () => void,
+  ) {}
+
+  line(text: string, lineNo: number): void {
+    this.parser.line(text, lineNo);
+    this.afterLine();
+  }
+
+  tooLong(lineNo: number, bytes: number): void {
+    this.diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
+  }
+
+  protected afterLine(): void {
+    if (++this.sinceFlush >= this.flushLines) this.flush();
+    else this.checkRows();
+  }
+}
+
+class ByteLines extends TextLines {
+  lineBytes(buf: Buffer, start: number, end: number, lineNo: number): boolean {
+    if (this.parser.lineBytes?.(buf, start, end, lineNo) !== true) return false;
+    this.afterLine();
+    return true;
+  }
+}
+
 export async function runSession(
   input: ScanInput,
   format: FormatDef,
@@ -62,11 +102,10 @@ export async function runSession(
       reportPeriod: limits.reportPeriod, mtimeMs: input.mtimeMs, reports, pending },
     record.state,
   );
-  let sinceFlush = 0;
   let tracker = new ContentTracker(record.consumed, Buffer.alloc(0));
   let complete = false;
   const flush = (last: boolean): void => {
-    sinceFlush = 0;
+    handler.sinceFlush = 0;
     parser.flush?.(); // lines a parser held back become rows before the batch that covers them
     emit({
       rows: agg.drain(),
@@ -86,26 +125,9 @@ export async function runSession(
       complete: last && complete,
     });
   };
-  const afterLine = (): void => {
-    if (++sinceFlush >= limits.flushLines || agg.size + reports.size >= limits.flushRows) flush(false);
-  };
-  const handler: LineHandler = {
-    line(text, lineNo) {
-      parser.line(text, lineNo);
-      afterLine();
-    },
-    tooLong(lineNo, bytes) {
-      diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
-    },
-  };
-  const parseBytes = parser.lineBytes?.bind(parser);
-  if (parseBytes !== undefined) {
-    handler.lineBytes = (buf, start, end, lineNo) => {
-      if (!parseBytes(buf, start, end, lineNo)) return false;
-      afterLine();
-      return true;
-    };
-  }
+  const handler = new (parser.lineBytes ? ByteLines : TextLines)(parser, diags, () => {
+    if (agg.size + reports.size >= limits.flushRows) flush(false);
+  }, limits.flushLines, () => flush(false));
   const splitter = new LineSplitter(handler, record.consumed, record.lines);
   try {
     const opened = await openAfterTail(input, record);

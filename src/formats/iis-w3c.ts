@@ -170,8 +170,9 @@ class IisParser implements LineParser {
   private dayIds = new Map<string, number>();
   private lastDay = Buffer.alloc(10); // bytes of the date field of the previous line, and its index in `days`
   private lastDayId = -1;
-  private view: DataView | null = null; // over `viewOf`, the buffer of the lines being read
-  private viewOf: Buffer | null = null;
+  // Over `viewOf`, the buffer of the lines being read (never null: a field that changes type costs optimized code)
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly ctx: ParseContext,
@@ -266,13 +267,8 @@ class IisParser implements LineParser {
     if (!sameDay) {
       const date = buf.toString('latin1', ds, ds + 10);
       if (!isDate(date)) return false;
-      let id = this.dayIds.get(date);
-      if (id === undefined) {
-        id = this.days.push(date) - 1;
-        this.dayIds.set(date, id);
-      }
       buf.copy(lastDay, 0, ds, ds + 10);
-      this.lastDayId = id;
+      this.lastDayId = this.dayIds.get(date) ?? this.addDay(date);
     }
     const day = this.lastDayId;
     const ts = pos[b.time];
@@ -281,7 +277,8 @@ class IisParser implements LineParser {
     if (!isDigit(buf[ts + 6]) || !isDigit(buf[ts + 7])) return false;
     const sec = two(buf, ts) * 3600 + two(buf, ts + 3) * 60 + two(buf, ts + 6);
     const endpoint = b.stem >= 0 ? endpointIndexOfBytes(buf, pos[b.stem], pos[b.stem + 1] - 1) : 0;
-    h = Math.imul(h ^ (day * 64 + endpoint), FNV_PRIME);
+    // 30 bits: a small integer to V8 (a larger one would be a heap number, allocated per line, and slower as a key)
+    h = Math.imul(h ^ (day * 64 + endpoint), FNV_PRIME) & 0x3fffffff;
     if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
     let e = this.byHash.get(h);
     while (e !== undefined && !(e.day === day && e.endpoint === endpoint && this.sameKey(e, buf, b))) e = e.next;
@@ -302,6 +299,12 @@ class IisParser implements LineParser {
     return true;
   }
 
+  private addDay(date: string): number {
+    const id = this.days.push(date) - 1;
+    this.dayIds.set(date, id);
+    return id;
+  }
+
   /**
    * Whether the key runs of the current line (offsets in `pos`) are the bytes of `e.key`. Compared four bytes at
    * a time through DataViews, which measured faster than Buffer.compare or a byte loop (bench/RESULTS.md).
@@ -310,7 +313,7 @@ class IisParser implements LineParser {
     const pos = this.pos;
     const key = e.keyView;
     const keyLength = key.byteLength;
-    if (this.view === null || this.viewOf !== buf) {
+    if (this.viewOf !== buf) {
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
       this.viewOf = buf;
     }
