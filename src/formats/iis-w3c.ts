@@ -3,7 +3,8 @@
 import type { UsageDims, UsageRow } from '../aggregate/usage.js';
 import { decodeCipherHex, decodeHashHex, decodeKeyExchangeHex, decodeProtocolHex } from '../tls/decode.js';
 import { decodeLineBytes } from '../sources/line-splitter.js';
-import { ENDPOINT_LABELS, endpointIndexOfBytes, endpointOf, endpointOfSegment } from './iis-endpoint.js';
+import { ENDPOINT_LABELS, endpointOf, endpointOfSegment } from './iis-endpoint.js';
+import { FIELD_KEY, FIELD_LONG, LINE_NEW_DAY, LINE_NEW_KEY, LineEngine } from './iis-lines.js';
 import { firstForwardedAddress, stripPort } from './ip.js';
 import type { FormatDef, LineParser, ParseContext } from './types.js';
 import { parseW3cDirective, splitW3cLine } from './w3c-line.js';
@@ -38,14 +39,12 @@ interface Binding {
   /** Runs [first, last] of adjacent key fields: the raw cache key is built from a few line slices. */
   readonly runs: readonly (readonly [number, number])[];
   /**
-   * Per field index, how the byte path reads it: KEY_FIELD (hashed byte by byte), LONG_FIELD (the next space found
-   * by Buffer.indexOf, faster for long values), or 0 (a loop up to the next byte ≤ 32).
+   * Per field index, how the byte path reads it: FIELD_KEY (hashed byte by byte), FIELD_LONG (up to the next
+   * space, whatever else it holds, like the text path's split), or 0 (up to the next byte ≤ 32).
    */
   readonly byteFields: Uint8Array;
 }
 
-const KEY_FIELD = 1;
-const LONG_FIELD = 2;
 /** Fields that are often long and never part of a key. */
 const LONG_FIELDS = ['cs-uri-query', 'cs(cookie)'];
 
@@ -55,23 +54,6 @@ interface CacheEntry {
   maxTime: string;
 }
 
-/** A row of the byte path, found by the hash of the line's key bytes and checked against a copy of them. */
-interface ByteEntry {
-  readonly hash: number;
-  readonly day: number; // index in IisParser.days
-  readonly endpoint: number; // index in ENDPOINT_LABELS
-  readonly keyView: DataView; // the key runs' bytes, one after the other
-  readonly row: UsageRow;
-  readonly date: string;
-  next: ByteEntry | undefined; // same hash
-  minSec: number; // seconds of the day of the first and last event since the last sync into `row`
-  maxSec: number;
-}
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const two = (buf: Buffer, i: number): number => (buf[i] - 48) * 10 + buf[i + 1] - 48;
 const pad2 = (n: number): string => (n < 10 ? '0' : '') + n;
 const timeOf = (sec: number): string => `${pad2(Math.floor(sec / 3600))}:${pad2(Math.floor(sec / 60) % 60)}:${pad2(sec % 60)}`;
 
@@ -99,8 +81,8 @@ function bind(fields: string, fieldMap: Readonly<Record<string, string>>): Bindi
     else if (!last || last[1] !== i) runs.push([i, i]);
   }
   const byteFields = new Uint8Array(names.length + 1);
-  for (const name of LONG_FIELDS) if (at(name) >= 0) byteFields[at(name)] = LONG_FIELD;
-  for (const i of keyFields) byteFields[i] = KEY_FIELD;
+  for (const name of LONG_FIELDS) if (at(name) >= 0) byteFields[at(name)] = FIELD_LONG;
+  for (const i of keyFields) byteFields[i] = FIELD_KEY;
   return {
     runs,
     byteFields,
@@ -163,16 +145,12 @@ class IisParser implements LineParser {
   private cache = new Map<string, CacheEntry>();
   private gen: number;
   private pos = new Int32Array(64); // token start offsets of the current line (fast path)
-  // Byte path: rows by the hash of their key bytes, every entry (to sync times into rows), and the days seen.
-  private byHash = new Map<number, ByteEntry>();
-  private byteEntries: ByteEntry[] = [];
+  // Byte path: the engine (created on first use), the row of each of its entries, and the days seen
+  private engine: LineEngine | null = null;
+  private engineReady = false; // the engine is bound to the binding in force
+  private entryRows: UsageRow[] = [];
   private days: string[] = [];
   private dayIds = new Map<string, number>();
-  private lastDay = Buffer.alloc(10); // bytes of the date field of the previous line, and its index in `days`
-  private lastDayId = -1;
-  // Over `viewOf`, the buffer of the lines being read (never null: a field that changes type costs optimized code)
-  private view: DataView = new DataView(new ArrayBuffer(0));
-  private viewOf: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly ctx: ParseContext,
@@ -189,112 +167,68 @@ class IisParser implements LineParser {
   }
 
   private rebind(fields: string): void {
+    this.clearCaches();
     this.b = bind(fields, this.ctx.fieldMap);
     if (this.b.proto >= 0) this.tlsFields = true;
-    this.clearCaches();
+    this.engineReady = this.engine !== null && this.engine.bind(this.b);
   }
 
   private clearCaches(): void {
-    this.syncTimes();
+    this.syncCounts();
     this.cache.clear();
-    this.byHash.clear();
-    this.byteEntries = [];
+    this.engine?.reset();
+    this.entryRows = [];
     this.gen = this.ctx.agg.generation;
   }
 
-  /** The byte path keeps first/last times as seconds; rows get them as text before they are handed on. */
+  /** The byte path counts in the engine; rows get those counts before they are handed on. */
   flush(): void {
-    this.syncTimes();
+    this.syncCounts();
   }
 
-  private syncTimes(): void {
-    for (const e of this.byteEntries) {
-      if (e.maxSec < 0) continue;
-      const first = `${e.date}T${timeOf(e.minSec)}Z`;
-      const last = `${e.date}T${timeOf(e.maxSec)}Z`;
-      if (e.row.firstSeen === '' || first < e.row.firstSeen) e.row.firstSeen = first;
-      if (last > e.row.lastSeen) e.row.lastSeen = last;
-      e.minSec = 86_400;
-      e.maxSec = -1;
+  private syncCounts(): void {
+    const engine = this.engine;
+    if (engine === null) return;
+    for (let i = 0; i < this.entryRows.length; i++) {
+      const c = engine.take(i);
+      if (c.hits === 0) continue;
+      const row = this.entryRows[i];
+      row.hits += c.hits;
+      row.authFailures += c.authFailures;
+      row.errors += c.errors;
+      const date = this.days[c.day];
+      const first = `${date}T${timeOf(c.firstSec)}Z`;
+      const last = `${date}T${timeOf(c.lastSec)}Z`;
+      if (row.firstSeen === '' || first < row.firstSeen) row.firstSeen = first;
+      if (last > row.lastSeen) row.lastSeen = last;
     }
   }
 
   /**
-   * The common case straight from the bytes: exactly n fields split by single spaces, no control characters, a
-   * YYYY-MM-DD date and an HH:MM:SS time. The key fields' bytes are hashed while the line is split; a new key
-   * is decoded once through the text path's `dims`. Anything else returns false and takes the text path.
+   * The common case straight from the bytes, in WebAssembly (iis-lines.wat): exactly n fields split by single
+   * spaces, no control characters in the fields it reads, a YYYY-MM-DD date and an HH:MM:SS time. A new key is
+   * decoded once through the text path's `dims`. Anything else returns false and takes the text path.
    */
   lineBytes(buf: Buffer, start: number, end: number): boolean {
     const b = this.b;
-    if (b === null || buf[start] === 35 || b.date < 0 || b.time < 0) return false;
-    const n = b.n;
-    if (this.pos.length <= n) this.pos = new Int32Array(n + 1);
-    const pos = this.pos;
-    const kind = b.byteFields;
-    let h = FNV_OFFSET;
-    let f = 0;
-    let i = start;
-    pos[0] = start;
-    for (;;) {
-      // A field ends at a byte ≤ 32 (space, CR, LF, a control character: only a space goes on) or the buffer's end;
-      // a long field at the next space (the text path's split(' ') keeps control characters in a field too).
-      const k = kind[f];
-      if (k === KEY_FIELD) {
-        let c;
-        while ((c = buf[i]) > 32) {
-          h = Math.imul(h ^ c, FNV_PRIME);
-          i++;
-        }
-        h = Math.imul(h ^ 32, FNV_PRIME);
-      } else if (k === LONG_FIELD) {
-        const space = buf.indexOf(32, i);
-        i = space < 0 || space > end ? end : space;
-      } else {
-        while (buf[i] > 32) i++;
-      }
-      if (i >= end || buf[i] !== 32) break;
-      if (++f >= n) return false;
-      pos[f] = ++i;
+    if (b === null || buf[start] === 35) return false;
+    if (this.engine === null) {
+      this.engine = new LineEngine();
+      this.engineReady = this.engine.bind(b);
     }
-    if (i !== end || f !== n - 1) return false;
-    pos[n] = end + 1;
-    // The date: the previous line's day when the bytes are the same
-    const ds = pos[b.date];
-    if (pos[b.date + 1] - 1 - ds !== 10) return false;
-    const lastDay = this.lastDay;
-    let sameDay = this.lastDayId >= 0;
-    for (let k = 0; k < 10 && sameDay; k++) sameDay = buf[ds + k] === lastDay[k];
-    if (!sameDay) {
+    const engine = this.engine;
+    if (!this.engineReady || !engine.load(buf)) return false;
+    if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
+    let r = engine.line(start, end);
+    if (r === LINE_NEW_DAY) {
+      const ds = engine.pos(b.date);
       const date = buf.toString('latin1', ds, ds + 10);
       if (!isDate(date)) return false;
-      buf.copy(lastDay, 0, ds, ds + 10);
-      this.lastDayId = this.dayIds.get(date) ?? this.addDay(date);
+      engine.setDay(this.dayIds.get(date) ?? this.addDay(date), ds);
+      r = engine.line(start, end);
     }
-    const day = this.lastDayId;
-    const ts = pos[b.time];
-    if (pos[b.time + 1] - 1 - ts !== 8 || buf[ts + 2] !== 58 || buf[ts + 5] !== 58) return false;
-    if (!isDigit(buf[ts]) || !isDigit(buf[ts + 1]) || !isDigit(buf[ts + 3]) || !isDigit(buf[ts + 4])) return false;
-    if (!isDigit(buf[ts + 6]) || !isDigit(buf[ts + 7])) return false;
-    const sec = two(buf, ts) * 3600 + two(buf, ts + 3) * 60 + two(buf, ts + 6);
-    const endpoint = b.stem >= 0 ? endpointIndexOfBytes(buf, pos[b.stem], pos[b.stem + 1] - 1) : 0;
-    // 30 bits: a small integer to V8 (a larger one would be a heap number, allocated per line, and slower as a key)
-    h = Math.imul(h ^ (day * 64 + endpoint), FNV_PRIME) & 0x3fffffff;
-    if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
-    let e = this.byHash.get(h);
-    while (e !== undefined && !(e.day === day && e.endpoint === endpoint && this.sameKey(e, buf, b))) e = e.next;
-    if (e === undefined) e = this.newByteEntry(h, day, endpoint, buf, start, end, b);
-    const row = e.row;
-    row.hits++;
-    if (b.status >= 0) {
-      const s = pos[b.status];
-      if (pos[b.status + 1] - 1 - s === 3) {
-        const s0 = buf[s];
-        if (s0 === 52 && buf[s + 1] === 48 && buf[s + 2] === 49) row.authFailures++;
-        else if (s0 === 52 || s0 === 53) row.errors++; // 4xx, 5xx
-      }
-    }
-    if (sec < e.minSec) e.minSec = sec;
-    if (sec > e.maxSec) e.maxSec = sec;
+    if (r === LINE_NEW_KEY) r = this.newEntry(buf, start, end, b);
+    if (r < 0) return false;
     this.records++;
     return true;
   }
@@ -305,42 +239,15 @@ class IisParser implements LineParser {
     return id;
   }
 
-  /**
-   * Whether the key runs of the current line (offsets in `pos`) are the bytes of `e.key`. Compared four bytes at
-   * a time through DataViews, which measured faster than Buffer.compare or a byte loop (bench/RESULTS.md).
-   */
-  private sameKey(e: ByteEntry, buf: Buffer, b: Binding): boolean {
-    const pos = this.pos;
-    const key = e.keyView;
-    const keyLength = key.byteLength;
-    if (this.viewOf !== buf) {
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.viewOf = buf;
-    }
-    const line = this.view;
-    let at = 0;
-    for (let r = 0; r < b.runs.length; r++) {
-      const run = b.runs[r];
-      let i = pos[run[0]];
-      const to = pos[run[1] + 1] - 1;
-      if (at + to - i > keyLength) return false;
-      for (; i + 4 <= to; i += 4, at += 4) if (key.getInt32(at) !== line.getInt32(i)) return false;
-      for (; i < to; i++, at++) if (key.getUint8(at) !== buf[i]) return false;
-    }
-    return at === keyLength;
-  }
-
-  private newByteEntry(hash: number, day: number, endpoint: number, buf: Buffer, start: number, end: number, b: Binding): ByteEntry {
-    const pos = this.pos;
-    const date = this.days[day];
+  /** The line's key is new: a row for it (decoded by the text path), and the engine's entry counting the line. */
+  private newEntry(buf: Buffer, start: number, end: number, b: Binding): number {
+    const engine = this.engine as LineEngine;
     const t = decodeLineBytes(buf, start, end).split(' ');
-    const row = this.ctx.agg.row(this.dims(t.map(detach), b, date, ENDPOINT_LABELS[endpoint]));
-    const key = Buffer.concat(b.runs.map(([first, last]) => buf.subarray(pos[first], pos[last + 1] - 1)));
-    const keyView = new DataView(key.buffer, key.byteOffset, key.byteLength);
-    const entry: ByteEntry = { hash, day, endpoint, keyView, row, date, next: this.byHash.get(hash), minSec: 86_400, maxSec: -1 };
-    this.byHash.set(hash, entry);
-    this.byteEntries.push(entry);
-    return entry;
+    const endpoint = ENDPOINT_LABELS[engine.endpoint];
+    const index = engine.insert(end - start);
+    if (index < 0) return index; // the engine is full until the next batch: the text path reads the line
+    this.entryRows[index] = this.ctx.agg.row(this.dims(t.map(detach), b, this.days[engine.day], endpoint));
+    return index;
   }
 
   line(text: string, lineNo: number): void {

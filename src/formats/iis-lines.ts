@@ -1,0 +1,192 @@
+// The IIS byte path's engine: iis-lines.wat (WebAssembly) splits each plain line, hashes its key fields, finds
+// its entry by hash and key bytes and counts it there. This side owns the memory layout and turns entries into rows.
+import { ENDPOINTS_BY_SEGMENT } from './iis-endpoint.js';
+import { IIS_LINES_WASM } from './iis-lines-wasm.js';
+
+// The layout of iis-lines.wat (byte offsets)
+const KINDS = 0;
+const RUNS = 512;
+const POS = 1024;
+const LAST_DATE = 5120;
+const G_DAY = 5136;
+const G_N = 5140;
+const G_DATE = 5144;
+const G_TIME = 5148;
+const G_STEM = 5152;
+const G_STATUS = 5156;
+const G_COUNT = 5160;
+const G_ARENA = 5164;
+const O_EP = 5172;
+const SEGMENTS = 5200;
+const ENTRIES = 532480;
+const ENTRY_BYTES = 48;
+const INPUT = 3678208;
+const INPUT_BYTES = 4 << 20;
+const MAX_FIELDS = 500;
+const MAX_RUNS = 60;
+const PAGE = 65536;
+
+/** Field kinds: read as part of the key (hashed), read to the next space (long values), or plain. */
+export const FIELD_KEY = 1;
+export const FIELD_LONG = 2;
+
+/** What the engine needs of a #Fields binding: field count, kinds, key runs, and where the fields it reads are. */
+export interface EngineBinding {
+  readonly n: number;
+  readonly byteFields: Uint8Array;
+  readonly runs: readonly (readonly [number, number])[];
+  readonly date: number;
+  readonly time: number;
+  readonly stem: number;
+  readonly status: number;
+}
+
+/** Counts of one entry since they were last taken. */
+export interface EntryCounts {
+  readonly day: number;
+  readonly hits: number;
+  readonly authFailures: number;
+  readonly errors: number;
+  readonly firstSec: number;
+  readonly lastSec: number;
+}
+
+// The few WebAssembly types used here: the build's TypeScript libraries (ES, Node) do not declare them.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  readonly Module: new (bytes: Uint8Array) => object;
+  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
+}
+const wasm = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAssembly;
+
+interface Exports {
+  readonly memory: WasmMemory;
+  line(start: number, end: number): number;
+  insert(): number;
+  reset(): void;
+}
+
+let compiled: object | null = null;
+
+/** Results of `line`. */
+export const LINE_NOT_PLAIN = -1;
+export const LINE_NEW_DAY = -2;
+export const LINE_NEW_KEY = -3;
+
+export class LineEngine {
+  private readonly x: Exports;
+  private u8: Uint8Array;
+  private i32: Int32Array;
+  /** The buffer whose bytes are in the engine's input area. */
+  private loaded: Buffer | null = null;
+
+  constructor() {
+    compiled ??= new wasm.Module(Buffer.from(IIS_LINES_WASM, 'base64'));
+    this.x = new wasm.Instance(compiled, {}).exports as Exports;
+    this.u8 = new Uint8Array(this.x.memory.buffer);
+    this.i32 = new Int32Array(this.x.memory.buffer);
+    let at = SEGMENTS + 4;
+    let count = 0;
+    for (const [segment, index] of ENDPOINTS_BY_SEGMENT) {
+      this.i32[at >> 2] = segment.length;
+      this.i32[(at + 4) >> 2] = index;
+      this.u8.set(Buffer.from(segment, 'latin1'), at + 8);
+      at += 40;
+      count++;
+    }
+    this.i32[SEGMENTS >> 2] = count;
+    this.reset();
+  }
+
+  /** False when the engine cannot read lines of this binding (too many fields or key runs). */
+  bind(b: EngineBinding): boolean {
+    if (b.n > MAX_FIELDS || b.runs.length > MAX_RUNS || b.date < 0 || b.time < 0) return false;
+    this.u8.fill(0, KINDS, KINDS + MAX_FIELDS + 1);
+    this.u8.set(b.byteFields.subarray(0, b.n), KINDS);
+    this.i32[RUNS >> 2] = b.runs.length;
+    b.runs.forEach(([first, last], r) => {
+      this.i32[(RUNS >> 2) + 1 + 2 * r] = first;
+      this.i32[(RUNS >> 2) + 2 + 2 * r] = last;
+    });
+    this.i32[G_N >> 2] = b.n;
+    this.i32[G_DATE >> 2] = b.date;
+    this.i32[G_TIME >> 2] = b.time;
+    this.i32[G_STEM >> 2] = b.stem;
+    this.i32[G_STATUS >> 2] = b.status;
+    return true;
+  }
+
+  /** Makes `buf` the buffer lines are read from (copied once per buffer object); false if it is too large. */
+  load(buf: Buffer): boolean {
+    if (buf === this.loaded) return true;
+    if (buf.length >= INPUT_BYTES) return false;
+    this.u8.set(buf, INPUT);
+    this.u8[INPUT + buf.length] = 0; // a field never runs past the buffer's end
+    this.loaded = buf;
+    return true;
+  }
+
+  /** Reads line `[start, end)` of the loaded buffer: an entry index, or LINE_NOT_PLAIN / LINE_NEW_DAY / LINE_NEW_KEY. */
+  line(start: number, end: number): number {
+    return this.x.line(INPUT + start, INPUT + end);
+  }
+
+  /** Start of field `f` of the last line read, in the loaded buffer. */
+  pos(f: number): number {
+    return this.i32[(POS >> 2) + f] - INPUT;
+  }
+
+  /** The day of the following lines: its id and the 10 bytes of its date field at `at` of the loaded buffer. */
+  setDay(id: number, at: number): void {
+    this.u8.copyWithin(LAST_DATE, INPUT + at, INPUT + at + 10);
+    this.i32[G_DAY >> 2] = id;
+  }
+
+  get day(): number {
+    return this.i32[G_DAY >> 2];
+  }
+
+  /** Endpoint index of the last line read. */
+  get endpoint(): number {
+    return this.i32[O_EP >> 2];
+  }
+
+  get entries(): number {
+    return this.i32[G_COUNT >> 2];
+  }
+
+  /** After LINE_NEW_KEY: adds the line's key as an entry and counts the line. The entry index, or -1 if full. */
+  insert(lineBytes: number): number {
+    const room = this.i32[G_ARENA >> 2] + lineBytes;
+    if (room > this.x.memory.buffer.byteLength) {
+      this.x.memory.grow(Math.ceil((room - this.x.memory.buffer.byteLength) / PAGE) + 64);
+      this.u8 = new Uint8Array(this.x.memory.buffer);
+      this.i32 = new Int32Array(this.x.memory.buffer);
+    }
+    return this.x.insert();
+  }
+
+  /** The counts of entry `i` since the last call, which starts them again. */
+  take(i: number): EntryCounts {
+    const r = (ENTRIES + i * ENTRY_BYTES) >> 2;
+    const i32 = this.i32;
+    const counts = {
+      day: i32[r + 1], hits: i32[r + 5], authFailures: i32[r + 6], errors: i32[r + 7], firstSec: i32[r + 8], lastSec: i32[r + 9],
+    };
+    i32[r + 5] = 0;
+    i32[r + 6] = 0;
+    i32[r + 7] = 0;
+    i32[r + 8] = 86_400;
+    i32[r + 9] = -1;
+    return counts;
+  }
+
+  /** Forgets every entry and the last day. */
+  reset(): void {
+    this.x.reset();
+    this.i32[G_DAY >> 2] = -1;
+  }
+}

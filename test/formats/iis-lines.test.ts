@@ -1,0 +1,52 @@
+// The WebAssembly engine of the IIS byte path: the committed bytes are those of iis-lines.wat, and the engine's
+// limits (entries, key arena, field count) hand lines to the text path without changing any result.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { IIS_LINES_WASM } from '../../src/formats/iis-lines-wasm.js';
+import { parseBytes } from '../helpers.js';
+// @ts-expect-error: a plain JavaScript build script without type declarations
+import { compileWat } from '../../scripts/build-wasm.mjs';
+
+const header = (extra = '') =>
+  '#Software: Microsoft Internet Information Services 10.0\n' +
+  `#Fields: date time cs-uri-stem c-ip cs-username cs(User-Agent) sc-status crypt-protocol${extra}\n`;
+
+const both = (text: string) => {
+  const bytes = Buffer.from(text);
+  const fast = parseBytes(bytes, 1 << 20);
+  expect(fast).toEqual(parseBytes(bytes, 1 << 20, { textOnly: true }));
+  return fast;
+};
+
+describe('IIS byte path engine (iis-lines.wat)', () => {
+  it('is built from the committed WebAssembly text (npm run build:wasm)', async () => {
+    const bytes: Buffer = await compileWat(fileURLToPath(new URL('../../src/formats/iis-lines.wat', import.meta.url)));
+    expect(bytes.toString('base64')).toBe(IIS_LINES_WASM);
+  });
+
+  it('counts more distinct keys than its entries hold: the rest goes through the text path', () => {
+    let text = header();
+    for (let i = 0; i < 70_000; i++) text += `2024-03-11 07:00:00 /owa/ 10.${i >> 16}.${(i >> 8) & 255}.${i & 255} - UA 200 40\n`;
+    for (let i = 0; i < 70_000; i += 7) text += `2024-03-11 08:00:00 /owa/ 10.${i >> 16}.${(i >> 8) & 255}.${i & 255} - UA 401 40\n`;
+    const r = both(text);
+    expect(r.rows.length).toBe(70_000);
+    expect(r.rows.reduce((s, x) => s + x.hits, 0)).toBe(80_000);
+    expect(r.rows.reduce((s, x) => s + x.authFailures, 0)).toBe(10_000);
+  });
+
+  it('grows its key arena for long user agents', () => {
+    let text = header();
+    for (let i = 0; i < 3000; i++) text += `2024-03-11 07:00:01 /ews/ 198.51.100.7 u${i} ${'A'.repeat(3000)}${i} 503 40\n`;
+    for (let i = 0; i < 3000; i += 3) text += `2024-03-11 07:00:02 /ews/ 198.51.100.7 u${i} ${'A'.repeat(3000)}${i} 200 40\n`;
+    const r = both(text);
+    expect([r.rows.length, r.rows.reduce((s, x) => s + x.hits, 0), r.rows.reduce((s, x) => s + x.errors, 0)]).toEqual([3000, 4000, 3000]);
+    expect(r.rows.find((x) => x.dims.username === 'u3')?.lastSeen).toBe('2024-03-11T07:00:02Z');
+  });
+
+  it('leaves a layout of more fields than it takes to the text path', () => {
+    const extra = Array.from({ length: 600 }, (_, i) => ` x-${i}`).join('');
+    const values = Array.from({ length: 600 }, (_, i) => ` v${i}`).join('');
+    const r = both(`${header(extra)}2024-03-11 07:00:01 /owa/ 198.51.100.7 - UA 200 40${values}\n`);
+    expect([r.records, r.rows[0]?.dims.protocol]).toEqual([1, 'TLS 1.0']);
+  });
+});
