@@ -7,7 +7,7 @@ import wabtInit from 'wabt';
 
 export async function compileWat(path) {
   const wabt = await wabtInit();
-  const mod = wabt.parseWat(path, readFileSync(path, 'utf8'), { bulk_memory: true });
+  const mod = wabt.parseWat(path, readFileSync(path, 'utf8'), { bulk_memory: true, simd: true });
   try {
     mod.validate();
     return Buffer.from(mod.toBinary({}).buffer);
