@@ -34,7 +34,7 @@ export const NO_HINTS: PathHints = { server: 'HOST', site: null, folders: ['HOST
 export function parseBytes(
   bytes: Buffer,
   chunk = 0,
-  opts: { final?: boolean; format?: FormatDef; fieldMap?: Record<string, string>; hints?: PathHints; textOnly?: boolean } = {},
+  opts: { final?: boolean; format?: FormatDef; fieldMap?: Record<string, string>; hints?: PathHints; textOnly?: boolean; lineByLine?: boolean } = {},
 ): Parsed {
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter('test');
@@ -42,12 +42,18 @@ export function parseBytes(
     { file: 'test', hints: opts.hints ?? NO_HINTS, fieldMap: opts.fieldMap ?? DEFAULT_FIELD_MAP, agg, diags },
     null,
   );
-  // As the engine wires it (src/engine/parse-session.ts): the parser's byte path first, unless `textOnly`.
+  // As the engine wires it (src/engine/parse-session.ts): the parser's byte path first (in runs, or line by line
+  // with `lineByLine`), unless `textOnly`.
   const handler: LineHandler = {
     line: (t, n) => parser.line(t, n),
     tooLong: (n, b) => diags.add('line_too_long', n, `${b} bytes`),
   };
   if (parser.lineBytes && !opts.textOnly) handler.lineBytes = parser.lineBytes.bind(parser);
+  const runBytes = parser.runBytes?.bind(parser);
+  if (runBytes && !opts.textOnly && !opts.lineByLine) {
+    handler.runBytes = (buf, start, limit) => runBytes(buf, start, limit, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    handler.afterRun = () => undefined;
+  }
   const splitter = new LineSplitter(handler);
   const step = chunk > 0 ? chunk : bytes.length || 1;
   for (let i = 0; i < bytes.length; i += step) splitter.push(bytes.subarray(i, i + step));

@@ -5,7 +5,7 @@ import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../formats/diagnostics.js';
 import type { FormatDef, LineParser } from '../formats/types.js';
 import type { ScanInput } from '../sources/inputs.js';
-import { LineSplitter, type LineHandler } from '../sources/line-splitter.js';
+import { LineSplitter, type LineHandler, type LineRun } from '../sources/line-splitter.js';
 import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
 import type { ContentMark, FileRecord } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
@@ -57,9 +57,9 @@ class TextLines implements LineHandler {
     protected readonly parser: LineParser,
     private readonly diags: DiagnosticCounter,
     /** Flushes if the rows gathered reach the limit. */
-    private readonly checkRows: () => void,
-    private readonly flushLines: number,
-    private readonly flush: () => void,
+    protected readonly checkRows: () => void,
+    protected readonly flushLines: number,
+    protected readonly flush: () => void,
   ) {}
 
   line(text: string, lineNo: number): void {
@@ -78,10 +78,37 @@ class TextLines implements LineHandler {
 }
 
 class ByteLines extends TextLines {
+  private static readonly NONE: LineRun = { lines: 0, end: 0, declined: true };
+
+  constructor(
+    parser: LineParser,
+    diags: DiagnosticCounter,
+    checkRows: () => void,
+    flushLines: number,
+    flush: () => void,
+    /** How many rows the aggregator may hold before a batch is due. */
+    private readonly maxRows: () => number,
+  ) {
+    super(parser, diags, checkRows, flushLines, flush);
+  }
+
   lineBytes(buf: Buffer, start: number, end: number, lineNo: number): boolean {
     if (this.parser.lineBytes?.(buf, start, end, lineNo) !== true) return false;
     this.afterLine();
     return true;
+  }
+
+  runBytes(buf: Buffer, start: number, limit: number): LineRun {
+    const run = this.parser.runBytes?.(buf, start, limit, this.flushLines - this.sinceFlush, this.maxRows());
+    if (run === undefined) return { ...ByteLines.NONE, end: start };
+    this.sinceFlush += run.lines;
+    return run;
+  }
+
+  /** The splitter has moved past a run: flush now if the batch is full. */
+  afterRun(): void {
+    if (this.sinceFlush >= this.flushLines) this.flush();
+    else this.checkRows();
   }
 }
 
@@ -125,9 +152,12 @@ export async function runSession(
       complete: last && complete,
     });
   };
-  const handler = new (parser.lineBytes ? ByteLines : TextLines)(parser, diags, () => {
+  const checkRows = (): void => {
     if (agg.size + reports.size >= limits.flushRows) flush(false);
-  }, limits.flushLines, () => flush(false));
+  };
+  const handler = parser.lineBytes
+    ? new ByteLines(parser, diags, checkRows, limits.flushLines, () => flush(false), () => limits.flushRows - reports.size)
+    : new TextLines(parser, diags, checkRows, limits.flushLines, () => flush(false));
   const splitter = new LineSplitter(handler, record.consumed, record.lines);
   try {
     const opened = await openAfterTail(input, record);

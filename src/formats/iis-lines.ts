@@ -17,6 +17,11 @@ const G_STATUS = 5156;
 const G_COUNT = 5160;
 const G_ARENA = 5164;
 const O_EP = 5172;
+const O_END = 5180;
+const O_NEXT = 5184;
+const G_MAXLINE = 5188;
+const O_RESULT = 5192;
+const O_START = 5196;
 const SEGMENTS = 5200;
 const ENTRIES = 532480;
 const ENTRY_BYTES = 48;
@@ -65,6 +70,7 @@ const wasm = (globalThis as unknown as { readonly WebAssembly: WasmApi }).WebAss
 interface Exports {
   readonly memory: WasmMemory;
   line(start: number, end: number): number;
+  run(start: number, limit: number, max: number): number;
   insert(): number;
   reset(): void;
 }
@@ -132,6 +138,33 @@ export class LineEngine {
   /** Reads line `[start, end)` of the loaded buffer: an entry index, or LINE_NOT_PLAIN / LINE_NEW_DAY / LINE_NEW_KEY. */
   line(start: number, end: number): number {
     return this.x.line(INPUT + start, INPUT + end);
+  }
+
+  /**
+   * Counts the lines of the loaded buffer from `start` (a line start) to `limit` (just after an LF), at most `max`
+   * and none longer than `maxLineBytes`, and returns how many. Where it stopped: `stopStart`, `stopResult` (0 when
+   * out of lines or `max`, else what `line` gave for the line there), `stopEnd` and `stopNext` (that line's end and
+   * the next line's start).
+   */
+  run(start: number, limit: number, max: number, maxLineBytes: number): number {
+    this.i32[G_MAXLINE >> 2] = maxLineBytes;
+    return this.x.run(INPUT + start, INPUT + limit, max);
+  }
+
+  get stopStart(): number {
+    return this.i32[O_START >> 2] - INPUT;
+  }
+
+  get stopResult(): number {
+    return this.i32[O_RESULT >> 2];
+  }
+
+  get stopEnd(): number {
+    return this.i32[O_END >> 2] - INPUT;
+  }
+
+  get stopNext(): number {
+    return this.i32[O_NEXT >> 2] - INPUT;
   }
 
   /** Start of field `f` of the last line read, in the loaded buffer. */

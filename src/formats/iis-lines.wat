@@ -11,7 +11,8 @@
   ;;   1024  pos: start offset of each field, and pos[n] = line end + 1
   ;;   5120  the last date's 10 bytes (16 reserved)
   ;;   5136  globals, i32 each: day id, n, date field, time field, stem field, status field,
-  ;;         entry count, arena top, out hash, out endpoint, out seconds
+  ;;         entry count, arena top, out hash, out endpoint, out seconds, out line end, out next line,
+  ;;         longest line counted, out result of the line a run stopped at, out start of that line
   ;;   5200  endpoint segments: count, then 40-byte records (length, index, lower-case bytes[32])
   ;;   8192  slots: 131072 i32 (entry index + 1, 0 = empty)
   ;;   532480 entries: 65536 records of 48 bytes
@@ -31,6 +32,11 @@
   (global $O_HASH i32 (i32.const 5168))
   (global $O_EP i32 (i32.const 5172))
   (global $O_SEC i32 (i32.const 5176))
+  (global $O_END i32 (i32.const 5180))
+  (global $O_NEXT i32 (i32.const 5184))
+  (global $G_MAXLINE i32 (i32.const 5188))
+  (global $O_RESULT i32 (i32.const 5192))
+  (global $O_START i32 (i32.const 5196))
   (global $SEGMENTS i32 (i32.const 5200))
   (global $SLOTS i32 (i32.const 8192))
   (global $SLOT_MASK i32 (i32.const 131071))
@@ -206,6 +212,9 @@
   ;; -1 not a plain line (nothing changed), -2 a date other than the last one (set it and call again),
   ;; -3 a key without an entry (call insert to add it and count the line).
   (func (export "line") (param $start i32) (param $end i32) (result i32)
+    (call $line (local.get $start) (local.get $end)))
+
+  (func $line (param $start i32) (param $end i32) (result i32)
     (local $h i32) (local $ds i32) (local $ts i32) (local $f i32) (local $ep i32) (local $slot i32) (local $idx i32) (local $rec i32)
     (local $day i32)
     (local.set $h (call $split (local.get $start) (local.get $end)))
@@ -264,6 +273,50 @@
       (local.set $slot (i32.and (i32.add (local.get $slot) (i32.const 1)) (global.get $SLOT_MASK)))
       (br $probe))
     (i32.const -1))
+
+  ;; The first LF at or after $i (there is one: a run's region ends with LF).
+  (func $toLf (param $i i32) (result i32)
+    (local $m i32)
+    (loop $l
+      (local.set $m (i8x16.bitmask (i8x16.eq (v128.load (local.get $i)) (i8x16.splat (i32.const 10)))))
+      (if (local.get $m) (then (return (i32.add (local.get $i) (i32.ctz (local.get $m))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $l))
+    (unreachable))
+
+  ;; Counts lines from $start (each ending with LF) up to $limit, at most $max of them, and returns how many. It
+  ;; stops at the first line it does not count (a directive, a line over G_MAXLINE bytes, or one line() does not
+  ;; count): O_START is where it stopped, O_RESULT the result of line() there (0 when it ran out of lines or $max),
+  ;; O_END and O_NEXT that line's end (before CR LF) and the start of the line after it.
+  (func (export "run") (param $start i32) (param $limit i32) (param $max i32) (result i32)
+    (local $lines i32) (local $nl i32) (local $end i32) (local $r i32)
+    (block $stop
+      (loop $each
+        (br_if $stop (i32.ge_u (local.get $lines) (local.get $max)))
+        (br_if $stop (i32.ge_u (local.get $start) (local.get $limit)))
+        (local.set $nl (call $toLf (local.get $start)))
+        (local.set $end (local.get $nl))
+        (if (i32.gt_u (local.get $nl) (local.get $start))
+          (then (if (i32.eq (i32.load8_u (i32.sub (local.get $nl) (i32.const 1))) (i32.const 13))
+            (then (local.set $end (i32.sub (local.get $nl) (i32.const 1)))))))
+        (i32.store (global.get $O_END) (local.get $end))
+        (i32.store (global.get $O_NEXT) (i32.add (local.get $nl) (i32.const 1)))
+        (local.set $r (i32.const -1))
+        (if (i32.and
+              (i32.le_u (i32.sub (i32.add (local.get $nl) (i32.const 1)) (local.get $start)) (i32.load (global.get $G_MAXLINE)))
+              (i32.ne (i32.load8_u (local.get $start)) (i32.const 35)))
+          (then (local.set $r (call $line (local.get $start) (local.get $end)))))
+        (if (i32.lt_s (local.get $r) (i32.const 0))
+          (then
+            (i32.store (global.get $O_RESULT) (local.get $r))
+            (i32.store (global.get $O_START) (local.get $start))
+            (return (local.get $lines))))
+        (local.set $lines (i32.add (local.get $lines) (i32.const 1)))
+        (local.set $start (i32.add (local.get $nl) (i32.const 1)))
+        (br $each)))
+    (i32.store (global.get $O_RESULT) (i32.const 0))
+    (i32.store (global.get $O_START) (local.get $start))
+    (local.get $lines))
 
   ;; After line() returned -3: adds the line's key as a new entry and counts the line on it. Returns the entry
   ;; index, or -1 when the entries are full or the arena has no room for the key (nothing changed).

@@ -2,7 +2,7 @@
 // Hot path: rows are cached under the raw tokens of the line, so decoding runs only for a new combination.
 import type { UsageDims, UsageRow } from '../aggregate/usage.js';
 import { decodeCipherHex, decodeHashHex, decodeKeyExchangeHex, decodeProtocolHex } from '../tls/decode.js';
-import { decodeLineBytes } from '../sources/line-splitter.js';
+import { decodeLineBytes, MAX_LINE_BYTES } from '../sources/line-splitter.js';
 import { ENDPOINT_LABELS, endpointOf, endpointOfSegment } from './iis-endpoint.js';
 import { FIELD_KEY, FIELD_LONG, LINE_NEW_DAY, LINE_NEW_KEY, LineEngine } from './iis-lines.js';
 import { firstForwardedAddress, stripPort } from './ip.js';
@@ -219,7 +219,60 @@ class IisParser implements LineParser {
     const engine = this.engine;
     if (!this.engineReady || !engine.load(buf)) return false;
     if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
-    let r = engine.line(start, end);
+    const r = engine.line(start, end);
+    if (r < 0 && !this.takeStopped(buf, start, end, r, b)) return false;
+    this.records++;
+    return true;
+  }
+
+  /** Where the last runBytes stopped, and whether at a line it leaves to the text path. */
+  readonly run = { lines: 0, end: 0, declined: false };
+
+  /**
+   * Many lines in one go: counts the lines of `buf` from `start` (a line start) up to `limit` (just after an LF) on
+   * the byte path, at most `maxLines` of them, and stops early once the aggregator holds `maxRows` rows or at a line
+   * the byte path does not take (`run.declined`, the line at `run.end`).
+   */
+  runBytes(buf: Buffer, start: number, limit: number, maxLines: number, maxRows: number): typeof this.run {
+    const run = this.run;
+    run.lines = 0;
+    run.end = start;
+    run.declined = true;
+    const b = this.b;
+    if (b === null) return run;
+    if (this.engine === null) {
+      this.engine = new LineEngine();
+      this.engineReady = this.engine.bind(b);
+    }
+    const engine = this.engine;
+    if (!this.engineReady || !engine.load(buf)) return run;
+    if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
+    run.declined = false;
+    let done = 0;
+    let at = start;
+    while (done < maxLines) {
+      done += engine.run(at, limit, maxLines - done, MAX_LINE_BYTES);
+      at = engine.stopStart;
+      const r = engine.stopResult;
+      if (r === 0) break; // out of lines, or maxLines
+      if (!this.takeStopped(buf, at, engine.stopEnd, r, b)) {
+        run.declined = true;
+        break;
+      }
+      done++;
+      at = engine.stopNext;
+      if (this.ctx.agg.size >= maxRows) break;
+    }
+    this.records += done;
+    run.lines = done;
+    run.end = at;
+    return run;
+  }
+
+  /** The line a run stopped at, with what `line` gave for it: counted now (a new day or key), or false. */
+  private takeStopped(buf: Buffer, start: number, end: number, result: number, b: Binding): boolean {
+    const engine = this.engine as LineEngine;
+    let r = result;
     if (r === LINE_NEW_DAY) {
       const ds = engine.pos(b.date);
       const date = buf.toString('latin1', ds, ds + 10);
@@ -228,9 +281,7 @@ class IisParser implements LineParser {
       r = engine.line(start, end);
     }
     if (r === LINE_NEW_KEY) r = this.newEntry(buf, start, end, b);
-    if (r < 0) return false;
-    this.records++;
-    return true;
+    return r >= 0;
   }
 
   private addDay(date: string): number {

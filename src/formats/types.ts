@@ -2,6 +2,7 @@
 // A parser is a pure state machine over lines: it adds to the aggregator and reports diagnostics, never does I/O.
 import type { ReportPeriod, ReportRowBuffer } from '../aggregate/report-rows.js';
 import type { UsageAggregator } from '../aggregate/usage.js';
+import type { LineRun } from '../sources/line-splitter.js';
 import type { DiagnosticCounter } from './diagnostics.js';
 
 export interface PathHints {
@@ -56,6 +57,11 @@ export interface LineParser {
    * changed nothing) to get the line as text through `line` instead.
    */
   lineBytes?(buf: Buffer, start: number, end: number, lineNo: number): boolean;
+  /**
+   * Optional byte path for many lines at once: from `start` (a line start) up to `limit` (just after an LF), at
+   * most `maxLines` lines, stopping once the aggregator holds `maxRows` rows or at a line it does not take.
+   */
+  runBytes?(buf: Buffer, start: number, limit: number, maxLines: number, maxRows: number): LineRun;
   /** JSON-serializable state after the last line, stored with the checkpoint and given back to resume. */
   saveState(): unknown;
   /** Data records counted so far by this parser instance. */

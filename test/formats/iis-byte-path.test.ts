@@ -9,7 +9,12 @@ import { NO_HINTS, parseBytes, readFixture } from '../helpers.js';
 
 const fixtures = readdirSync(new URL('../fixtures/iis/', import.meta.url)).filter((f) => f.endsWith('.log'));
 
-const both = (bytes: Buffer, chunk = 0) => [parseBytes(bytes, chunk), parseBytes(bytes, chunk, { textOnly: true })];
+/** In runs and line by line, checked equal; then the runs' result and the text path's. */
+const both = (bytes: Buffer, chunk = 0) => {
+  const runs = parseBytes(bytes, chunk);
+  expect(parseBytes(bytes, chunk, { lineByLine: true })).toEqual(runs);
+  return [runs, parseBytes(bytes, chunk, { textOnly: true })];
+};
 
 describe('IIS byte path = text path', () => {
   it.each(fixtures)('%s', (name) => {
