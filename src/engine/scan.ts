@@ -216,7 +216,9 @@ async function scanInput(
     );
   }
   const job: Promise<void> = parts
-    .then(() => undefined)
+    // While the workers parse, this thread is mostly idle: classify the user agents seen so far now rather than
+    // all at the end of the scan.
+    .then(() => void classifyUserAgents(store.db))
     .catch(failed)
     .finally(() => {
       work.inflight.delete(job);
