@@ -1,7 +1,7 @@
 // Follows the bytes of one input as they stream past, to hash the TAIL_BYTES before any read position
 // and before every MARK_INTERVAL offset. It keeps only a few KiB; it never reads anything itself.
 import { createHash } from 'node:crypto';
-import { MARK_INTERVAL, TAIL_BYTES, type ContentMark } from '../store/store.js';
+import { MARK_INTERVAL, TAIL_BYTES, type ContentMark } from '../store/content-marks.js';
 
 export const hashBytes = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
 

@@ -4,12 +4,12 @@ import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate
 import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../formats/diagnostics.js';
 import type { FormatDef, LineParser } from '../formats/types.js';
-import type { ScanInput } from '../sources/inputs.js';
+import type { ScanInput } from '../sources/plain-input.js';
 import { LineSplitter, type LineHandler, type LineRun } from '../sources/line-splitter.js';
 import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
 import type { ContentMark, FileRecord } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
-import { openAfterTail } from './identify.js';
+import { openAfterTail } from './open-after-tail.js';
 import { pathHints } from './path-hints.js';
 
 export interface SessionLimits {

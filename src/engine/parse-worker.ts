@@ -3,8 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
-import { formatByName } from '../formats/index.js';
-import { fileChunks, plainInput, type ScanInput } from '../sources/inputs.js';
+import { iisW3cFormat } from '../formats/iis-w3c.js';
+import { fileChunks, plainInput, type ScanInput } from '../sources/plain-input.js';
 import { runSession } from './parse-session.js';
 import type { Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
@@ -38,7 +38,8 @@ function rangeInput(job: ParseJob): ScanInput {
 }
 
 async function parse(job: ParseJob): Promise<void> {
-  const format = formatByName(job.format);
+  // Only plain IIS logs are given to workers (scan.ts); the worker loads no other format.
+  const format = job.format === iisW3cFormat.name ? iisW3cFormat : undefined;
   if (format === undefined) throw new Error(`unknown format ${job.format}`);
   let lastTick = job.record.consumed;
   await runSession(

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ReportRow } from '../aggregate/report-rows.js';
 import type { UsageRow } from '../aggregate/usage.js';
 import type { DiagnosticEntry } from '../formats/diagnostics.js';
+import type { ContentMark } from './content-marks.js';
 import { ExoRowWriter } from './exo-rows.js';
 import type { Db } from './open-database.js';
 import { pendingTable, type PendingDelta } from './pending-sessions.js';
@@ -11,15 +12,7 @@ import { UsageRowWriter } from './usage-rows.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
 export const FINGERPRINT_BYTES = 4096;
-/** The bytes just before the read position whose hash proves, on resume, that the file is still the same. */
-export const TAIL_BYTES = 4096;
-/** Every MARK_INTERVAL bytes the hash of the TAIL_BYTES before that offset is kept, to recognise a shorter copy. */
-export const MARK_INTERVAL = 256 * 1024;
-
-export interface ContentMark {
-  readonly offset: number;
-  readonly hash: string;
-}
+export { MARK_INTERVAL, TAIL_BYTES, type ContentMark } from './content-marks.js';
 
 export interface FileRecord {
   readonly id: number;

@@ -1,0 +1,102 @@
+// A plain (uncompressed) log file as a scan input, and reading its bytes. Apart from inputs.ts (gzip, zip) so the
+// parse worker, which only reads plain files, loads none of that.
+import { createReadStream } from 'node:fs';
+import { open as openFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import type { FoundFile } from './walk.js';
+
+export interface ScanInput {
+  /** Shown in messages and stored in files.path ("a.zip!EXCH01/W3SVC1/u_ex240311.log" for a zip entry). */
+  readonly path: string;
+  /** Folders above the file, for server and site hints (a zip entry's own folders come last). */
+  readonly folders: readonly string[];
+  /** Decompressed size when known (plain files, zip entries); null for gzip. */
+  readonly size: number | null;
+  /** A compressed file or entry is complete: its final line counts even without a newline. */
+  readonly compressed: boolean;
+  /** The file on disk, for a plain (uncompressed) input: a parse worker opens it again from this. */
+  readonly plain?: FoundFile;
+  readonly mtimeMs: number;
+  /** The first `max` decompressed bytes (fewer if the input is shorter). */
+  head(max: number): Promise<Buffer>;
+  /** Decompressed bytes from `start` to the end. */
+  open(start: number): Promise<Readable>;
+  /**
+   * The same bytes as `open`, faster, for a plain file: read ahead into buffers used in turn, so a chunk stays
+   * valid only until the chunk after the next one is requested (copy what must live longer).
+   */
+  chunks?(start: number): AsyncIterable<Buffer>;
+  /**
+   * Identity of a compressed file or zip entry taken from its packed form, known without decompressing it:
+   * once it has been read to its end, a re-scan skips it on this alone. Null for a plain file.
+   */
+  container(): Promise<string | null>;
+}
+
+export const READ_CHUNK = 1 << 20;
+
+/** The first `max` bytes of a stream (fewer if it is shorter), which is then destroyed. */
+export async function readStart(stream: Readable, max: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let got = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      got += chunk.length;
+      if (got >= max) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return Buffer.concat(parts).subarray(0, max);
+}
+
+/**
+ * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined). The next chunk is read
+ * while the caller works on the current one, into three buffers used in turn, so a chunk stays valid until the
+ * chunk after the next one is requested (see ScanInput.chunks): no fresh MiB to allocate, fault in and collect per
+ * read, and no wait for the disk between chunks.
+ */
+export async function* fileChunks(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
+  const fh = await openFile(path, 'r');
+  const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  let turn = 0;
+  let pos = start;
+  const readNext = async (): Promise<Buffer | null> => {
+    if (end !== undefined && pos >= end) return null;
+    const buf = buffers[turn];
+    turn = (turn + 1) % buffers.length;
+    const want = end === undefined ? buf.length : Math.min(buf.length, end - pos);
+    const { bytesRead } = await fh.read(buf, 0, want, pos);
+    pos += bytesRead;
+    return bytesRead === 0 ? null : buf.subarray(0, bytesRead);
+  };
+  let next = readNext();
+  try {
+    for (;;) {
+      const chunk = await next;
+      if (chunk === null) return;
+      next = readNext();
+      yield chunk;
+    }
+  } finally {
+    await next.catch(() => null); // never leave a read running on a closed handle
+    await fh.close();
+  }
+}
+
+export function plainInput(f: FoundFile): ScanInput {
+  return {
+    path: f.path,
+    folders: f.folders,
+    size: f.size,
+    compressed: false,
+    plain: f,
+    mtimeMs: f.mtimeMs,
+    head: (max) => readStart(createReadStream(f.path, { start: 0, end: Math.max(0, max - 1) }), max),
+    open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
+    chunks: (start) => fileChunks(f.path, start),
+    container: async () => null,
+  };
+}
+
