@@ -12,6 +12,18 @@ import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
 import { scanCommand } from './scan-command.js';
 
+/**
+ * yargs renders a command's whole help text before running it, for a showHelp() from inside an async handler;
+ * that took ~25 ms of every run. No handler here shows help (usage errors print one line), so the cache is skipped.
+ * Internal yargs API: if it is not there, nothing changes.
+ */
+function skipHelpCache(cli: unknown): void {
+  const usage = (cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } })
+    .getInternalMethods?.()
+    .getUsageInstance?.();
+  if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}
+
 export async function execute(argv: readonly string[]): Promise<number> {
   let code = 0;
   const setCode = (c: number): void => {
@@ -35,9 +47,8 @@ export async function execute(argv: readonly string[]): Promise<number> {
     })
     .help()
     .version(version())
-    // yargs renders a command's help before running it (for a later showHelp); wrapping it costs ~20 ms of every
-    // run, so text is wrapped only when help is asked for.
-    .wrap(argv.some((a) => a === '--help' || a === '-h' || a === 'help') ? Math.min(100, process.stdout.columns || 100) : null);
+    .wrap(Math.min(100, process.stdout.columns || 100));
+  skipHelpCache(cli);
   try {
     await cli.parseAsync();
     return code;
