@@ -16,12 +16,18 @@ const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread');
 const post = (reply: WorkerReply): void => port.postMessage(reply);
 
+// Jobs run one after the other: the pool sends the next one before this one ends, so no time is lost between them.
+let queue: Promise<void> = Promise.resolve();
 port.on('message', (job: WorkerJob) => {
-  const done = job.kind === 'parse' ? parse(job) : directives(job).then((list) => post({ id: job.id, kind: 'directives', list }));
-  done.then(
-    () => post({ id: job.id, kind: 'done' }),
-    (err: Error) => post({ id: job.id, kind: 'error', message: err.message }),
-  );
+  queue = queue.then(async () => {
+    try {
+      if (job.kind === 'parse') await parse(job);
+      else post({ id: job.id, kind: 'directives', list: await directives(job) });
+      post({ id: job.id, kind: 'done' });
+    } catch (err) {
+      post({ id: job.id, kind: 'error', message: (err as Error).message });
+    }
+  });
 });
 
 /** The file, cut at `end` for a byte range (the range ends just after a newline). */

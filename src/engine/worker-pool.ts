@@ -57,15 +57,17 @@ interface Running extends JobHandlers {
   readonly onDirectives?: (list: Directive[]) => void;
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
+  readonly worker: Worker;
 }
 
+/** Jobs a worker holds at once: the one it parses and the next, sent ahead so that it never waits for this thread. */
+const JOBS_PER_WORKER = 2;
+
 export class ParsePool {
-  private readonly idle: Worker[] = [];
+  /** Each worker and the number of its jobs not done yet. */
+  private readonly load = new Map<Worker, number>();
   private readonly waiting: (() => void)[] = [];
   private readonly running = new Map<number, Running>();
-  /** The job a worker was last given (for a worker that dies while on it). */
-  private readonly jobOf = new Map<Worker, number>();
-  private readonly all: Worker[] = [];
   private nextId = 1;
 
   constructor(readonly size: number) {
@@ -75,19 +77,18 @@ export class ParsePool {
   private spawn(): void {
     // A smaller young generation keeps two or more workers under the 300 MB budget at no measured cost.
     const w = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-    w.on('message', (m: WorkerReply) => this.reply(w, m));
+    w.on('message', (m: WorkerReply) => this.reply(m));
     w.on('error', (err) => this.fail(w, err));
-    this.all.push(w);
-    this.idle.push(w);
+    this.load.set(w, 0);
     this.waiting.shift()?.();
   }
 
-  /** Parses one file (or range) on a free worker; resolves when its last batch has been handed to `onBatch`. */
+  /** Parses one file (or range) on a worker; resolves when its last batch has been handed to `onBatch`. */
   run(job: Omit<ParseJob, 'id' | 'kind'>, handlers: JobHandlers): Promise<void> {
     return this.submit({ ...job, kind: 'parse' }, handlers);
   }
 
-  /** The directive lines of a byte range, read on a free worker. */
+  /** The directive lines of a byte range, read on a worker. */
   async directives(file: FoundFile, start: number, end: number): Promise<Directive[]> {
     let list: Directive[] = [];
     const ignore = (): void => undefined;
@@ -95,25 +96,42 @@ export class ParsePool {
     return list;
   }
 
+  /** The worker with the fewest jobs, if one can take another. */
+  private leastLoaded(): Worker | undefined {
+    let best: Worker | undefined;
+    let fewest = JOBS_PER_WORKER;
+    for (const [w, n] of this.load) {
+      if (n < fewest) {
+        best = w;
+        fewest = n;
+      }
+    }
+    return best;
+  }
+
   private async submit(
     job: Omit<ParseJob, 'id'> | Omit<DirectivesJob, 'id'>,
     handlers: JobHandlers & { onDirectives?: (list: Directive[]) => void },
   ): Promise<void> {
-    while (this.idle.length === 0) await new Promise<void>((r) => this.waiting.push(r));
-    const worker = this.idle.pop() as Worker;
+    let worker = this.leastLoaded();
+    while (worker === undefined) {
+      await new Promise<void>((r) => this.waiting.push(r));
+      worker = this.leastLoaded();
+    }
+    const w = worker;
+    this.load.set(w, (this.load.get(w) ?? 0) + 1);
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
-      this.running.set(id, { ...handlers, resolve, reject });
-      this.jobOf.set(worker, id);
-      worker.postMessage({ ...job, id } as WorkerJob);
+      this.running.set(id, { ...handlers, resolve, reject, worker: w });
+      w.postMessage({ ...job, id } as WorkerJob);
     });
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.all.map((w) => w.terminate()));
+    await Promise.all([...this.load.keys()].map((w) => w.terminate()));
   }
 
-  private reply(worker: Worker, m: WorkerReply): void {
+  private reply(m: WorkerReply): void {
     const job = this.running.get(m.id);
     if (job === undefined) return;
     try {
@@ -122,31 +140,27 @@ export class ParsePool {
       if (m.kind === 'directives') return job.onDirectives?.(m.list);
     } catch (err) {
       // A commit failed: the job is lost for this scan (its committed batches stand); the worker goes on.
-      this.finish(worker, m.id);
+      this.finish(m.id, job);
       return job.reject(err as Error);
     }
-    this.finish(worker, m.id);
+    this.finish(m.id, job);
     if (m.kind === 'done') job.resolve();
     else job.reject(new Error(m.message));
   }
 
-  private finish(worker: Worker, id: number): void {
+  private finish(id: number, job: Running): void {
     if (!this.running.delete(id)) return;
-    this.jobOf.delete(worker);
-    this.idle.push(worker);
+    const n = this.load.get(job.worker);
+    if (n !== undefined) this.load.set(job.worker, n - 1);
     this.waiting.shift()?.();
   }
 
-  /** A worker died (out of memory, a bug): its job fails, a fresh worker takes its place. */
+  /** A worker died (out of memory, a bug): its jobs fail, a fresh worker takes its place. */
   private fail(worker: Worker, err: Error): void {
-    const id = this.jobOf.get(worker);
-    this.jobOf.delete(worker);
-    const job = id === undefined ? undefined : this.running.get(id);
-    if (id !== undefined) this.running.delete(id);
-    this.all.splice(this.all.indexOf(worker), 1);
-    const idle = this.idle.indexOf(worker);
-    if (idle >= 0) this.idle.splice(idle, 1);
+    this.load.delete(worker);
+    const lost = [...this.running].filter(([, job]) => job.worker === worker);
+    for (const [id] of lost) this.running.delete(id);
     this.spawn();
-    job?.reject(err);
+    for (const [, job] of lost) job.reject(err);
   }
 }
