@@ -26,6 +26,25 @@ export function repeat(ctx, label, once, cleanup) {
   return samples;
 }
 
+/**
+ * Several commands measured in rounds, each once per round in the given order, so that a slower spell of a shared
+ * machine falls on all of them alike. `commands`: [{ label, once }]; returns the samples of each, in that order.
+ */
+export function interleave(ctx, commands, cleanup) {
+  const samples = commands.map(() => []);
+  for (let i = 1; i <= ctx.runs; i++) {
+    commands.forEach((c, k) => {
+      cleanup();
+      const sample = c.once();
+      cleanup();
+      samples[k].push({ ...sample, wallS: Math.max(sample.wallS, 0.01) });
+      const rss = sample.rssKb === null ? 'RSS n/a' : `${fmt.int(sample.rssKb / 1024)} MB`;
+      ctx.log(`iis-scan: ${c.label} round ${i}/${ctx.runs}: ${fmt.two(sample.wallS)} s, ${rss}`);
+    });
+  }
+  return samples;
+}
+
 export function row(label, input, samples) {
   const wall = spread(samples.map((s) => s.wallS));
   const linesPerS = spread(samples.map((s) => input.lines / s.wallS));
