@@ -4,7 +4,7 @@ import type { UsageDims, UsageRow } from '../aggregate/usage.js';
 import { decodeCipherHex, decodeHashHex, decodeKeyExchangeHex, decodeProtocolHex } from '../tls/decode.js';
 import { decodeLineBytes, MAX_LINE_BYTES } from '../sources/line-splitter.js';
 import { ENDPOINT_LABELS, endpointOf, endpointOfSegment } from './iis-endpoint.js';
-import { FIELD_KEY, FIELD_LONG, LINE_NEW_DAY, LINE_NEW_KEY, LineEngine } from './iis-lines.js';
+import { acquireEngine, FIELD_KEY, FIELD_LONG, LINE_NEW_DAY, LINE_NEW_KEY, type LineEngine } from './iis-lines.js';
 import { firstForwardedAddress, stripPort } from './ip.js';
 import type { FormatDef, LineParser, ParseContext } from './types.js';
 import { parseW3cDirective, splitW3cLine } from './w3c-line.js';
@@ -145,7 +145,7 @@ class IisParser implements LineParser {
   private cache = new Map<string, CacheEntry>();
   private gen: number;
   private pos = new Int32Array(64); // token start offsets of the current line (fast path)
-  // Byte path: the engine (created on first use), the row of each of its entries, and the days seen
+  // Byte path: the thread's engine while this parser holds it, the row of each of its entries, and the days seen
   private engine: LineEngine | null = null;
   private engineReady = false; // the engine is bound to the binding in force
   private entryRows: UsageRow[] = [];
@@ -171,6 +171,24 @@ class IisParser implements LineParser {
     this.b = bind(fields, this.ctx.fieldMap);
     if (this.b.proto >= 0) this.tlsFields = true;
     this.engineReady = this.engine !== null && this.engine.bind(this.b);
+  }
+
+  /** The thread's engine, taken over from the parser that held it (which keeps what it counted). */
+  private ownEngine(b: Binding): LineEngine {
+    if (this.engine === null) {
+      this.engine = acquireEngine(this);
+      this.entryRows = [];
+      this.engineReady = this.engine.bind(b);
+    }
+    return this.engine;
+  }
+
+  /** Another parser takes the engine: counts so far go to the rows, and this parser starts new entries later. */
+  releaseEngine(): void {
+    this.syncCounts();
+    this.entryRows = [];
+    this.engine = null;
+    this.engineReady = false;
   }
 
   private clearCaches(): void {
@@ -212,11 +230,7 @@ class IisParser implements LineParser {
   lineBytes(buf: Buffer, start: number, end: number): boolean {
     const b = this.b;
     if (b === null || buf[start] === 35) return false;
-    if (this.engine === null) {
-      this.engine = new LineEngine();
-      this.engineReady = this.engine.bind(b);
-    }
-    const engine = this.engine;
+    const engine = this.ownEngine(b);
     if (!this.engineReady || !engine.load(buf)) return false;
     if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
     const r = engine.line(start, end);
@@ -240,11 +254,7 @@ class IisParser implements LineParser {
     run.declined = true;
     const b = this.b;
     if (b === null) return run;
-    if (this.engine === null) {
-      this.engine = new LineEngine();
-      this.engineReady = this.engine.bind(b);
-    }
-    const engine = this.engine;
+    const engine = this.ownEngine(b);
     if (!this.engineReady || !engine.load(buf)) return run;
     if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
     run.declined = false;

@@ -3,7 +3,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IIS_LINES_WASM } from '../../src/formats/iis-lines-wasm.js';
-import { parseBytes } from '../helpers.js';
+import { UsageAggregator } from '../../src/aggregate/usage.js';
+import { DiagnosticCounter } from '../../src/formats/diagnostics.js';
+import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
+import { LineSplitter } from '../../src/sources/line-splitter.js';
+import { NO_HINTS, parseBytes } from '../helpers.js';
 // @ts-expect-error: a plain JavaScript build script without type declarations
 import { compileWat } from '../../scripts/build-wasm.mjs';
 
@@ -41,6 +45,40 @@ describe('IIS byte path engine (iis-lines.wat)', () => {
     const r = both(text);
     expect([r.rows.length, r.rows.reduce((s, x) => s + x.hits, 0), r.rows.reduce((s, x) => s + x.errors, 0)]).toEqual([3000, 4000, 3000]);
     expect(r.rows.find((x) => x.dims.username === 'u3')?.lastSeen).toBe('2024-03-11T07:00:02Z');
+  });
+
+  it('is shared by parsers in turn: each keeps what it counted when another takes the engine', () => {
+    const input = (ip: string, n: number) => {
+      let text = header();
+      for (let i = 0; i < n; i++) text += `2024-03-1${1 + (i % 3)} 07:00:${String(i % 60).padStart(2, '0')} /owa/ ${ip} u${i % 7} UA ${i % 5 ? 200 : 503} 40\n`;
+      return Buffer.from(text);
+    };
+    const a = input('198.51.100.1', 900);
+    const b = input('198.51.100.2', 700);
+    const alone = [parseBytes(a, 0), parseBytes(b, 0)];
+    // the same two inputs, read in turns of 100 bytes: the engine changes hands at nearly every chunk
+    const [pa, pb] = [a, b].map((bytes) => {
+      const agg = new UsageAggregator();
+      const parser = iisW3cFormat.create({ file: 't', hints: NO_HINTS, fieldMap: DEFAULT_FIELD_MAP, agg, diags: new DiagnosticCounter('t') }, null);
+      const splitter = new LineSplitter({
+        line: (t, n) => parser.line(t, n),
+        tooLong: () => undefined,
+        lineBytes: (buf, s, e, n) => parser.lineBytes?.(buf, s, e, n) === true,
+        runBytes: (buf, s, limit) => parser.runBytes?.(buf, s, limit, 1e9, 1e9) ?? { lines: 0, end: s, declined: true },
+        afterRun: () => undefined,
+      });
+      return { bytes, agg, parser, splitter };
+    });
+    for (let at = 0; at < Math.max(a.length, b.length); at += 100) {
+      for (const p of [pa, pb]) if (at < p.bytes.length) p.splitter.push(p.bytes.subarray(at, at + 100));
+    }
+    const turns = [pa, pb].map((p) => {
+      p.splitter.end(true);
+      p.parser.flush?.();
+      return p.agg.drain().sort((x, y) => JSON.stringify(x.dims).localeCompare(JSON.stringify(y.dims)));
+    });
+    expect(turns).toEqual(alone.map((r) => r.rows));
+    expect(turns[0].reduce((s, r) => s + r.hits, 0)).toBe(900);
   });
 
   it('leaves a layout of more fields than it takes to the text path', () => {
