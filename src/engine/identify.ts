@@ -1,6 +1,6 @@
 // Which stored file an input is, by content only: same beginning, and the same bytes before the stored read
 // position (or, for a shorter copy, before its last content mark). Reads a few KiB of plain files, never all.
-import { readStart, type ScanInput } from '../sources/inputs.js';
+import { readFileRange, readStart, type ScanInput } from '../sources/inputs.js';
 import { TAIL_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { ContentTracker, hashBytes, tailHashOf } from './content-tracker.js';
 
@@ -30,6 +30,7 @@ export async function identify(store: Store, input: ScanInput, head: Buffer): Pr
 /** The bytes [start, start + length) of an input (fewer at its end). */
 export async function readRange(input: ScanInput, start: number, length: number): Promise<Buffer> {
   if (length === 0) return Buffer.alloc(0);
+  if (input.plain !== undefined && input.size === input.plain.size) return readFileRange(input.plain.path, start, length);
   const stream = await input.open(start);
   return readStart(stream, length);
 }

@@ -7,10 +7,10 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import chain from 'stream-chain';
 import yauzl from 'yauzl';
-import { plainInput, READ_CHUNK, readStart, type ScanInput } from './plain-input.js';
+import { PLAIN_HEAD_BYTES, plainInput, READ_CHUNK, readFileRange, readStart, type ScanInput } from './plain-input.js';
 import type { FoundFile } from './walk.js';
 
-export { fileChunks, plainInput, readStart, type ScanInput } from './plain-input.js';
+export { fileChunks, plainInput, readFileRange, readStart, type ScanInput } from './plain-input.js';
 
 export interface ExpandProblem {
   readonly path: string;
@@ -30,17 +30,6 @@ function skipper(n: number): (chunk: Buffer) => Buffer | typeof chain.none {
     left = 0;
     return rest;
   };
-}
-
-async function magic(path: string): Promise<Buffer> {
-  const fh = await openFile(path, 'r');
-  try {
-    const buf = Buffer.alloc(4);
-    const { bytesRead } = await fh.read(buf, 0, 4, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }
 
 /** Bytes read from each end of a gzip file for its identity; the end holds the CRC-32 and length of the content. */
@@ -107,13 +96,14 @@ function entryStream(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Readable> {
 
 /** The inputs a found file stands for. Zip archives are opened and closed around the consumer's loop. */
 export async function* expand(f: FoundFile, onProblem: (p: ExpandProblem) => void): AsyncGenerator<ScanInput> {
-  const m = await magic(f.path);
+  // The first bytes tell the kind, and for a plain file they are also its head (one read instead of three)
+  const m = await readFileRange(f.path, 0, PLAIN_HEAD_BYTES);
   if (isGzip(m)) {
     yield gzipInput(f);
     return;
   }
   if (!isZip(m)) {
-    yield plainInput(f);
+    yield plainInput(f, m);
     return;
   }
   let zip: yauzl.ZipFile;

@@ -34,6 +34,7 @@ export interface ScanInput {
 }
 
 export const READ_CHUNK = 1 << 20;
+const MIN_CHUNK = 64 << 10;
 
 /** The first `max` bytes of a stream (fewer if it is shorter), which is then destroyed. */
 export async function readStart(stream: Readable, max: number): Promise<Buffer> {
@@ -51,15 +52,36 @@ export async function readStart(stream: Readable, max: number): Promise<Buffer> 
   return Buffer.concat(parts).subarray(0, max);
 }
 
+/** Up to `length` bytes of a plain file from `start` (fewer at its end), with plain reads (no stream). */
+export async function readFileRange(path: string, start: number, length: number): Promise<Buffer> {
+  const fh = await openFile(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await fh.read(buf, got, length - got, start + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
- * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined). The next chunk is read
+ * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined; `sizeHint`: its size
+ * when last seen, to size the buffers). The next chunk is read
  * while the caller works on the current one, into three buffers used in turn, so a chunk stays valid until the
  * chunk after the next one is requested (see ScanInput.chunks): no fresh MiB to allocate, fault in and collect per
  * read, and no wait for the disk between chunks.
  */
-export async function* fileChunks(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
+export async function* fileChunks(path: string, start: number, end?: number, sizeHint?: number): AsyncGenerator<Buffer> {
   const fh = await openFile(path, 'r');
-  const buffers = [Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK), Buffer.allocUnsafeSlow(READ_CHUNK)];
+  // No larger than what there is to read (plus room to see that it grew): a small file gets small buffers
+  const expected = (end ?? sizeHint ?? (await fh.stat()).size) - start;
+  const size = Math.min(READ_CHUNK, Math.max(MIN_CHUNK, expected + 1));
+  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
   let turn = 0;
   let pos = start;
   const readNext = async (): Promise<Buffer | null> => {
@@ -85,7 +107,11 @@ export async function* fileChunks(path: string, start: number, end?: number): As
   }
 }
 
-export function plainInput(f: FoundFile): ScanInput {
+/** How much of a plain file's start is read once and kept: what content sniffing looks at (engine/sniff.ts). */
+export const PLAIN_HEAD_BYTES = 64 * 1024;
+
+/** `head`: the file's first bytes when already read (up to PLAIN_HEAD_BYTES; fewer only if the file was shorter). */
+export function plainInput(f: FoundFile, head?: Buffer): ScanInput {
   return {
     path: f.path,
     folders: f.folders,
@@ -93,9 +119,10 @@ export function plainInput(f: FoundFile): ScanInput {
     compressed: false,
     plain: f,
     mtimeMs: f.mtimeMs,
-    head: (max) => readStart(createReadStream(f.path, { start: 0, end: Math.max(0, max - 1) }), max),
+    head: async (max) =>
+      head !== undefined && (max <= head.length || head.length < PLAIN_HEAD_BYTES) ? head.subarray(0, max) : readFileRange(f.path, 0, max),
     open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
-    chunks: (start) => fileChunks(f.path, start),
+    chunks: (start) => fileChunks(f.path, start, undefined, f.size),
     container: async () => null,
   };
 }
