@@ -107,6 +107,10 @@ export async function* fileChunks(path: string, start: number, end?: number, siz
   }
 }
 
+async function* bytesFrom(bytes: Buffer, start: number): AsyncGenerator<Buffer> {
+  if (start < bytes.length) yield bytes.subarray(start);
+}
+
 /** How much of a plain file's start is read once and kept: what content sniffing looks at (engine/sniff.ts). */
 export const PLAIN_HEAD_BYTES = 64 * 1024;
 
@@ -122,7 +126,8 @@ export function plainInput(f: FoundFile, head?: Buffer): ScanInput {
     head: async (max) =>
       head !== undefined && (max <= head.length || head.length < PLAIN_HEAD_BYTES) ? head.subarray(0, max) : readFileRange(f.path, 0, max),
     open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
-    chunks: (start) => fileChunks(f.path, start, undefined, f.size),
+    // A file that fit in its head is read from there (it is read again next scan if it has grown since)
+    chunks: (start) => (head !== undefined && head.length === f.size ? bytesFrom(head, start) : fileChunks(f.path, start, undefined, f.size)),
     container: async () => null,
   };
 }
