@@ -39,7 +39,7 @@ export function interleave(ctx, commands, cleanup) {
       cleanup();
       samples[k].push({ ...sample, wallS: Math.max(sample.wallS, 0.01) });
       const rss = sample.rssKb === null ? 'RSS n/a' : `${fmt.int(sample.rssKb / 1024)} MB`;
-      ctx.log(`iis-scan: ${c.label} round ${i}/${ctx.runs}: ${fmt.two(sample.wallS)} s, ${rss}`);
+      ctx.log(`${c.label} round ${i}/${ctx.runs}: ${fmt.two(sample.wallS)} s, ${rss}`);
     });
   }
   return samples;

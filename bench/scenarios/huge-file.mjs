@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ensureIisDataset } from '../lib/iis-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
-import { findAwk, removeDb, repeat, row, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
+import { findAwk, interleave, removeDb, row, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
 
 export const description = 'one file of 2,000,000 IIS lines (smoke: 20,000): default workers vs --jobs 1, vs mawk';
 
@@ -23,12 +23,16 @@ export async function run(ctx) {
   const useTime = hasGnuTime();
   const census = scanCommand(ctx.root);
   const db = join(ctx.workDir, `huge-${process.pid}.db`);
-  const runs = (label, argv) => repeat(ctx, label, () => measure(argv, { useTime, cwd: ctx.root }), () => removeDb(db));
+  const command = (label, argv) => ({ label, once: () => measure(argv, { useTime, cwd: ctx.root }) });
   const scan = [...census.argv, 'scan', big, '--db', db, '--quiet'];
-  const ranged = runs('huge file, default', scan);
-  const single = runs('huge file, --jobs 1', [...scan, '--jobs', '1']);
   const awk = findAwk();
-  const baseline = awk ? runs(`${awk.name} huge file`, [awk.path, AWK_PROGRAM, big]) : null;
+  // round after round, so that a slow spell of a shared machine falls on all three alike
+  const [ranged, single, baselineRuns] = interleave(ctx, [
+    command('huge file, default', scan),
+    command('huge file, --jobs 1', [...scan, '--jobs', '1']),
+    ...(awk ? [command(`${awk.name} huge file`, [awk.path, AWK_PROGRAM, big])] : []),
+  ], () => removeDb(db));
+  const baseline = awk ? baselineRuns : null;
   const median = (samples) => spread(samples.map((s) => s.wallS)).median;
   const lines = [
     '| command | input | runs | wall s, median (min–max) | lines/s, median (min–max) | MB/s, median (min–max) | peak RSS MB, median (max) |',
@@ -38,7 +42,8 @@ export async function run(ctx) {
     baseline ? row(`\`${awk.name} '${AWK_PROGRAM}'\``, input, baseline) : '| awk baseline | skipped: no awk | | | | | |',
     '',
     `- Speed-up of the byte ranges over one worker: **${fmt.two(median(single) / median(ranged))}×**`,
-    baseline ? `- Scan wall / ${awk.name} wall (medians): **${fmt.one(median(ranged) / median(baseline))}×**` : '',
+    baseline ? `- Scan wall / ${awk.name} wall (medians): **${fmt.two(median(ranged) / median(baseline))}×**; per round: ` +
+      `${fmt.spread(spread(ranged.map((s, i) => s.wallS / baseline[i].wallS)), fmt.two)}` : '',
     `- One file of ${fmt.one(data.bytes / 1e6)} MB with ${size.servers.length * size.days} header blocks; warm page cache; fresh database per run.`,
   ];
   rmSync(db, { force: true });
