@@ -1,8 +1,7 @@
 // Decides a file's format from its first bytes (directives or a header row), never from its name.
-import { PLAIN_HEAD_BYTES } from '../sources/plain-input.js';
 import type { FormatDef } from '../formats/types.js';
 
-export const HEAD_BYTES = PLAIN_HEAD_BYTES;
+export const HEAD_BYTES = 64 * 1024;
 const HEAD_LINES = 200;
 
 export type Sniffed = { readonly format: FormatDef } | { readonly skip: string };

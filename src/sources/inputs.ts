@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import chain from 'stream-chain';
 import yauzl from 'yauzl';
-import { PLAIN_HEAD_BYTES, plainInput, READ_CHUNK, readFileRange, readStart, type ScanInput } from './plain-input.js';
+import { PLAIN_START_BYTES, plainInput, READ_CHUNK, readFileRange, readStart, type ScanInput } from './plain-input.js';
 import type { FoundFile } from './walk.js';
 
 export { fileChunks, plainInput, readFileRange, readStart, type ScanInput } from './plain-input.js';
@@ -96,8 +96,8 @@ function entryStream(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Readable> {
 
 /** The inputs a found file stands for. Zip archives are opened and closed around the consumer's loop. */
 export async function* expand(f: FoundFile, onProblem: (p: ExpandProblem) => void): AsyncGenerator<ScanInput> {
-  // The first bytes tell the kind, and for a plain file they are also its head (one read instead of three)
-  const m = await readFileRange(f.path, 0, PLAIN_HEAD_BYTES);
+  // The first bytes tell the kind, and for a plain file they are also its head (one read instead of two)
+  const m = await readFileRange(f.path, 0, PLAIN_START_BYTES);
   if (isGzip(m)) {
     yield gzipInput(f);
     return;

@@ -111,11 +111,17 @@ async function* bytesFrom(bytes: Buffer, start: number): AsyncGenerator<Buffer> 
   if (start < bytes.length) yield bytes.subarray(start);
 }
 
-/** How much of a plain file's start is read once and kept: what content sniffing looks at (engine/sniff.ts). */
-export const PLAIN_HEAD_BYTES = 64 * 1024;
+/** How much of a plain file's start is read first: its fingerprint (store.ts FINGERPRINT_BYTES), all a re-scan needs. */
+export const PLAIN_START_BYTES = 4096;
 
-/** `head`: the file's first bytes when already read (up to PLAIN_HEAD_BYTES; fewer only if the file was shorter). */
-export function plainInput(f: FoundFile, head?: Buffer): ScanInput {
+/**
+ * `start`: the file's first bytes when already read (fewer than asked only if the file was shorter). The longest
+ * head read is kept: format sniffing then needs no second read, and a file that fits in it is parsed from there.
+ */
+export function plainInput(f: FoundFile, start?: Buffer): ScanInput {
+  let known = start;
+  const complete = (b: Buffer | undefined, asked: number): boolean => b !== undefined && b.length < asked;
+  let asked = start === undefined ? 0 : PLAIN_START_BYTES;
   return {
     path: f.path,
     folders: f.folders,
@@ -123,11 +129,16 @@ export function plainInput(f: FoundFile, head?: Buffer): ScanInput {
     compressed: false,
     plain: f,
     mtimeMs: f.mtimeMs,
-    head: async (max) =>
-      head !== undefined && (max <= head.length || head.length < PLAIN_HEAD_BYTES) ? head.subarray(0, max) : readFileRange(f.path, 0, max),
+    head: async (max) => {
+      if (known !== undefined && (max <= known.length || complete(known, asked))) return known.subarray(0, max);
+      known = await readFileRange(f.path, 0, max);
+      asked = max;
+      return known;
+    },
     open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
     // A file that fit in its head is read from there (it is read again next scan if it has grown since)
-    chunks: (start) => (head !== undefined && head.length === f.size ? bytesFrom(head, start) : fileChunks(f.path, start, undefined, f.size)),
+    chunks: (from) =>
+      known !== undefined && known.length === f.size && complete(known, asked) ? bytesFrom(known, from) : fileChunks(f.path, from, undefined, f.size),
     container: async () => null,
   };
 }
