@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parentPort } from 'node:worker_threads';
 import { iisW3cFormat } from '../formats/iis-w3c.js';
-import { fileChunks, plainInput, type ScanInput } from '../sources/plain-input.js';
+import { fileChunksSync, plainInput, type ScanInput } from '../sources/plain-input.js';
 import { runSession } from './parse-session.js';
 import type { Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
@@ -34,13 +34,18 @@ port.on('message', (job: WorkerJob) => {
 function rangeInput(job: ParseJob): ScanInput {
   const whole = plainInput(job.file);
   const end = job.end;
-  if (end === undefined) return whole;
+  const chunks = (start: number): AsyncIterable<Buffer> => toAsync(fileChunksSync(job.file.path, start, end));
+  if (end === undefined) return { ...whole, chunks };
   return {
     ...whole,
     size: end,
     open: async (start) => createReadStream(job.file.path, { start, end: end - 1, highWaterMark: 1 << 20 }),
-    chunks: (start) => fileChunks(job.file.path, start, end),
+    chunks,
   };
+}
+
+async function* toAsync(chunks: Iterable<Buffer>): AsyncGenerator<Buffer> {
+  yield* chunks;
 }
 
 async function parse(job: ParseJob): Promise<void> {

@@ -1,6 +1,6 @@
 // A plain (uncompressed) log file as a scan input, and reading its bytes. Apart from inputs.ts (gzip, zip) so the
 // parse worker, which only reads plain files, loads none of that.
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { FoundFile } from './walk.js';
@@ -118,6 +118,29 @@ export const PLAIN_START_BYTES = 4096;
  * `start`: the file's first bytes when already read (fewer than asked only if the file was shorter). The longest
  * head read is kept: format sniffing then needs no second read, and a file that fits in it is parsed from there.
  */
+/**
+ * fileChunks with blocking reads, for a parse worker (a thread that has nothing else to do meanwhile): measured
+ * faster there than asynchronous reads, whose calls cost the worker's thread more than the reads themselves.
+ * Two buffers in turn: a chunk stays valid until the chunk after the next one is requested.
+ */
+export function* fileChunksSync(path: string, start: number, end?: number): Generator<Buffer> {
+  const fd = openSync(path, 'r');
+  try {
+    const size = Math.min(READ_CHUNK, Math.max(MIN_CHUNK, (end ?? fstatSync(fd).size) - start + 1));
+    const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
+    let turn = 0;
+    for (let pos = start; end === undefined || pos < end; ) {
+      const buf = buffers[(turn ^= 1)];
+      const bytesRead = readSync(fd, buf, 0, end === undefined ? buf.length : Math.min(buf.length, end - pos), pos);
+      if (bytesRead === 0) return;
+      pos += bytesRead;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function plainInput(f: FoundFile, start?: Buffer): ScanInput {
   let known = start;
   const complete = (b: Buffer | undefined, asked: number): boolean => b !== undefined && b.length < asked;
