@@ -1,7 +1,6 @@
 // Worker thread: parses plain log files (or byte ranges of them) handed over by the ParsePool and posts their
 // batches back, or lists a range's directive lines. It never opens the database; the main thread commits.
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { iisW3cFormat } from '../formats/iis-w3c.js';
 import { fileChunksSync, plainInput, type ScanInput } from '../sources/plain-input.js';
@@ -67,38 +66,50 @@ async function parse(job: ParseJob): Promise<void> {
   );
 }
 
-/** Lines starting with "#" in [start, end); `start` is a line start. Only the bytes are searched, nothing parsed. */
+/**
+ * Lines starting with "#" in [start, end); `start` is a line start. Only the bytes are searched, nothing parsed:
+ * blocking reads into one buffer, the unfinished last line moved to its front before the next read.
+ */
 async function directives(job: DirectivesJob): Promise<Directive[]> {
   const out: Directive[] = [];
-  const fh = await open(job.file.path, 'r');
+  const fd = openSync(job.file.path, 'r');
   try {
-    let carry = Buffer.alloc(0);
-    let base = job.start; // file offset of carry[0], always a line start
+    const buf = Buffer.allocUnsafeSlow(READ_BYTES + (1 << 20));
+    let held = 0; // bytes of an unfinished line at the front of buf
+    let base = job.start; // file offset of buf[0]
+    let lineStart = true; // buf[0] starts a line (not after part of an over-long line was dropped)
     for (let pos = job.start; pos < job.end; ) {
-      const want = Math.min(READ_BYTES, job.end - pos);
-      const chunk = Buffer.alloc(want);
-      const { bytesRead } = await fh.read(chunk, 0, want, pos);
+      if (held >= buf.length - (1 << 16)) {
+        // a line longer than the buffer: an over-long line, never a directive anyone reads; drop what is held
+        base += held;
+        held = 0;
+        lineStart = false;
+      }
+      const want = Math.min(buf.length - held, job.end - pos);
+      const bytesRead = readSync(fd, buf, held, want, pos);
       if (bytesRead === 0) break;
       pos += bytesRead;
-      const buf = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      const last = pos >= job.end ? buf.length - 1 : buf.lastIndexOf(10);
+      const filled = held + bytesRead;
+      const last = pos >= job.end ? filled - 1 : buf.lastIndexOf(10, filled - 1);
       if (last < 0) {
-        carry = Buffer.from(buf);
+        held = filled;
         continue;
       }
-      for (let at = buf[0] === 35 ? 0 : buf.indexOf('\n#'); at >= 0 && at <= last; at = buf.indexOf('\n#', at + 1)) {
-        const from = buf[at] === 35 ? at : at + 1;
+      for (let at = lineStart && buf[0] === 35 ? 0 : buf.indexOf('\n#'); at >= 0 && at <= last; at = buf.indexOf('\n#', at + 1)) {
+        const from = at === 0 && lineStart && buf[0] === 35 ? 0 : at + 1;
         if (from > last) break; // the line after the last newline is read with the next chunk
         const nl = buf.indexOf(10, from);
-        const to = nl < 0 ? buf.length : nl;
+        const to = nl < 0 || nl >= filled ? filled : nl;
         out.push({ offset: base + from, text: buf.toString('utf8', from, to > from && buf[to - 1] === 13 ? to - 1 : to) });
-        if (nl < 0) break;
+        if (nl < 0 || nl >= filled) break;
       }
-      carry = Buffer.from(buf.subarray(last + 1));
+      held = filled - (last + 1);
+      buf.copyWithin(0, last + 1, filled);
       base += last + 1;
+      lineStart = true;
     }
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
   return out;
 }
