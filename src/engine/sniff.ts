@@ -1,7 +1,8 @@
 // Decides a file's format from its first bytes (directives or a header row), never from its name.
 import type { FormatDef } from '../formats/types.js';
+import { PLAIN_HEAD_BYTES } from '../sources/plain-input.js';
 
-export const HEAD_BYTES = 64 * 1024;
+export const HEAD_BYTES = PLAIN_HEAD_BYTES;
 const HEAD_LINES = 200;
 
 export type Sniffed = { readonly format: FormatDef } | { readonly skip: string };

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import chain from 'stream-chain';
 import yauzl from 'yauzl';
-import { PLAIN_START_BYTES, plainInput, READ_CHUNK, readFileRange, readStart, type ScanInput } from './plain-input.js';
+import { PLAIN_HEAD_BYTES, PLAIN_START_BYTES, plainInput, READ_CHUNK, readFileRange, readStart, type ScanInput } from './plain-input.js';
 import type { FoundFile } from './walk.js';
 
 export { fileChunks, plainInput, readFileRange, readStart, type ScanInput } from './plain-input.js';
@@ -96,14 +96,16 @@ function entryStream(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Readable> {
 
 /** The inputs a found file stands for. Zip archives are opened and closed around the consumer's loop. */
 export async function* expand(f: FoundFile, onProblem: (p: ExpandProblem) => void): AsyncGenerator<ScanInput> {
-  // The first bytes tell the kind, and for a plain file they are also its head (one read instead of two)
-  const m = await readFileRange(f.path, 0, PLAIN_START_BYTES);
+  // The first bytes tell the kind, and for a plain file they are also its head (one read instead of two); a small
+  // file is read whole, as its first scan needs all of it anyway
+  const first = f.size < PLAIN_HEAD_BYTES ? PLAIN_HEAD_BYTES : PLAIN_START_BYTES;
+  const m = await readFileRange(f.path, 0, first);
   if (isGzip(m)) {
     yield gzipInput(f);
     return;
   }
   if (!isZip(m)) {
-    yield plainInput(f, m);
+    yield plainInput(f, m, first);
     return;
   }
   let zip: yauzl.ZipFile;

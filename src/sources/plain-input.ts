@@ -111,13 +111,6 @@ async function* bytesFrom(bytes: Buffer, start: number): AsyncGenerator<Buffer> 
   if (start < bytes.length) yield bytes.subarray(start);
 }
 
-/** How much of a plain file's start is read first: its fingerprint (store.ts FINGERPRINT_BYTES), all a re-scan needs. */
-export const PLAIN_START_BYTES = 4096;
-
-/**
- * `start`: the file's first bytes when already read (fewer than asked only if the file was shorter). The longest
- * head read is kept: format sniffing then needs no second read, and a file that fits in it is parsed from there.
- */
 /**
  * fileChunks with blocking reads, for a parse worker (a thread that has nothing else to do meanwhile): measured
  * faster there than asynchronous reads, whose calls cost the worker's thread more than the reads themselves.
@@ -141,10 +134,20 @@ export function* fileChunksSync(path: string, start: number, end?: number): Gene
   }
 }
 
-export function plainInput(f: FoundFile, start?: Buffer): ScanInput {
+/** How much of a plain file's start is read first: its fingerprint (store.ts FINGERPRINT_BYTES), all a re-scan needs. */
+export const PLAIN_START_BYTES = 4096;
+/** Files smaller than this are read whole at once (engine/sniff.ts reads this much to tell the format). */
+export const PLAIN_HEAD_BYTES = 64 * 1024;
+
+/**
+ * `start`: the file's first bytes when already read, `startAsked` bytes asked for (fewer came only if the file was
+ * shorter). The longest head read is kept: format sniffing then needs no second read, and a file that fits in it
+ * is parsed from there.
+ */
+export function plainInput(f: FoundFile, start?: Buffer, startAsked = PLAIN_START_BYTES): ScanInput {
   let known = start;
   const complete = (b: Buffer | undefined, asked: number): boolean => b !== undefined && b.length < asked;
-  let asked = start === undefined ? 0 : PLAIN_START_BYTES;
+  let asked = start === undefined ? 0 : startAsked;
   return {
     path: f.path,
     folders: f.folders,
