@@ -66,10 +66,10 @@ export async function run(ctx) {
       '(mostly the database pages; the log bytes alone are counted below).');
   }
   if (logRead !== null) {
-    const expected = data.files.length * (4 + 4096 + 4096);
+    const expected = data.files.length * (4096 + 4096);
     lines.push(`- Bytes of the log files read by the re-scan (strace, read/pread64 on files under the folder): ` +
-      `**${fmt.int(logRead)}** of ${fmt.int(data.bytes)} (${data.files.length} files × (4 magic + 4,096 head + ` +
-      `4,096 before the read position) = ${fmt.int(expected)}).`);
+      `**${fmt.int(logRead)}** of ${fmt.int(data.bytes)} (${data.files.length} files × (4,096 head, which also tells ` +
+      `the kind of file + 4,096 before the read position) = ${fmt.int(expected)}).`);
   }
   lines.push('- Warm page cache (the first scan just read every file); default options apart from `--quiet`.');
   if (ctx.smoke) lines.push('- Smoke size: numbers only show that the harness works.');
