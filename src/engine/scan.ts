@@ -6,7 +6,7 @@ import type { ReportPeriod } from '../aggregate/report-rows.js';
 import type { DiagnosticListener } from '../formats/diagnostics.js';
 import { FORMATS } from '../formats/index.js';
 import type { FormatDef } from '../formats/types.js';
-import { expand, type ScanInput } from '../sources/inputs.js';
+import { expand, firstBytes, type ScanInput } from '../sources/inputs.js';
 import { checkPathsExist, walk } from '../sources/walk.js';
 import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { identify, type Identity } from './identify.js';
@@ -78,6 +78,40 @@ export const DEFAULT_SCAN = {
   flushLines: 2_000_000,
 } as const;
 
+/** Files walked and opened ahead of the one being scanned: a folder of small files waits less on the file system. */
+const LOOKAHEAD = 8;
+
+/**
+ * The items of `source` in order, each with `start(item)` called up to `depth` items before the consumer gets to it
+ * (the walk and a first read then overlap the work on earlier files). A rejected `started` promise is the consumer's
+ * to handle, when it awaits it.
+ */
+async function* readAhead<T, U>(
+  source: AsyncIterable<T>,
+  depth: number,
+  start: (item: T) => Promise<U> | null,
+): AsyncGenerator<{ item: T; started: Promise<U> | null }> {
+  const it = source[Symbol.asyncIterator]();
+  const pull = async (): Promise<IteratorResult<{ item: T; started: Promise<U> | null }>> => {
+    const r = await it.next();
+    if (r.done === true) return { done: true, value: undefined };
+    const started = start(r.value);
+    started?.catch(() => undefined); // not unhandled while it waits in the queue
+    return { done: false, value: { item: r.value, started } };
+  };
+  const queue = Array.from({ length: depth }, pull);
+  try {
+    for (;;) {
+      const r = await (queue.shift() as (typeof queue)[number]);
+      if (r.done === true) return;
+      queue.push(pull());
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
+
 export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> {
   await checkPathsExist(opts.paths);
   const stats: ScanStats = {
@@ -94,14 +128,16 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   let position = 0;
   const work: Work = { jobs: opts.jobs ?? 1, pool: null, inflight: new Set(), busy: new Map() };
   const excluded = new Set((opts.exclude ?? []).flatMap((p) => [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, `${p}-lock`]));
-  for await (const found of walk(opts.paths, (p) => problem(p.path, p.message))) {
-    if (excluded.has(resolve(found.path))) continue;
+  const found$ = readAhead(walk(opts.paths, (p) => problem(p.path, p.message)), LOOKAHEAD, (f) =>
+    excluded.has(resolve(f.path)) ? null : firstBytes(f));
+  for await (const { item: found, started: first } of found$) {
+    if (first === null) continue; // the database itself
     const tick: Tick = (bytes, lines) =>
       opts.onProgress?.({
         files, position: position + Math.min(bytes, found.size), bytes: stats.bytes + bytes, lines: stats.lines + lines,
       });
     try {
-      for await (const input of expand(found, (p) => problem(p.path, p.message))) {
+      for await (const input of expand(found, (p) => problem(p.path, p.message), first)) {
         await scanInput(store, input, opts, stats, now, tick, work);
       }
     } catch (err) {

@@ -95,17 +95,27 @@ function entryStream(zip: yauzl.ZipFile, e: yauzl.Entry): Promise<Readable> {
 }
 
 /** The inputs a found file stands for. Zip archives are opened and closed around the consumer's loop. */
-export async function* expand(f: FoundFile, onProblem: (p: ExpandProblem) => void): AsyncGenerator<ScanInput> {
-  // The first bytes tell the kind, and for a plain file they are also its head (one read instead of two); a small
-  // file is read whole, as its first scan needs all of it anyway
-  const first = f.size < PLAIN_HEAD_BYTES ? PLAIN_HEAD_BYTES : PLAIN_START_BYTES;
-  const m = await readFileRange(f.path, 0, first);
+/** How much `firstBytes` reads: a small file whole (its first scan needs all of it anyway), else its head. */
+const firstAsked = (f: FoundFile): number => (f.size < PLAIN_HEAD_BYTES ? PLAIN_HEAD_BYTES : PLAIN_START_BYTES);
+
+/** The first bytes of a found file: they tell its kind, and for a plain file they are also its head. */
+export function firstBytes(f: FoundFile): Promise<Buffer> {
+  return readFileRange(f.path, 0, firstAsked(f));
+}
+
+/** `first`: firstBytes(f) when already started. */
+export async function* expand(
+  f: FoundFile,
+  onProblem: (p: ExpandProblem) => void,
+  first: Promise<Buffer> = firstBytes(f),
+): AsyncGenerator<ScanInput> {
+  const m = await first;
   if (isGzip(m)) {
     yield gzipInput(f);
     return;
   }
   if (!isZip(m)) {
-    yield plainInput(f, m, first);
+    yield plainInput(f, m, firstAsked(f));
     return;
   }
   let zip: yauzl.ZipFile;
