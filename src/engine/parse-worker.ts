@@ -4,6 +4,7 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { iisW3cFormat } from '../formats/iis-w3c.js';
 import { fileChunksSync, plainInput, type ScanInput } from '../sources/plain-input.js';
+import { packRows } from './packed-rows.js';
 import { runSession } from './parse-session.js';
 import type { Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
@@ -57,7 +58,7 @@ async function parse(job: ParseJob): Promise<void> {
     format,
     job.record,
     job.limits,
-    (batch) => post({ id: job.id, kind: 'batch', batch }),
+    (batch) => post({ id: job.id, kind: 'batch', batch: { ...batch, rows: [] }, rows: packRows(batch.rows) }),
     (consumed, lines) => {
       if (consumed - lastTick < TICK_BYTES) return;
       lastTick = consumed;

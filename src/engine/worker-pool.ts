@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../bundle-info.js';
 import type { FileRecord } from '../store/store.js';
 import type { FoundFile } from '../sources/walk.js';
+import { unpackRows, type PackedRows } from './packed-rows.js';
 import type { Batch, SessionLimits } from './parse-session.js';
 
 /** Parse a plain file from `record.consumed` to its end, or to `end` (a line start) for a byte range. */
@@ -35,7 +36,8 @@ export interface Directive {
 }
 
 export type WorkerReply =
-  | { readonly id: number; readonly kind: 'batch'; readonly batch: Batch }
+  /** A batch whose usage rows travel packed (packed-rows.ts): `batch.rows` is empty. */
+  | { readonly id: number; readonly kind: 'batch'; readonly batch: Batch; readonly rows: PackedRows }
   | { readonly id: number; readonly kind: 'directives'; readonly list: Directive[] }
   | { readonly id: number; readonly kind: 'tick'; readonly consumed: number; readonly lines: number }
   | { readonly id: number; readonly kind: 'done' }
@@ -135,7 +137,7 @@ export class ParsePool {
     const job = this.running.get(m.id);
     if (job === undefined) return;
     try {
-      if (m.kind === 'batch') return job.onBatch(m.batch);
+      if (m.kind === 'batch') return job.onBatch({ ...m.batch, rows: unpackRows(m.rows) });
       if (m.kind === 'tick') return job.onTick(m.consumed, m.lines);
       if (m.kind === 'directives') return job.onDirectives?.(m.list);
     } catch (err) {
