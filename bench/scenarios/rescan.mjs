@@ -90,9 +90,23 @@ function logBytesRead(ctx, argv, dir) {
   const r = spawnSync('strace', ['-f', '-y', '-e', 'trace=read,pread64', '-o', trace, ...argv], { stdio: 'ignore' });
   if (r.error || r.status !== 0 || !existsSync(trace)) return null;
   let total = 0;
+  // A call that another thread's output interrupts is printed in two lines, "<unfinished ...>" then "resumed":
+  // its file is remembered per thread id until its result comes.
+  const open = new Map();
   for (const line of readFileSync(trace, 'utf8').split('\n')) {
-    const m = /(?:read|pread64)\(\d+<([^>]*)>.*= (\d+)$/.exec(line);
-    if (m && m[1].startsWith(dir)) total += Number(m[2]);
+    const whole = /(?:read|pread64)\(\d+<([^>]*)>.*= (\d+)$/.exec(line);
+    if (whole) {
+      if (whole[1].startsWith(dir)) total += Number(whole[2]);
+      continue;
+    }
+    const started = /^(\d+)\s+(?:read|pread64)\(\d+<([^>]*)>.*<unfinished \.\.\.>$/.exec(line);
+    if (started) {
+      open.set(started[1], started[2]);
+      continue;
+    }
+    const resumed = /^(\d+)\s+<\.\.\. (?:read|pread64) resumed>.*= (\d+)$/.exec(line);
+    if (resumed && open.get(resumed[1])?.startsWith(dir)) total += Number(resumed[2]);
+    if (resumed) open.delete(resumed[1]);
   }
   rmSync(trace, { force: true });
   return total;
