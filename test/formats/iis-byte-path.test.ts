@@ -123,3 +123,56 @@ describe('IIS byte path = text path', () => {
     ]);
   });
 });
+
+describe('IIS byte path = text path on generated odd lines', () => {
+  /** mulberry32: the same lines on every run. */
+  const random = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const fields = [
+    '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status crypt-protocol crypt-cipher crypt-hash crypt-keyexchange',
+    '#Fields: date time cs-uri-stem c-ip cs-username cs(User-Agent) sc-status crypt-protocol cs-uri-query',
+  ];
+
+  it.each([1, 2, 3])('seed %i: 3,000 lines with odd bytes, fields and times read alike at any chunk size', (seed) => {
+    const next = random(seed);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+    const odd = ['', ' ', '\t', '\r', '#', '"', 'é', '\u00e9', '😀', '\u0000', '-', '+', 'x'.repeat(40)];
+    const value = (base: string): string => (next() < 0.06 ? base + pick(odd) : next() < 0.02 ? pick(odd) : base);
+    const parts: Buffer[] = [Buffer.from('#Software: Microsoft Internet Information Services 10.0\r\n')];
+    let layout = 0;
+    parts.push(Buffer.from(`${fields[layout]}\r\n`));
+    for (let i = 0; i < 3000; i++) {
+      if (next() < 0.005) {
+        layout = 1 - layout;
+        parts.push(Buffer.from(`${fields[layout]}\r\n`));
+      }
+      const day = `2024-03-${pick(['11', '12', '13', '1x'])}`;
+      const time = pick(['07:00:01', '23:59:59', '00:00:00', '7:00:01', '07:00:01.5', '07:00']);
+      const stem = pick(['/owa/', '/OWA/x', '/EWS/Exchange.asmx', '/Microsoft-Server-ActiveSync', '/mapi/', '/', '-', '/owa2']);
+      const ip = `198.51.100.${Math.floor(next() * 6)}`;
+      const user = pick(['-', 'CONTOSO\\jdoe', 'jane@contoso.com', 'HealthMailbox0123']);
+      const ua = pick(['Mozilla/5.0+(Windows+NT+10.0)', 'Outlook-iOS/709.1', '-', 'Java/1.7.0_80']);
+      const status = pick(['200', '401', '403', '500', '2', 'abc']);
+      const proto = pick(['40', '400', '1000', '-', '0x40', 'zz']);
+      const line = layout === 0
+        ? [day, time, '10.0.0.1', 'GET', stem, value('a=1'), pick(['443', '444']), value(user), ip, value(ua), status, proto, '660e', '800c', 'ae06']
+        : [day, time, stem, ip, value(user), value(ua), status, proto, value('q=1')];
+      let text = line.join(next() < 0.02 ? '  ' : ' ');
+      if (next() < 0.02) text += ' extra';
+      const bytes = Buffer.from(text, 'utf8');
+      const end = next() < 0.2 ? '\n' : '\r\n';
+      parts.push(next() < 0.01 ? Buffer.concat([bytes, Buffer.from([0xe9, 0x80])]) : bytes, Buffer.from(end));
+    }
+    const all = Buffer.concat(parts);
+    for (const chunk of [0, 97, 4096]) {
+      const [fast, text] = both(all, chunk);
+      expect(fast).toEqual(text);
+    }
+    expect(parseBytes(all).records).toBeGreaterThan(1000);
+  });
+});
