@@ -7,7 +7,7 @@ import { UsageAggregator, type UsageRow } from '../src/aggregate/usage.js';
 import type { UsageTableRow } from '../src/export/ecs.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../src/formats/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
-import type { FormatDef, PathHints } from '../src/formats/types.js';
+import type { FormatDef, LineParser, PathHints } from '../src/formats/types.js';
 import { LineSplitter, type LineHandler } from '../src/sources/line-splitter.js';
 import type { Db } from '../src/store/open-database.js';
 import { Store } from '../src/store/store.js';
@@ -30,11 +30,28 @@ export interface Parsed {
 
 export const NO_HINTS: PathHints = { server: 'HOST', site: null, folders: ['HOST'] };
 
+/**
+ * The line splitter's handler for `parser` as the engine wires it (src/engine/parse-session.ts), without batch
+ * limits: the parser's byte path first, unless `textOnly`.
+ */
+export function parserHandler(parser: LineParser, diags: DiagnosticCounter, textOnly = false): LineHandler {
+  const handler: LineHandler = {
+    line: (t, n) => parser.line(t, n),
+    tooLong: (n, b) => diags.add('line_too_long', n, `${b} bytes`),
+  };
+  const runBytes = parser.runBytes?.bind(parser);
+  if (runBytes && !textOnly) {
+    handler.runBytes = (buf, start, limit) => runBytes(buf, start, limit, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    handler.afterRun = () => undefined;
+  }
+  return handler;
+}
+
 /** Feeds `bytes` to the splitter in `chunk`-byte pieces (0 = all at once) and parses with `format`. */
 export function parseBytes(
   bytes: Buffer,
   chunk = 0,
-  opts: { final?: boolean; format?: FormatDef; fieldMap?: Record<string, string>; hints?: PathHints; textOnly?: boolean; lineByLine?: boolean } = {},
+  opts: { final?: boolean; format?: FormatDef; fieldMap?: Record<string, string>; hints?: PathHints; textOnly?: boolean } = {},
 ): Parsed {
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter('test');
@@ -42,18 +59,7 @@ export function parseBytes(
     { file: 'test', hints: opts.hints ?? NO_HINTS, fieldMap: opts.fieldMap ?? DEFAULT_FIELD_MAP, agg, diags },
     null,
   );
-  // As the engine wires it (src/engine/parse-session.ts): the parser's byte path first (in runs, or line by line
-  // with `lineByLine`), unless `textOnly`.
-  const handler: LineHandler = {
-    line: (t, n) => parser.line(t, n),
-    tooLong: (n, b) => diags.add('line_too_long', n, `${b} bytes`),
-  };
-  if (parser.lineBytes && !opts.textOnly) handler.lineBytes = parser.lineBytes.bind(parser);
-  const runBytes = parser.runBytes?.bind(parser);
-  if (runBytes && !opts.textOnly && !opts.lineByLine) {
-    handler.runBytes = (buf, start, limit) => runBytes(buf, start, limit, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    handler.afterRun = () => undefined;
-  }
+  const handler = parserHandler(parser, diags, opts.textOnly);
   const splitter = new LineSplitter(handler);
   const step = chunk > 0 ? chunk : bytes.length || 1;
   for (let i = 0; i < bytes.length; i += step) splitter.push(bytes.subarray(i, i + step));

@@ -30,7 +30,6 @@ export async function run(ctx) {
     const handler = { line: (t, n) => parser.line(t, n), tooLong: () => undefined };
     if (bytePath) {
       // as src/engine/parse-session.ts wires it, without batch limits
-      handler.lineBytes = (b, s, e, n) => parser.lineBytes(b, s, e, n);
       handler.runBytes = (b, s, limit) => parser.runBytes(b, s, limit, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
       handler.afterRun = () => undefined;
     }

@@ -78,8 +78,6 @@ class TextLines implements LineHandler {
 }
 
 class ByteLines extends TextLines {
-  private static readonly NONE: LineRun = { lines: 0, end: 0, declined: true };
-
   constructor(
     parser: LineParser,
     diags: DiagnosticCounter,
@@ -88,19 +86,13 @@ class ByteLines extends TextLines {
     flush: () => void,
     /** How many rows the aggregator may hold before a batch is due. */
     private readonly maxRows: () => number,
+    private readonly runs: NonNullable<LineParser['runBytes']>,
   ) {
     super(parser, diags, checkRows, flushLines, flush);
   }
 
-  lineBytes(buf: Buffer, start: number, end: number, lineNo: number): boolean {
-    if (this.parser.lineBytes?.(buf, start, end, lineNo) !== true) return false;
-    this.afterLine();
-    return true;
-  }
-
   runBytes(buf: Buffer, start: number, limit: number): LineRun {
-    const run = this.parser.runBytes?.(buf, start, limit, this.flushLines - this.sinceFlush, this.maxRows());
-    if (run === undefined) return { ...ByteLines.NONE, end: start };
+    const run = this.runs.call(this.parser, buf, start, limit, this.flushLines - this.sinceFlush, this.maxRows());
     this.sinceFlush += run.lines;
     return run;
   }
@@ -155,8 +147,9 @@ export async function runSession(
   const checkRows = (): void => {
     if (agg.size + reports.size >= limits.flushRows) flush(false);
   };
-  const handler = parser.lineBytes
-    ? new ByteLines(parser, diags, checkRows, limits.flushLines, () => flush(false), () => limits.flushRows - reports.size)
+  const handler = parser.runBytes
+    ? new ByteLines(parser, diags, checkRows, limits.flushLines, () => flush(false), () => limits.flushRows - reports.size,
+      parser.runBytes)
     : new TextLines(parser, diags, checkRows, limits.flushLines, () => flush(false));
   const splitter = new LineSplitter(handler, record.consumed, record.lines);
   try {

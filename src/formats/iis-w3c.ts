@@ -222,30 +222,15 @@ class IisParser implements LineParser {
     }
   }
 
-  /**
-   * The common case straight from the bytes, in WebAssembly (iis-lines.wat): exactly n fields split by single
-   * spaces, no control characters in the fields it reads, a YYYY-MM-DD date and an HH:MM:SS time. A new key is
-   * decoded once through the text path's `dims`. Anything else returns false and takes the text path.
-   */
-  lineBytes(buf: Buffer, start: number, end: number): boolean {
-    const b = this.b;
-    if (b === null || buf[start] === 35) return false;
-    const engine = this.ownEngine(b);
-    if (!this.engineReady || !engine.load(buf)) return false;
-    if (this.gen !== this.ctx.agg.generation) this.clearCaches(); // the aggregator handed its rows on
-    const r = engine.line(start, end);
-    if (r < 0 && !this.takeStopped(buf, start, end, r, b)) return false;
-    this.records++;
-    return true;
-  }
-
   /** Where the last runBytes stopped, and whether at a line it leaves to the text path. */
   readonly run = { lines: 0, end: 0, declined: false };
 
   /**
-   * Many lines in one go: counts the lines of `buf` from `start` (a line start) up to `limit` (just after an LF) on
-   * the byte path, at most `maxLines` of them, and stops early once the aggregator holds `maxRows` rows or at a line
-   * the byte path does not take (`run.declined`, the line at `run.end`).
+   * The byte path, in WebAssembly (iis-lines.wat): counts the lines of `buf` from `start` (a line start) up to
+   * `limit` (just after an LF), at most `maxLines` of them, and stops early once the aggregator holds `maxRows` rows
+   * or at a line the byte path does not take (`run.declined`, the line at `run.end`). It takes lines of exactly n
+   * fields split by single spaces, no control characters in the fields it reads, a YYYY-MM-DD date and an
+   * HH:MM:SS time; a new key is decoded once through the text path's `dims`.
    */
   runBytes(buf: Buffer, start: number, limit: number, maxLines: number, maxRows: number): typeof this.run {
     const run = this.run;

@@ -53,13 +53,9 @@ export interface PendingSessions {
 export interface LineParser {
   line(text: string, lineNo: number): void;
   /**
-   * Optional byte path for the common case: the line is `buf[start, end)`, undecoded. Returns false (having
-   * changed nothing) to get the line as text through `line` instead.
-   */
-  lineBytes?(buf: Buffer, start: number, end: number, lineNo: number): boolean;
-  /**
-   * Optional byte path for many lines at once: from `start` (a line start) up to `limit` (just after an LF), at
-   * most `maxLines` lines, stopping once the aggregator holds `maxRows` rows or at a line it does not take.
+   * Optional byte path, lines read from undecoded bytes, many at once: from `start` (a line start) up to `limit`
+   * (just after an LF), at most `maxLines` lines, stopping once the aggregator holds `maxRows` rows or at a line it
+   * does not take, which then comes to `line` as text.
    */
   runBytes?(buf: Buffer, start: number, limit: number, maxLines: number, maxRows: number): LineRun;
   /** JSON-serializable state after the last line, stored with the checkpoint and given back to resume. */

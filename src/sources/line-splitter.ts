@@ -15,14 +15,9 @@ export interface LineRun {
 export interface LineHandler {
   line(text: string, lineNo: number): void;
   /**
-   * Optional byte path: the line is `buf[start, end)` (without CR LF). Returns false to have it decoded and given
-   * to `line` instead. Lets a parser skip decoding lines it can read from the bytes.
-   */
-  lineBytes?(buf: Buffer, start: number, end: number, lineNo: number): boolean;
-  /**
-   * Optional, faster still: takes as many lines of `buf` from `start` (a line start) up to `limit` (just after an
-   * LF) as it can, and says how many, where it stopped, and whether at a line it leaves to `line`. The splitter
-   * then advances and calls `afterRun`.
+   * Optional byte path: takes as many lines of `buf` from `start` (a line start) up to `limit` (just after an LF)
+   * as it can, undecoded, and says how many, where it stopped, and whether at a line it leaves to `line` (which the
+   * splitter then decodes and hands over). The splitter advances past them and calls `afterRun`.
    */
   runBytes?(buf: Buffer, start: number, limit: number): LineRun;
   afterRun?(): void;
@@ -151,7 +146,7 @@ export class LineSplitter {
   /** `region` ends with a newline. */
   private emit(region: Buffer): void {
     const h = this.handler;
-    if (h.lineBytes !== undefined) return this.emitBytes(region, h as Required<LineHandler>);
+    if (h.runBytes !== undefined) return this.emitBytes(region, h as Required<LineHandler>);
     const ascii = isAscii(region); // the usual case: a plain copy, and characters and bytes coincide
     if (ascii || isUtf8(region)) {
       const text = region.toString(ascii ? 'latin1' : 'utf8');
@@ -191,25 +186,19 @@ export class LineSplitter {
     }
   }
 
-  /**
-   * Lines to the byte path first, in runs when the handler takes them (runBytes), else one at a time (lineBytes);
-   * a line the handler declines is decoded (as `emit` would) and given to `line`.
-   */
+  /** Lines to the byte path in runs; a line the handler declines is decoded (as `emit` would) and given to `line`. */
   private emitBytes(region: Buffer, h: Required<LineHandler>): void {
-    const runs = h.runBytes !== undefined;
     let start = 0;
     while (start < region.length) {
-      if (runs) {
-        const run = h.runBytes(region, start, region.length);
-        if (run.lines > 0) {
-          this.lineNo += run.lines;
-          this.consumed += run.end - start;
-          start = run.end;
-          h.afterRun();
-          if (!run.declined) continue;
-        }
-        if (start >= region.length) break;
+      const run = h.runBytes(region, start, region.length);
+      if (run.lines > 0) {
+        this.lineNo += run.lines;
+        this.consumed += run.end - start;
+        start = run.end;
+        h.afterRun();
+        if (!run.declined) continue;
       }
+      if (start >= region.length) break;
       const nl = region.indexOf(10, start);
       const end = nl > start && region[nl - 1] === 13 ? nl - 1 : nl;
       const byteLen = nl + 1 - start;
@@ -217,7 +206,7 @@ export class LineSplitter {
       // Offsets advance before the handler runs so a flush inside it checkpoints after this line.
       this.consumed += byteLen;
       if (byteLen > MAX_LINE_BYTES) h.tooLong(this.lineNo, byteLen);
-      else if (runs || !h.lineBytes(region, start, end, this.lineNo)) h.line(decodeLineBytes(region, start, end), this.lineNo);
+      else h.line(decodeLineBytes(region, start, end), this.lineNo);
       start = nl + 1;
     }
   }

@@ -7,7 +7,7 @@ import { UsageAggregator } from '../../src/aggregate/usage.js';
 import { DiagnosticCounter } from '../../src/formats/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
 import { LineSplitter } from '../../src/sources/line-splitter.js';
-import { NO_HINTS, parseBytes } from '../helpers.js';
+import { NO_HINTS, parseBytes, parserHandler } from '../helpers.js';
 // @ts-expect-error: a plain JavaScript build script without type declarations
 import { compileWat } from '../../scripts/build-wasm.mjs';
 
@@ -60,13 +60,7 @@ describe('IIS byte path engine (iis-lines.wat)', () => {
     const [pa, pb] = [a, b].map((bytes) => {
       const agg = new UsageAggregator();
       const parser = iisW3cFormat.create({ file: 't', hints: NO_HINTS, fieldMap: DEFAULT_FIELD_MAP, agg, diags: new DiagnosticCounter('t') }, null);
-      const splitter = new LineSplitter({
-        line: (t, n) => parser.line(t, n),
-        tooLong: () => undefined,
-        lineBytes: (buf, s, e, n) => parser.lineBytes?.(buf, s, e, n) === true,
-        runBytes: (buf, s, limit) => parser.runBytes?.(buf, s, limit, 1e9, 1e9) ?? { lines: 0, end: s, declined: true },
-        afterRun: () => undefined,
-      });
+      const splitter = new LineSplitter(parserHandler(parser, new DiagnosticCounter('t')));
       return { bytes, agg, parser, splitter };
     });
     for (let at = 0; at < Math.max(a.length, b.length); at += 100) {
