@@ -3,7 +3,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { iisW3cFormat } from '../formats/iis-w3c.js';
-import { fileChunksSync, plainInput, type ScanInput } from '../sources/plain-input.js';
+import { fileChunks, plainInput, type ScanInput } from '../sources/plain-input.js';
 import { packRows } from './packed-rows.js';
 import { runSession } from './parse-session.js';
 import type { Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
@@ -34,7 +34,7 @@ port.on('message', (job: WorkerJob) => {
 function rangeInput(job: ParseJob): ScanInput {
   const whole = plainInput(job.file);
   const end = job.end;
-  const chunks = (start: number): AsyncIterable<Buffer> => toAsync(fileChunksSync(job.file.path, start, end));
+  const chunks = (start: number): AsyncIterable<Buffer> => fileChunks(job.file.path, start, end);
   if (end === undefined) return { ...whole, chunks };
   return {
     ...whole,
@@ -42,10 +42,6 @@ function rangeInput(job: ParseJob): ScanInput {
     open: async (start) => createReadStream(job.file.path, { start, end: end - 1, highWaterMark: 1 << 20 }),
     chunks,
   };
-}
-
-async function* toAsync(chunks: Iterable<Buffer>): AsyncGenerator<Buffer> {
-  yield* chunks;
 }
 
 async function parse(job: ParseJob): Promise<void> {

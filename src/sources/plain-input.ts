@@ -22,7 +22,7 @@ export interface ScanInput {
   /** Decompressed bytes from `start` to the end. */
   open(start: number): Promise<Readable>;
   /**
-   * The same bytes as `open`, faster, for a plain file: read ahead into buffers used in turn, so a chunk stays
+   * The same bytes as `open`, faster, for a plain file: read into buffers used in turn, so a chunk stays
    * valid only until the chunk after the next one is requested (copy what must live longer).
    */
   chunks?(start: number): AsyncIterable<Buffer>;
@@ -69,54 +69,21 @@ export async function readFileRange(path: string, start: number, length: number)
   }
 }
 
-/**
- * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined; `sizeHint`: its size
- * when last seen, to size the buffers). The next chunk is read
- * while the caller works on the current one, into three buffers used in turn, so a chunk stays valid until the
- * chunk after the next one is requested (see ScanInput.chunks): no fresh MiB to allocate, fault in and collect per
- * read, and no wait for the disk between chunks.
- */
-export async function* fileChunks(path: string, start: number, end?: number, sizeHint?: number): AsyncGenerator<Buffer> {
-  const fh = await openFile(path, 'r');
-  // No larger than what there is to read (plus room to see that it grew): a small file gets small buffers
-  const expected = (end ?? sizeHint ?? (await fh.stat()).size) - start;
-  const size = Math.min(READ_CHUNK, Math.max(MIN_CHUNK, expected + 1));
-  const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
-  let turn = 0;
-  let pos = start;
-  const readNext = async (): Promise<Buffer | null> => {
-    if (end !== undefined && pos >= end) return null;
-    const buf = buffers[turn];
-    turn = (turn + 1) % buffers.length;
-    const want = end === undefined ? buf.length : Math.min(buf.length, end - pos);
-    const { bytesRead } = await fh.read(buf, 0, want, pos);
-    pos += bytesRead;
-    return bytesRead === 0 ? null : buf.subarray(0, bytesRead);
-  };
-  let next = readNext();
-  try {
-    for (;;) {
-      const chunk = await next;
-      if (chunk === null) return;
-      next = readNext();
-      yield chunk;
-    }
-  } finally {
-    await next.catch(() => null); // never leave a read running on a closed handle
-    await fh.close();
-  }
-}
-
 async function* bytesFrom(bytes: Buffer, start: number): AsyncGenerator<Buffer> {
   if (start < bytes.length) yield bytes.subarray(start);
 }
 
 /**
- * fileChunks with blocking reads, for a parse worker (a thread that has nothing else to do meanwhile): measured
- * faster there than asynchronous reads, whose calls cost the worker's thread more than the reads themselves.
- * Two buffers in turn: a chunk stays valid until the chunk after the next one is requested.
+ * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined), read with blocking reads
+ * into two buffers used in turn, so a chunk stays valid until the chunk after the next one is requested (see
+ * ScanInput.chunks): no fresh MiB to allocate, fault in and collect per read. Blocking reads measured faster than
+ * asynchronous ones, in parse workers and in the main thread alike: their calls cost more than the reads.
  */
-export function* fileChunksSync(path: string, start: number, end?: number): Generator<Buffer> {
+export async function* fileChunks(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
+  yield* fileChunksSync(path, start, end);
+}
+
+function* fileChunksSync(path: string, start: number, end?: number): Generator<Buffer> {
   const fd = openSync(path, 'r');
   try {
     const size = Math.min(READ_CHUNK, Math.max(MIN_CHUNK, (end ?? fstatSync(fd).size) - start + 1));
@@ -164,7 +131,7 @@ export function plainInput(f: FoundFile, start?: Buffer, startAsked = PLAIN_STAR
     open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
     // A file that fit in its head is read from there (it is read again next scan if it has grown since)
     chunks: (from) =>
-      known !== undefined && known.length === f.size && complete(known, asked) ? bytesFrom(known, from) : fileChunks(f.path, from, undefined, f.size),
+      known !== undefined && known.length === f.size && complete(known, asked) ? bytesFrom(known, from) : fileChunks(f.path, from),
     container: async () => null,
   };
 }

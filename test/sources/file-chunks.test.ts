@@ -1,14 +1,13 @@
-// fileChunks: the bytes of a plain file between two offsets, read ahead into a few buffers used in turn.
+// fileChunks: the bytes of a plain file between two offsets, read with blocking reads into two buffers used in turn.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileChunks } from '../../src/sources/inputs.js';
-import { fileChunksSync } from '../../src/sources/plain-input.js';
 import { tempDir } from '../helpers.js';
 
 const MiB = 1 << 20;
 
-async function collect(chunks: AsyncIterable<Buffer> | Iterable<Buffer>): Promise<{ bytes: Buffer; sizes: number[]; reused: boolean; intact: boolean }> {
+async function collect(chunks: AsyncIterable<Buffer>): Promise<{ bytes: Buffer; sizes: number[]; reused: boolean; intact: boolean }> {
   const parts: Buffer[] = [];
   const seen: Buffer[] = [];
   let intact = true;
@@ -39,13 +38,5 @@ describe('fileChunks', () => {
     expect((await collect(fileChunks(path, MiB - 5, 2 * MiB + 7))).bytes.equals(data.subarray(MiB - 5, 2 * MiB + 7))).toBe(true);
     expect((await collect(fileChunks(path, data.length))).sizes).toEqual([]);
     expect((await collect(fileChunks(path, 10, 10))).sizes).toEqual([]);
-  });
-
-  it('reads the same bytes with blocking reads (parse workers), reusing its buffers', async () => {
-    const got = await collect(fileChunksSync(path, 1000));
-    expect(got.bytes.equals(data.subarray(1000))).toBe(true);
-    expect([got.reused, got.intact]).toEqual([true, true]);
-    expect((await collect(fileChunksSync(path, MiB - 5, 2 * MiB + 7))).bytes.equals(data.subarray(MiB - 5, 2 * MiB + 7))).toBe(true);
-    expect((await collect(fileChunksSync(path, data.length))).sizes).toEqual([]);
   });
 });
