@@ -74,7 +74,8 @@ function evidence(v: Omit<SiteVerdict, 'verdict' | 'evidence'>, verdict: Verdict
     (v.noiseHits > 0 ? `; ${num(v.noiseHits)} legacy hits from noise (${v.noiseClasses.join(', ')})` : '') +
     (v.exceptedHits > 0 ? `; ${num(v.exceptedHits)} from ${num(v.exceptedClients)} clients under known exceptions` : '');
   if (verdict === 'no') {
-    return `${num(v.legacyHits - v.noiseHits - v.exceptedHits)} legacy hits from ${num(v.realLegacyClients)} clients in ${num(v.hits)} hits, ${span}${aside}`;
+    const who = `${num(v.realLegacyPeople)} ${v.realLegacyPeople === 1 ? 'person or device' : 'people or devices'} (${num(v.realLegacyClients)} ${v.realLegacyClients === 1 ? 'client' : 'clients'})`;
+    return `${num(v.legacyHits - v.noiseHits - v.exceptedHits)} legacy hits from ${who} in ${num(v.hits)} hits, ${span}${aside}`;
   }
   if (verdict === 'unknown') {
     return `${num(v.noTlsFieldHits)} of ${num(v.hits)} hits, ${span}, come from logs without TLS fields${aside}`;
@@ -111,6 +112,7 @@ export function readVerdicts(db: Db, f: ReportFilter, legacy: readonly SiteLegac
         exceptedHits: l?.exceptedHits ?? 0,
         exceptedClients: l?.exceptedClients ?? 0,
         realLegacyClients: l?.realClients ?? 0,
+        realLegacyPeople: l?.realPeople ?? 0,
         noTlsFieldHits: s.blind,
         firstDay: s.first,
         lastDay: s.last,

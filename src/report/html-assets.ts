@@ -21,6 +21,8 @@ th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: lef
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.ua { min-width: 240px; max-width: 420px; overflow-wrap: anywhere; }
 td.hint { min-width: 200px; } td.date { white-space: nowrap; }
+td.agents { min-width: 360px; max-width: 640px; } td.agents ul { margin: 0; padding-left: 16px; }
+td.agents .ua { color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
 .wide { overflow-x: auto; }
 h3 { font-size: 15px; margin: 16px 0 4px; }
 th.sortable { cursor: pointer; user-select: none; white-space: nowrap; }

@@ -44,8 +44,35 @@ function clientColumns(list: readonly LegacyClient[]): Column[] {
   ];
 }
 
+/** People and devices: one row per (user, address), its clients (user agents) with their fixes listed inside. */
+export function peopleSection(s: Summary): string {
+  if (s.people.length === 0) return '';
+  const real = s.legacyClients - s.noise.reduce((n, g) => n + g.clients, 0);
+  const out = [`<section id="people"><h2>Legacy people and devices (${num(s.legacyPeople)}, from ${num(real)} clients)</h2>`];
+  out.push('<p class="note">One row per user and address: a person or a device; its clients (user agents) beneath. Noise aside.');
+  if (s.people.length < s.legacyPeople) out.push(` The top ${num(s.people.length)} by hits (--top).`);
+  out.push('</p><div class="wide"><table id="people-table"><thead><tr><th class="n">legacy hits</th><th>protocols</th>');
+  out.push('<th>address</th><th>user</th><th>clients and what to do</th><th>endpoints</th><th>servers</th><th>last seen</th></tr></thead><tbody>');
+  for (const p of s.people) {
+    const agents = p.agents.map((c) => {
+      const what = `${num(c.legacyHits)} on ${protocolsOf(c).join(', ')}: ${c.client ?? c.userAgent ?? '(no user agent)'}` +
+        (c.tls12Capable !== null ? ` (TLS 1.2: ${c.tls12Capable})` : '');
+      const fix = c.hint !== null ? ` → ${c.hint}` : '';
+      const exception = c.exception !== null ? ` [known exception until ${c.exception.expires}: ${c.exception.reason}]` : '';
+      return `<li>${escapeHtml(what + fix + exception)}<br><span class="ua">${escapeHtml(c.userAgent)}</span></li>`;
+    });
+    out.push(
+      `<tr>${tdNum(p.legacyHits)}${td(protocolsOf(p).join(', '))}${td(p.clientIp)}${td(p.username)}` +
+        `<td class="agents"><ul>${agents.join('')}</ul></td>${td(p.endpoints.join(', '))}` +
+        `${td(p.servers.join(', ') + (p.internal ? ' (internal)' : ''))}${td(when(p.lastSeen), 'date')}</tr>`,
+    );
+  }
+  out.push('</tbody></table></div></section>');
+  return out.join('\n');
+}
+
 export function clientSection(s: Summary): string {
-  const out: string[] = [`<section id="clients"><h2>Legacy clients (${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits)</h2>`];
+  const out: string[] = [`<section id="clients"><h2>Legacy clients by user agent (${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits)</h2>`];
   if (s.legacy.length < s.legacyClients) out.push(`<p class="note">The top ${num(s.legacy.length)} by hits (--top).</p>`);
   out.push('<div class="controls"><input type="search" id="client-filter" placeholder="Filter: address, user, client, agent…">');
   out.push('<label><input type="checkbox" id="hide-noise"> hide noise</label><span id="client-count"></span></div>');

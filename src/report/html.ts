@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { escapeHtml, jsonForScript } from './html-escape.js';
-import { clientSection, endpointTable, findingsSection, mailSection, otherSection } from './html-sections.js';
+import { clientSection, endpointTable, findingsSection, mailSection, otherSection, peopleSection } from './html-sections.js';
 import { LEGACY_PROTOCOLS, type FormatOptions, type Summary } from './model.js';
 import { windowText } from './strings.js';
 
@@ -88,6 +88,8 @@ function body(s: Summary, opts: FormatOptions): string {
   out.push('<section id="endpoints"><h2>Endpoints</h2>');
   if (s.endpoints.some((e) => e.legacyHits > 0)) out.push('<div class="chart"><canvas id="endpoint-chart"></canvas></div>');
   out.push(endpointTable(s), '</section>');
+  const people = peopleSection(s);
+  if (people !== '') out.push(people);
   out.push(clientSection(s));
   const mail = mailSection(s);
   if (mail !== '') out.push(mail);

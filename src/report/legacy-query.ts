@@ -4,7 +4,8 @@ import type { ExceptionMatcher } from '../exceptions/exceptions.js';
 import { LEGACY_SQL_LIST, MODERN_SQL_LIST } from '../store/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import type { LegacyClient, NoiseGroup, Tls12Capable } from './model.js';
+import type { LegacyClient, LegacyPerson, NoiseGroup, Tls12Capable } from './model.js';
+import { groupPeople, personKey } from './people.js';
 
 /** Columns of legacy_clients that client identification adds (migration 4); older databases lack them. */
 const IDENTIFICATION = ['client', 'tls12_capable', 'noise', 'hint'] as const;
@@ -75,6 +76,9 @@ function toClient(r: Row, match: ExceptionMatcher | null): LegacyClient {
 
 export interface LegacyResult {
   readonly listed: readonly LegacyClient[];
+  /** Real clients as people and devices, cut to `top` people. */
+  readonly people: readonly LegacyPerson[];
+  readonly peopleCount: number;
   readonly clients: number;
   readonly hits: number;
   readonly noise: readonly NoiseGroup[];
@@ -93,6 +97,8 @@ export interface SiteLegacy {
   readonly exceptedHits: number;
   readonly exceptedClients: number;
   readonly realClients: number;
+  /** The real clients as people or devices (distinct username and address). */
+  readonly realPeople: number;
 }
 
 type Key = { source: string; client_ip: string | null; username: string | null; user_agent: string | null };
@@ -140,13 +146,15 @@ export class LegacyWindow {
 
   /** Real clients first (external before internal), then noise; most legacy hits first; ties by client key. */
   read(top: number | null, match: ExceptionMatcher | null): LegacyResult {
-    const rows = this.db
-      .prepare<[number], Row>(
+    // All of them: people are grouped from every real client before the list is cut
+    const all = this.db
+      .prepare<[], Row>(
         `SELECT * FROM ${T}
-         ORDER BY noise IS NOT NULL, internal, legacy_hits DESC, last_seen DESC, source, client_ip, username, user_agent
-         LIMIT ?`,
+         ORDER BY noise IS NOT NULL, internal, legacy_hits DESC, last_seen DESC, source, client_ip, username, user_agent`,
       )
-      .all(top ?? -1);
+      .all()
+      .map((r) => toClient(r, match));
+    const people = groupPeople(all.filter((c) => c.noise === null));
     const totals = this.db.prepare<[], { n: number; hits: number | null }>(`SELECT count(*) AS n, sum(legacy_hits) AS hits FROM ${T}`).get();
     const noise = this.db
       .prepare<[], { noise: string; clients: number; hits: number; addresses: string }>(
@@ -161,7 +169,9 @@ export class LegacyWindow {
       excepted = { clients: hit.length, hits: hit.reduce((n, r) => n + r.hits, 0) };
     }
     return {
-      listed: rows.map((r) => toClient(r, match)),
+      listed: top === null ? all : all.slice(0, top),
+      people: top === null ? people : people.slice(0, top),
+      peopleCount: people.length,
       clients: totals?.n ?? 0,
       hits: totals?.hits ?? 0,
       noise: noise.map((g) => ({ noise: g.noise, clients: g.clients, hits: g.hits, addresses: names(g.addresses) })),
@@ -179,15 +189,16 @@ export class LegacyWindow {
          GROUP BY u.source, u.server, u.site, u.client_ip, u.username, u.user_agent`,
       )
       .all(...where.params);
-    const sites = new Map<string, SiteLegacy & { classes: Set<string> }>();
+    const sites = new Map<string, SiteLegacy & { classes: Set<string>; people: Set<string> }>();
     for (const r of rows) {
       const key = JSON.stringify([r.source, r.server, r.site]);
       const s = sites.get(key) ?? {
         source: r.source, server: r.server, site: r.site, legacyHits: 0, noiseHits: 0, noiseClasses: [],
-        exceptedHits: 0, exceptedClients: 0, realClients: 0, classes: new Set<string>(),
+        exceptedHits: 0, exceptedClients: 0, realClients: 0, realPeople: 0, classes: new Set<string>(), people: new Set<string>(),
       };
       const excepted = r.noise === null && match !== null && match(keyOf(r)) !== null;
       if (r.noise !== null) s.classes.add(r.noise);
+      if (r.noise === null && !excepted) s.people.add(personKey(keyOf(r)));
       sites.set(key, {
         ...s,
         legacyHits: s.legacyHits + r.hits,
@@ -195,9 +206,10 @@ export class LegacyWindow {
         exceptedHits: s.exceptedHits + (excepted ? r.hits : 0),
         exceptedClients: s.exceptedClients + (excepted ? 1 : 0),
         realClients: s.realClients + (r.noise === null && !excepted ? 1 : 0),
+        realPeople: s.people.size,
       });
     }
-    return [...sites.values()].map(({ classes, ...s }) => ({ ...s, noiseClasses: [...classes].sort() }));
+    return [...sites.values()].map(({ classes, people, ...s }) => ({ ...s, realPeople: people.size, noiseClasses: [...classes].sort() }));
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 // The report as GitHub-flavoured Markdown for tickets and wikis: verdicts, protocol shares, legacy clients, noise,
 // endpoints, file problems. A pure function of the Summary; every log string is escaped so it stays plain text.
 import { describeBlindSpots } from '../clients/blind-spots.js';
-import { APPCMD, protocolsOf, type FormatOptions, type Summary } from './model.js';
+import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type LegacyPerson, type Summary } from './model.js';
 import { exchangeTables, exoTables, type MailTable } from './sections/mail-tables.js';
 import { clean, num, pct, windowText } from './strings.js';
 
@@ -54,41 +54,7 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
       s.totals.map((t) => [mdText(t.source), mdText(t.protocol), num(t.hits), pct(t.share), num(t.clients)]),
     ),
   );
-  const noiseClients = s.noise.reduce((n, g) => n + g.clients, 0);
-  const real = s.legacy.filter((c) => c.noise === null);
-  const realTotal = s.legacyClients - noiseClients;
-  out.push('', '## Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1)', '');
-  out.push(
-    `${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits` +
-      (noiseClients > 0 ? `; ${num(noiseClients)} of them noise (below)` : '') +
-      (realTotal > real.length ? `; the top ${num(real.length)} by hits:` : '.'),
-    '',
-  );
-  if (real.length > 0) {
-    // The identification columns only when the database has client identification.
-    const ident = real.some((c) => c.client !== null || c.tls12Capable !== null || c.hint !== null);
-    const excepted = real.some((c) => c.exception !== null);
-    const head = ['hits', 'protocols', 'address', 'user', ...(ident ? ['client', 'TLS 1.2?', 'fix'] : []), 'user agent'];
-    out.push(
-      ...table(
-        [...head, 'endpoints', 'servers', 'last seen', 'TLS 1.2+ hits', ...(excepted ? ['known exception'] : [])],
-        `rlll${ident ? 'lll' : ''}llllr${excepted ? 'l' : ''}`,
-        real.map((c) => [
-          num(c.legacyHits),
-          protocolsOf(c).join(', '),
-          mdText(c.clientIp),
-          mdText(c.username),
-          ...(ident ? [mdText(c.client), mdText(c.tls12Capable), mdText(c.hint)] : []),
-          mdText(c.userAgent),
-          mdText(c.endpoints.join(', ')),
-          mdText(c.servers.join(', ') + (c.internal ? ' (internal)' : '')),
-          c.lastSeen.slice(0, 10),
-          num(c.modernHits),
-          ...(excepted ? [c.exception ? mdText(`until ${c.exception.expires}: ${c.exception.reason}`) : '-'] : []),
-        ]),
-      ),
-    );
-  }
+  out.push(...peopleLines(s));
   if (s.noise.length > 0) {
     out.push('', '### Noise', '', 'Probes, health checks, challenge-only clients and scanners; they do not count in the verdicts.', '');
     out.push(
@@ -140,7 +106,53 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
   return out.join('\n') + '\n';
 }
 
-/** Weak cryptography and blind spots (whole database), when the database has them. */
+/** The legacy clients as people and devices, one table row each, their clients (user agents) in the cells. */
+function peopleLines(s: Summary): string[] {
+  const out = ['', '## Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1)', ''];
+  const noiseClients = s.noise.reduce((n, g) => n + g.clients, 0);
+  const realTotal = s.legacyClients - noiseClients;
+  out.push(
+    `${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits` +
+      (noiseClients > 0 ? `; ${num(noiseClients)} of them noise (below)` : '') +
+      (realTotal > 0 ? `; ${noiseClients > 0 ? 'the other ' : ''}${num(realTotal)} are ${num(s.legacyPeople)} people or devices` : '') +
+      (s.legacyPeople > s.people.length ? `; the top ${num(s.people.length)} by hits:` : '.'),
+    '',
+  );
+  if (s.people.length === 0) return out;
+  const agents = s.people.flatMap((p) => p.agents);
+  const ident = agents.some((c) => c.client !== null || c.tls12Capable !== null || c.hint !== null);
+  const excepted = agents.some((c) => c.exception !== null);
+  // Several clients of one person share a cell, one per line (<br>: the only line break a table cell has).
+  const lines = (p: LegacyPerson, f: (c: LegacyClient) => string): string => p.agents.map(f).join('<br>');
+  const head = ['hits', 'protocols', 'address', 'user', ...(ident ? ['clients', 'TLS 1.2?', 'fix'] : []), 'user agents'];
+  out.push(
+    ...table(
+      [...head, 'endpoints', 'servers', 'last seen', 'TLS 1.2+ hits', ...(excepted ? ['known exception'] : [])],
+      `rlll${ident ? 'lll' : ''}llllr${excepted ? 'l' : ''}`,
+      s.people.map((p) => [
+        num(p.legacyHits),
+        protocolsOf(p).join(', '),
+        mdText(p.clientIp),
+        mdText(p.username),
+        ...(ident
+          ? [
+              lines(p, (c) => (p.agents.length > 1 ? `${num(c.legacyHits)}: ` : '') + mdText(c.client)),
+              lines(p, (c) => mdText(c.tls12Capable)),
+              lines(p, (c) => mdText(c.hint)),
+            ]
+          : []),
+        lines(p, (c) => mdText(c.userAgent)),
+        mdText(p.endpoints.join(', ')),
+        mdText(p.servers.join(', ') + (p.internal ? ' (internal)' : '')),
+        p.lastSeen.slice(0, 10),
+        num(p.modernHits),
+        ...(excepted ? [lines(p, (c) => (c.exception ? mdText(`until ${c.exception.expires}: ${c.exception.reason}`) : '-'))] : []),
+      ]),
+    ),
+  );
+  return out;
+}
+
 /** The Exchange Online and Exchange Server sections, one sub-heading and table each. */
 function mailLines(tables: readonly MailTable[]): string[] {
   if (tables.length === 0) return [];
@@ -156,6 +168,7 @@ function mailLines(tables: readonly MailTable[]): string[] {
   return out;
 }
 
+/** Weak cryptography and blind spots (whole database), when the database has them. */
 function findingsLines(s: Summary): string[] {
   const f = s.findings;
   if (!f) return [];

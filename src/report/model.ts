@@ -44,6 +44,28 @@ export interface LegacyClient {
   readonly exception: ClientException | null;
 }
 
+/**
+ * A person or a device: the real (not noise) legacy clients of one (source, username, client_ip), each client one
+ * user agent. Counts are their sums; `agents` are the clients beneath, most hits first.
+ */
+export interface LegacyPerson {
+  readonly source: string;
+  readonly clientIp: string | null;
+  readonly username: string | null;
+  readonly legacyHits: number;
+  readonly ssl2Hits: number;
+  readonly ssl3Hits: number;
+  readonly tls10Hits: number;
+  readonly tls11Hits: number;
+  readonly modernHits: number; // TLS 1.2+ hits of these same agents
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly servers: readonly string[];
+  readonly endpoints: readonly string[];
+  readonly internal: boolean;
+  readonly agents: readonly LegacyClient[];
+}
+
 export interface ClientException {
   readonly match: string;
   readonly value: string;
@@ -75,6 +97,8 @@ export interface SiteVerdict {
   readonly exceptedHits: number;
   readonly exceptedClients: number;
   readonly realLegacyClients: number;
+  /** The same clients as people or devices: distinct (username, client address). */
+  readonly realLegacyPeople: number;
   readonly noTlsFieldHits: number; // hits from logs without crypt fields: their protocol is unknown
   readonly firstDay: string;
   readonly lastDay: string;
@@ -122,6 +146,10 @@ export interface Summary {
   readonly legacy: readonly LegacyClient[];
   readonly legacyClients: number;
   readonly legacyHits: number;
+  /** Real legacy clients grouped into people and devices, in order, cut to `top` people when one was given. */
+  readonly people: readonly LegacyPerson[];
+  /** Real (not noise) people and devices of the window, known exceptions included. */
+  readonly legacyPeople: number;
   readonly noise: readonly NoiseGroup[];
   /** Real legacy clients of the window that a known exception in force covers. */
   readonly excepted: { readonly clients: number; readonly hits: number };
@@ -146,8 +174,10 @@ export interface Summary {
   readonly findings?: FindingsSection | null;
 }
 
-/** Turns a legacy client's per-protocol hits into "SSL3+1.0"-style labels. */
-export function protocolsOf(c: LegacyClient): string[] {
+type ProtocolHits = Pick<LegacyClient, 'ssl2Hits' | 'ssl3Hits' | 'tls10Hits' | 'tls11Hits'>;
+
+/** Turns a legacy client's (or person's) per-protocol hits into "SSL3+1.0"-style labels. */
+export function protocolsOf(c: ProtocolHits): string[] {
   const parts: string[] = [];
   if (c.ssl2Hits) parts.push('SSL 2.0');
   if (c.ssl3Hits) parts.push('SSL 3.0');

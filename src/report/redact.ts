@@ -29,6 +29,7 @@ export function redact(s: Summary, p: Pseudonymizer = pseudonymizer()): Summary 
   return {
     ...s,
     legacy: s.legacy.map(client),
+    people: s.people.map((x) => ({ ...x, clientIp: p('ip', x.clientIp), username: p('user', x.username), agents: x.agents.map(client) })),
     noise: s.noise.map((g) => ({ ...g, addresses: g.addresses.map((a) => p('ip', a) ?? '').sort() })),
     files: {
       ...s.files,

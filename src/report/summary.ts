@@ -76,6 +76,8 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     legacy: legacy.listed,
     legacyClients: legacy.clients,
     legacyHits: legacy.hits,
+    people: legacy.people,
+    legacyPeople: legacy.peopleCount,
     noise: legacy.noise,
     excepted: legacy.excepted,
     verdicts: readVerdicts(db, filter, sites),

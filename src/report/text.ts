@@ -1,6 +1,6 @@
 // The report as plain terminal text, at most 100 columns wide (the copyable appcmd lines excepted).
 // A pure function of the Summary; log strings are printed as they are, cut to width, control characters made visible.
-import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type SiteVerdict, type Summary } from './model.js';
+import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type LegacyPerson, type SiteVerdict, type Summary } from './model.js';
 import { formatExchangeSection } from './sections/exchange.js';
 import { formatExoSection } from './sections/exo.js';
 import { formatFindingsText } from './sections/findings.js';
@@ -109,18 +109,21 @@ function legacyLines(s: Summary, paint: (style: Style, text: string) => string):
   const out: string[] = [];
   if (s.legacyClients === 0) return ['Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1): none found.'];
   const noiseClients = s.noise.reduce((n, g) => n + g.clients, 0);
-  const real = s.legacy.filter((c) => c.noise === null);
   const realTotal = s.legacyClients - noiseClients;
   out.push(
-    paint('bold', 'Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1):') +
-      ` ${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits` +
-      (noiseClients > 0 ? `; ${num(noiseClients)} of them noise, listed apart` : '') +
-      (s.excepted.clients > 0 ? `; ${num(s.excepted.clients)} under known exceptions` : '') +
-      (realTotal > real.length ? ` (top ${real.length} by hits; --top N for more)` : ''),
+    ...wrap(
+      `${paint('bold', 'Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1):')} ${num(s.legacyClients)} clients, ${num(s.legacyHits)} hits` +
+        (noiseClients > 0 ? `; ${num(noiseClients)} of them noise, listed apart` : '') +
+        (realTotal > 0 ? `; ${noiseClients > 0 ? 'the other ' : ''}${num(realTotal)} are ${peopleText(s.legacyPeople)}` : '') +
+        (s.excepted.clients > 0 ? `; ${num(s.excepted.clients)} clients under known exceptions` : '') +
+        (s.legacyPeople > s.people.length ? ` (top ${s.people.length} by hits; --top N for more)` : ''),
+      '',
+      '  ',
+    ),
   );
-  if (real.length > 0) {
+  if (s.people.length > 0) {
     out.push(`  ${padL('hits', 8)} ${pad('tls', 8)} ${pad('address', 24)} ${pad('user', 18)} ${pad('last seen', 10)} endpoints`);
-    for (const c of real) out.push(...clientLines(c, paint));
+    for (const p of s.people) out.push(...personLines(p, paint));
   }
   if (s.noise.length > 0) {
     out.push('');
@@ -133,22 +136,33 @@ function legacyLines(s: Summary, paint: (style: Style, text: string) => string):
   return out;
 }
 
-function clientLines(c: LegacyClient, paint: (style: Style, text: string) => string): string[] {
-  const tls = protocolsOf(c).map(shortProtocol).join('+');
-  const where = `${c.source}${c.internal ? ' internal' : ''}: ${c.endpoints.join(',') || '-'} on ${c.servers.join(',') || '-'}`;
+const peopleText = (n: number): string => `${num(n)} ${n === 1 ? 'person or device' : 'people or devices'}`;
+
+/** A person or device: one line for the address and user, then each of its clients (user agents) beneath. */
+function personLines(p: LegacyPerson, paint: (style: Style, text: string) => string): string[] {
+  const tls = protocolsOf(p).map(shortProtocol).join('+');
+  const where = `${p.source}${p.internal ? ' internal' : ''}: ${p.endpoints.join(',') || '-'} on ${p.servers.join(',') || '-'}`;
   const lines = [
-    `  ${padL(num(c.legacyHits), 8)} ${paint('red', pad(tls, 8))} ${pad(clean(c.clientIp, 24), 24)} ` +
-      `${pad(clean(c.username, 18), 18)} ${pad(c.lastSeen.slice(0, 10), 10)} ${clean(where, WIDTH - 75)}`,
+    `  ${padL(num(p.legacyHits), 8)} ${paint('red', pad(tls, 8))} ${pad(clean(p.clientIp, 24), 24)} ` +
+      `${pad(clean(p.username, 18), 18)} ${pad(p.lastSeen.slice(0, 10), 10)} ${clean(where, WIDTH - 75)}`,
   ];
+  for (const c of p.agents) lines.push(...agentLines(c, p.agents.length > 1, paint));
+  return lines;
+}
+
+function agentLines(c: LegacyClient, several: boolean, paint: (style: Style, text: string) => string): string[] {
+  // With several agents, each says its share of the hits and protocols; the person's line has the sum.
+  const share = several ? `${num(c.legacyHits)} on ${protocolsOf(c).map(shortProtocol).join('+')}: ` : '';
+  const lines: string[] = [];
   const also = c.modernHits ? `  (also ${num(c.modernHits)} hits on TLS 1.2+)` : '';
   if (c.client !== null || c.hint !== null) {
     // What it is and what to do, wrapped (the fix is the point); then the user agent as evidence.
     const capable = c.tls12Capable !== null ? ` [TLS 1.2: ${c.tls12Capable}]` : '';
     const hint = c.hint !== null ? ` → ${c.hint}` : '';
-    lines.push(...wrap(clean(`${c.client ?? 'unidentified'}${capable}${hint}`), '           ', '             ').slice(0, 3));
+    lines.push(...wrap(clean(`${share}${c.client ?? 'unidentified'}${capable}${hint}`), '           ', '             ').slice(0, 3));
     lines.push(`           ${paint('dim', clean(c.userAgent, WIDTH - 11 - also.length))}${also}`);
   } else {
-    lines.push(`           ${clean(c.userAgent, WIDTH - 11 - also.length)}${also}`);
+    lines.push(`           ${clean(`${share}${c.userAgent ?? '-'}`, WIDTH - 11 - also.length)}${also}`);
   }
   if (c.exception !== null) {
     lines.push(`           ${paint('yellow', clean(`known exception until ${c.exception.expires}: ${c.exception.reason}`, WIDTH - 11))}`);

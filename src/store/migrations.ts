@@ -5,6 +5,7 @@ import { DICTIONARY_MIGRATION } from './migration-dictionary.js';
 import { EXCHANGE_MIGRATION } from './migration-exchange.js';
 import { EXO_MIGRATION } from './migration-exo.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
+import { PEOPLE_MIGRATION } from './migration-people.js';
 
 export interface Migration {
   readonly version: number;
@@ -126,6 +127,7 @@ SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source,
   CLIENTS_MIGRATION,
   NIGHTLY_MIGRATION,
   DICTIONARY_MIGRATION,
+  PEOPLE_MIGRATION,
 ];
 
 /** In version order, whatever order they are listed in above. */

@@ -99,7 +99,7 @@ describe('readSummary', () => {
   it('says per site whether TLS 1.0/1.1 can go, noise and logs without TLS fields considered', () => {
     const byServer = Object.fromEntries(summary({}).verdicts.filter((v) => v.source === 'iis').map((v) => [v.server, v]));
     expect(byServer.EXCH01).toMatchObject({ verdict: 'no', legacyHits: 12, noiseHits: 0, realLegacyClients: 2 });
-    expect(byServer.EXCH01.evidence).toBe('12 legacy hits from 2 clients in 167 hits, 2024-03-10 to 2024-03-12');
+    expect(byServer.EXCH01.evidence).toBe('12 legacy hits from 2 people or devices (2 clients) in 167 hits, 2024-03-10 to 2024-03-12');
     expect(byServer.EXCH02).toMatchObject({ verdict: 'yes', legacyHits: 4, noiseHits: 4, noiseClasses: ['managed-availability'] });
     expect(byServer.EXCH02.evidence).toBe(
       'no legacy hits from real clients in 34 hits, 2024-03-11; 4 legacy hits from noise (managed-availability)',
@@ -147,12 +147,55 @@ describe('readSummary', () => {
     expect(one.excepted).toEqual({ clients: 1, hits: 10 });
     const exch01 = one.verdicts.find((v) => v.server === 'EXCH01' && v.source === 'iis');
     expect(exch01).toMatchObject({ verdict: 'no', exceptedHits: 10, exceptedClients: 1, realLegacyClients: 1 });
-    expect(exch01?.evidence).toBe('2 legacy hits from 1 clients in 167 hits, 2024-03-10 to 2024-03-12; 10 from 1 clients under known exceptions');
+    expect(exch01?.evidence).toBe('2 legacy hits from 1 person or device (1 client) in 167 hits, 2024-03-10 to 2024-03-12; 10 from 1 clients under known exceptions');
     const both = summary({}, null, 'test', [bob, exception('agent', 'Old Phone', 'CEO phone')]);
     expect(both.verdicts.find((v) => v.server === 'EXCH01' && v.source === 'iis')?.verdict).toBe('yes');
     // Noise stays noise: an exception on the probe's address changes nothing.
     const probe = summary({}, null, 'test', [exception('ip', '10.0.0.9', 'probe')]);
     expect(probe.excepted).toEqual({ clients: 0, hits: 0 });
     expect(probe.verdicts.find((v) => v.server === 'EXCH02')).toMatchObject({ verdict: 'yes', noiseHits: 4, exceptedHits: 0 });
+  });
+});
+
+describe('people and devices', () => {
+  // One person at one address with two clients (an Outlook and its Outlook Anywhere connection), the same user at
+  // another address (another device), and a probe (noise: not a person).
+  const PEOPLE: UsageSpec[] = [
+    { client_ip: '10.30.2.42', username: 'CONTOSO\\thayes', user_agent: 'Legacy Outlook', protocol: 'TLS 1.0', protocol_code: '40', hits: 6, endpoint: 'EWS' },
+    { client_ip: '10.30.2.42', username: 'CONTOSO\\thayes', user_agent: 'MSRPC', protocol: 'TLS 1.0', protocol_code: '40', hits: 5, endpoint: 'RPC', server: 'EXCH02' },
+    { client_ip: '10.30.2.42', username: 'CONTOSO\\thayes', user_agent: 'MSRPC', protocol: 'TLS 1.1', protocol_code: '100', hits: 1, endpoint: 'RPC' },
+    { client_ip: '10.30.2.99', username: 'CONTOSO\\thayes', user_agent: 'Legacy Outlook', protocol: 'TLS 1.0', protocol_code: '40', hits: 7 },
+    { client_ip: '10.0.0.9', username: 'HealthMailbox01', user_agent: 'AMProbe/Local', protocol: 'TLS 1.0', protocol_code: '40', hits: 4 },
+    { hits: 50 },
+  ];
+  const read = (top: number | null) => {
+    const db = openDatabase(buildDb(PEOPLE, testIdentificationView), { readonly: true });
+    try {
+      return readSummary(db, { top, filter: resolveFilter(db, {}) });
+    } finally {
+      db.close();
+    }
+  };
+
+  it('groups the real clients of one (user, address) and counts people in the verdicts', () => {
+    const s = read(null);
+    expect(s.legacyClients).toBe(4);
+    expect(s.legacyPeople).toBe(2);
+    expect(s.people.map((p) => [p.clientIp, p.legacyHits, p.tls10Hits, p.tls11Hits, p.agents.map((c) => c.userAgent)])).toEqual([
+      ['10.30.2.42', 12, 11, 1, ['Legacy Outlook', 'MSRPC']],
+      ['10.30.2.99', 7, 7, 0, ['Legacy Outlook']],
+    ]);
+    expect(s.people[0]).toMatchObject({ servers: ['EXCH01', 'EXCH02'], endpoints: ['EWS', 'RPC'], username: 'CONTOSO\\thayes' });
+    const exch01 = s.verdicts.find((v) => v.server === 'EXCH01');
+    expect(exch01).toMatchObject({ verdict: 'no', realLegacyClients: 3, realLegacyPeople: 2 });
+    expect(s.verdicts.find((v) => v.server === 'EXCH02')).toMatchObject({ realLegacyClients: 1, realLegacyPeople: 1 });
+  });
+
+  it('cuts the list to --top people, whatever their number of clients', () => {
+    const s = read(1);
+    expect(s.people).toHaveLength(1);
+    expect(s.people[0].agents).toHaveLength(2);
+    expect(s.legacyPeople).toBe(2);
+    expect(s.legacy).toHaveLength(1);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { UsageTableRow } from '../../src/export/ecs.js';
 import { DEFAULT_SCAN, scan } from '../../src/engine/scan.js';
 import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
-import { MIGRATIONS } from '../../src/store/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
 import { Store } from '../../src/store/store.js';
 import { fixture, tempDir, writeUsage } from '../helpers.js';
@@ -94,7 +94,7 @@ describe('migration 6 (dictionaries, usage as a view)', () => {
 
     const db = openDatabase(path);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(6);
+      expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       // VACUUM gave the old table's pages back to the file system
       expect(db.pragma('freelist_count', { simple: true })).toBe(0);
       const objects = db.prepare(`SELECT name, type FROM sqlite_master WHERE name LIKE 'usage%' ORDER BY name`).all();
