@@ -2,6 +2,7 @@
 // (proxies, NAT, load balancers), proxy hops, Exchange Back End traffic, and handshakes that never reach IIS.
 // Read-only data plus one plain sentence per finding; formatters decide how to show them.
 import type { Db } from '../store/open-database.js';
+import { LEGACY_SQL_LIST } from '../tls/legacy.js';
 
 export interface BlindSpotOptions {
   /** An address is "shared" with at least this many user names or user agents. */
@@ -52,7 +53,7 @@ export interface BlindSpots {
   readonly httpErrFiles: number;
 }
 
-const LEGACY_HITS = `sum(CASE WHEN protocol IN ('SSL 2.0','SSL 3.0','TLS 1.0','TLS 1.1') THEN hits ELSE 0 END)`;
+const LEGACY_HITS = `sum(CASE WHEN protocol IN ${LEGACY_SQL_LIST} THEN hits ELSE 0 END)`;
 
 export function readBlindSpots(db: Db, opts: BlindSpotOptions = DEFAULT_BLIND_SPOTS): BlindSpots {
   // IIS rows whose file had no crypt-protocol column carry protocol 'unknown' with no code.

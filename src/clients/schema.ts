@@ -1,18 +1,18 @@
-// Migration 4's SQL: the clients table (one classification per user agent), legacy_clients recreated with the
-// identification columns, and the weak_crypto view. Plain SQL only, so the sqlite3 shell can query the views.
+// The views built from the rules: legacy_clients (the legacy set, identification, noise and hints) and weak_crypto.
+// Plain SQL only, so the sqlite3 shell can query them. Not a migration: store/derived-views.ts recreates them
+// whenever this text changes, so a rule edit reaches existing and new databases alike.
+import { LEGACY_SQL_LIST as LEGACY, legacyHitColumnsSql, MODERN_SQL_LIST, sqlText as q } from '../tls/legacy.js';
 import { groupWeaknessSql, o365Sql, weaknessSql } from './crypto.js';
 import { BACK_END_HINT, CAPABLE_HINT, MEASURED_HINT, NOISE_HINTS } from './hints.js';
 import { NOISE_SQL } from './noise.js';
 
-const LEGACY = `('SSL 2.0','SSL 3.0','TLS 1.0','TLS 1.1')`;
-const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 const NOISE_HINT_SQL = Object.entries(NOISE_HINTS)
   .map(([noise, hint]) => `WHEN ${q(noise)} THEN ${q(hint)}`)
   .join(' ');
 
-/** legacy_clients as of schema 4: the Core's columns unchanged, identification columns after them. */
-export const LEGACY_CLIENTS_V4 = `
+/** legacy_clients: the Core's columns (schema 1), identification columns after them (schema 4). */
+export const LEGACY_CLIENTS_VIEW = `
 CREATE VIEW legacy_clients AS
 WITH g AS (
   SELECT
@@ -21,11 +21,8 @@ WITH g AS (
     username,
     user_agent,
     sum(CASE WHEN protocol IN ${LEGACY} THEN hits ELSE 0 END) AS legacy_hits,
-    sum(CASE WHEN protocol = 'SSL 2.0' THEN hits ELSE 0 END) AS ssl2_hits,
-    sum(CASE WHEN protocol = 'SSL 3.0' THEN hits ELSE 0 END) AS ssl3_hits,
-    sum(CASE WHEN protocol = 'TLS 1.0' THEN hits ELSE 0 END) AS tls10_hits,
-    sum(CASE WHEN protocol = 'TLS 1.1' THEN hits ELSE 0 END) AS tls11_hits,
-    sum(CASE WHEN protocol IN ('TLS 1.2','TLS 1.3') THEN hits ELSE 0 END) AS modern_hits,
+${legacyHitColumnsSql('    ')}
+    sum(CASE WHEN protocol IN ${MODERN_SQL_LIST} THEN hits ELSE 0 END) AS modern_hits,
     sum(CASE WHEN protocol IN ${LEGACY} THEN auth_failures ELSE 0 END) AS legacy_auth_failures,
     sum(CASE WHEN protocol IN ${LEGACY} THEN errors ELSE 0 END) AS legacy_errors,
     min(CASE WHEN protocol IN ${LEGACY} THEN first_seen END) AS first_seen,
@@ -61,7 +58,7 @@ SELECT
 FROM n;
 `;
 
-export const WEAK_CRYPTO_V4 = `
+export const WEAK_CRYPTO_VIEW = `
 CREATE VIEW weak_crypto AS
 SELECT
   u.source, u.client_ip, u.username, u.user_agent, c.client,
@@ -78,25 +75,4 @@ FROM usage u LEFT JOIN clients c ON c.user_agent = u.user_agent
 WHERE u.cipher IS NOT NULL OR u.hash IS NOT NULL OR u.key_exchange IS NOT NULL
 GROUP BY u.source, u.client_ip, u.username, u.user_agent, u.protocol, u.cipher, u.hash, u.key_exchange
 HAVING weakness IS NOT NULL OR o365_suite = 'no';
-`;
-
-/** Frozen once released: a later change to any of this needs migration 6 or later, not an edit here. */
-export const CLIENTS_MIGRATION_SQL = `
-CREATE TABLE clients (
-  user_agent TEXT PRIMARY KEY,
-  client TEXT NOT NULL,
-  family TEXT NOT NULL,
-  version TEXT,
-  os TEXT,
-  tls12_capable TEXT NOT NULL CHECK (tls12_capable IN ('yes', 'no', 'unknown')),
-  hint TEXT,
-  noise TEXT,
-  rule TEXT NOT NULL,
-  classifier INTEGER NOT NULL
-);
-CREATE INDEX usage_user_agent ON usage (user_agent);
-DROP VIEW IF EXISTS legacy_clients;
-${LEGACY_CLIENTS_V4}
-DROP VIEW IF EXISTS weak_crypto;
-${WEAK_CRYPTO_V4}
 `;

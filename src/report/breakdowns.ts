@@ -1,13 +1,14 @@
 // Window breakdowns for the richer reports: hits per day by protocol, per endpoint, and the per-site verdict
 // "safe to disable TLS 1.0/1.1?". Reads only; the verdict rule lives here so every format states the same one.
 import type { Db } from '../store/open-database.js';
+import { MODERN_PROTOCOLS } from '../tls/legacy.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import type { SiteLegacy } from './legacy-query.js';
 import { compareText as cmp, num } from './strings.js';
 import { LEGACY_PROTOCOLS, type DailyProtocols, type EndpointBreakdown, type SiteVerdict, type Verdict } from './model.js';
 
 const LEGACY = new Set<string>(LEGACY_PROTOCOLS);
-const TLS = new Set<string>([...LEGACY_PROTOCOLS, 'TLS 1.2', 'TLS 1.3']);
+const TLS = new Set<string>([...LEGACY_PROTOCOLS, ...MODERN_PROTOCOLS]);
 
 export function readDaily(db: Db, f: ReportFilter): DailyProtocols[] {
   const where = usageCondition(f);

@@ -1,7 +1,7 @@
 // "What changed since the last scan": legacy clients a run saw for the first time, legacy clients not seen for
 // --stale-days days (counted back from the newest log event), and those that moved to TLS 1.2+. Read-only.
 import type { ClientKey } from '../exceptions/exceptions.js';
-import { LEGACY_SQL_LIST, MODERN_SQL_LIST } from '../store/legacy.js';
+import { LEGACY_SQL_LIST, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { Runs, type RunRecord } from '../store/runs.js';
 

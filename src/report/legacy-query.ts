@@ -1,7 +1,7 @@
 // Legacy clients of a window, aggregated once per report into a temporary table of this connection (the database
 // file is never written), with the identification columns of the legacy_clients view when the schema has them.
 import type { ExceptionMatcher } from '../exceptions/exceptions.js';
-import { LEGACY_SQL_LIST, MODERN_SQL_LIST } from '../store/legacy.js';
+import { LEGACY_SQL_LIST, legacyHitColumnsSql, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import type { LegacyClient, LegacyPerson, NoiseGroup, Tls12Capable } from './model.js';
@@ -119,10 +119,7 @@ export class LegacyWindow {
     db.prepare<SqlValue[]>(
       `CREATE TABLE ${T} AS
        SELECT source, client_ip, username, user_agent, sum(hits) AS legacy_hits,
-         sum(CASE WHEN protocol = 'SSL 2.0' THEN hits ELSE 0 END) AS ssl2_hits,
-         sum(CASE WHEN protocol = 'SSL 3.0' THEN hits ELSE 0 END) AS ssl3_hits,
-         sum(CASE WHEN protocol = 'TLS 1.0' THEN hits ELSE 0 END) AS tls10_hits,
-         sum(CASE WHEN protocol = 'TLS 1.1' THEN hits ELSE 0 END) AS tls11_hits,
+${legacyHitColumnsSql('         ')}
          0 AS modern_hits, sum(auth_failures) AS auth_failures, sum(errors) AS errors,
          min(first_seen) AS first_seen, max(last_seen) AS last_seen,
          json_group_array(DISTINCT server) AS servers, json_group_array(DISTINCT endpoint) AS endpoints,

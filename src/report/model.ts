@@ -5,7 +5,7 @@ import type { ExchangeSection } from './sections/exchange.js';
 import type { ExoSection } from './sections/exo.js';
 import type { FindingsSection } from './sections/findings.js';
 
-export { LEGACY_PROTOCOL_LABELS as LEGACY_PROTOCOLS } from '../store/legacy.js';
+export { LEGACY_PROTOCOLS } from '../tls/legacy.js';
 
 export interface ProtocolTotal {
   readonly source: string;

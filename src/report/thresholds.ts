@@ -1,7 +1,7 @@
 // The figures --fail-on-legacy and --fail-on-bad-lines compare: legacy hits in the report window, split into
 // counted and excepted (known exceptions in force today), and the share of bad lines. Read-only.
 import { matcherOf, type ClientKey, type KnownException } from '../exceptions/exceptions.js';
-import { LEGACY_SQL_LIST } from '../store/legacy.js';
+import { LEGACY_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter } from './filter.js';
 

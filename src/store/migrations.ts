@@ -1,5 +1,7 @@
 // The database schema as numbered migrations (PRAGMA user_version); the README documents every table and view.
-// A migration only ever moves forward; views are dropped and recreated whole when they change.
+// A migration only ever moves forward and is frozen once released: its SQL is text of its own, never built from
+// live code. Views built from rules (legacy_clients, weak_crypto) are not migrations: see derived-views.ts.
+// (Until schema 6, migration 1 also made a first legacy_clients; migration 4 dropped it, so no database keeps it.)
 import { CLIENTS_MIGRATION } from './migration-clients.js';
 import { DICTIONARY_MIGRATION } from './migration-dictionary.js';
 import { EXCHANGE_MIGRATION } from './migration-exchange.js';
@@ -14,33 +16,6 @@ export interface Migration {
   /** It rewrites the data of an existing database, leaving the old pages free: VACUUM once it has committed. */
   readonly vacuum?: boolean;
 }
-
-const LEGACY = `('SSL 2.0','SSL 3.0','TLS 1.0','TLS 1.1')`;
-
-export const LEGACY_CLIENTS_V1 = `
-CREATE VIEW legacy_clients AS
-SELECT
-  source,
-  client_ip,
-  username,
-  user_agent,
-  sum(CASE WHEN protocol IN ${LEGACY} THEN hits ELSE 0 END) AS legacy_hits,
-  sum(CASE WHEN protocol = 'SSL 2.0' THEN hits ELSE 0 END) AS ssl2_hits,
-  sum(CASE WHEN protocol = 'SSL 3.0' THEN hits ELSE 0 END) AS ssl3_hits,
-  sum(CASE WHEN protocol = 'TLS 1.0' THEN hits ELSE 0 END) AS tls10_hits,
-  sum(CASE WHEN protocol = 'TLS 1.1' THEN hits ELSE 0 END) AS tls11_hits,
-  sum(CASE WHEN protocol IN ('TLS 1.2','TLS 1.3') THEN hits ELSE 0 END) AS modern_hits,
-  sum(CASE WHEN protocol IN ${LEGACY} THEN auth_failures ELSE 0 END) AS legacy_auth_failures,
-  sum(CASE WHEN protocol IN ${LEGACY} THEN errors ELSE 0 END) AS legacy_errors,
-  min(CASE WHEN protocol IN ${LEGACY} THEN first_seen END) AS first_seen,
-  max(CASE WHEN protocol IN ${LEGACY} THEN last_seen END) AS last_seen,
-  group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN server END) AS servers,
-  group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN endpoint END) AS endpoints,
-  min(CASE WHEN protocol IN ${LEGACY} THEN internal END) AS internal
-FROM usage
-GROUP BY source, client_ip, username, user_agent
-HAVING legacy_hits > 0;
-`;
 
 const ALL: Migration[] = [
   {
@@ -112,7 +87,6 @@ CREATE TABLE diagnostics (
   message TEXT NOT NULL,
   PRIMARY KEY (file_id, code)
 );
-${LEGACY_CLIENTS_V1}
 CREATE VIEW protocol_totals AS
 SELECT source, protocol, sum(hits) AS hits, count(DISTINCT client_ip) AS clients,
        min(first_seen) AS first_seen, max(last_seen) AS last_seen

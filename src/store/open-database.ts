@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CensusError } from '../errors.js';
+import { derivedViewsStale, recreateDerivedViews } from './derived-views.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 export type Db = Database.Database;
@@ -66,7 +67,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
         `--db ${path} has schema version ${version}; this tls-census knows up to ${SCHEMA_VERSION}: upgrade tls-census`,
       );
     }
-    if (!opts.readonly && version < SCHEMA_VERSION) migrate(db, version);
+    if (!opts.readonly && (version < SCHEMA_VERSION || derivedViewsStale(db))) migrate(db, version);
     if (opts.readonly && version === 0) {
       db.close();
       throw new CensusError('DB_OPEN_FAILED', `--db ${path} holds no tls-census data (run "tls-census scan" first)`);
@@ -79,6 +80,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   return db;
 }
 
+/** Runs the migrations after `seen`, then rebuilds the rule-derived views if their SQL changed, in one transaction. */
 function migrate(db: Db, seen: number): void {
   let vacuum = false;
   const apply = db.transaction(() => {
@@ -90,6 +92,7 @@ function migrate(db: Db, seen: number): void {
       db.pragma(`user_version = ${m.version}`);
       if (from > 0 && m.vacuum) vacuum = true;
     }
+    if (derivedViewsStale(db)) recreateDerivedViews(db);
   });
   apply.immediate();
   if (!vacuum) return;

@@ -2,7 +2,7 @@
 // (table legacy_seen). Counts are added by the data commits themselves (Store.commit), so a killed run's row
 // still tells what it committed; it stays 'running' until the next run under the lock marks it 'interrupted'.
 import { hostname } from 'node:os';
-import { LEGACY_SQL_LIST } from './legacy.js';
+import { LEGACY_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from './open-database.js';
 
 export type RunStatus = 'done' | 'failed';

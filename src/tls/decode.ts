@@ -15,18 +15,7 @@ import {
 
 export type { ProtocolLabel } from './tables.js';
 
-export const LEGACY_PROTOCOLS: readonly ProtocolLabel[] = Object.freeze([
-  'SSL 2.0',
-  'SSL 3.0',
-  'TLS 1.0',
-  'TLS 1.1',
-] as const);
-
-const LEGACY_SET: ReadonlySet<string> = new Set(LEGACY_PROTOCOLS);
-
-export function isLegacyProtocol(p: string): boolean {
-  return LEGACY_SET.has(p);
-}
+export { isLegacyProtocol, LEGACY_PROTOCOLS } from './legacy.js';
 
 // Lookup maps, built once. Map (not object) lookups so names like "__proto__" or "toString" stay unknown.
 type Entries<E> = Readonly<Record<string, E>>;

@@ -2,19 +2,20 @@
 // legacy_clients columns appear, old user agents are classified on the next scan or report, and a classifier
 // version change reclassifies what was stored by the older version.
 import Database from 'better-sqlite3';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLASSIFIER_VERSION } from '../../src/clients/identify.js';
 import { classifyUserAgents, refreshClients, unclassifiedUserAgents } from '../../src/clients/refresh.js';
-import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { fixture } from '../helpers.js';
 
 function v1Database(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'tls-census-v1-')), 'old.db');
   const db = new Database(path);
-  db.exec(MIGRATIONS.find((m) => m.version === 1)!.sql);
+  db.exec(readFileSync(fixture('db/schema-1.sql'), 'utf8')); // as the release of schema 1 made it
   db.pragma('user_version = 1');
   const insert = db.prepare(
     `INSERT INTO usage (day, source, server, client_ip, username, user_agent, endpoint, protocol, cipher, hash, key_exchange, hits, auth_failures, errors, first_seen, last_seen)

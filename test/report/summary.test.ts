@@ -1,11 +1,12 @@
 // The report data of a window: legacy clients in order, --top, every filter in SQL with bound values, the
 // identification columns and noise groups, and the per-site verdicts with their evidence.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { KnownException } from '../../src/exceptions/exceptions.js';
 import { NO_FILTER, resolveFilter, usageCondition, type FilterSpec } from '../../src/report/filter.js';
 import { readSummary } from '../../src/report/summary.js';
-import { LEGACY_CLIENTS_V1 } from '../../src/store/migrations.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
+import { fixture } from '../helpers.js';
 import { buildDb, testIdentificationView, type UsageSpec } from './report-db.js';
 
 const ROWS: UsageSpec[] = [
@@ -25,7 +26,8 @@ const ROWS: UsageSpec[] = [
   { day: '2024-03-11', source: 'smtp', site: null, client_ip: '192.0.2.7', username: null, user_agent: 'mail.example', protocol: 'TLS 1.0', protocol_code: null, hits: 11, endpoint: 'SMTP' },
 ];
 
-/** The Core's legacy_clients (schema 1), without identification columns. */
+/** The Core's legacy_clients (schema 1, as released), without identification columns. */
+const LEGACY_CLIENTS_V1 = /CREATE VIEW legacy_clients AS[^;]*;/.exec(readFileSync(fixture('db/schema-1.sql'), 'utf8'))![0];
 const coreView = (db: Db): void => {
   db.exec(`DROP VIEW legacy_clients; ${LEGACY_CLIENTS_V1}`);
 };

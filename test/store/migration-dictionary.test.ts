@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { UsageTableRow } from '../../src/export/ecs.js';
 import { DEFAULT_SCAN, scan } from '../../src/engine/scan.js';
 import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
+import { recreateDerivedViews } from '../../src/store/derived-views.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
 import { Store } from '../../src/store/store.js';
@@ -47,6 +48,7 @@ function v5Database(rows: readonly UsageTableRow[]): string {
     db.exec(m.sql);
     db.pragma(`user_version = ${m.version}`);
   }
+  recreateDerivedViews(db); // the release that made it built legacy_clients and weak_crypto in migration 4
   const columns = Object.keys(rows[0]);
   const insert = db.prepare(`INSERT INTO usage (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`);
   db.transaction(() => {

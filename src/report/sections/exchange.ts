@@ -2,6 +2,7 @@
 // logs do not show, HTTP.sys timeouts and drops per client and day next to that address's TLS 1.0/1.1 use in IIS,
 // and sessions still pending. Reads usage and pending_sessions (read-only) and formats text; nothing else.
 import type { Db } from '../../store/open-database.js';
+import { LEGACY_SQL_LIST } from '../../tls/legacy.js';
 import { clean, num } from '../strings.js';
 
 /** The parts of the report window that apply here (a ReportFilter fits). */
@@ -49,7 +50,6 @@ export interface ExchangeSection {
   readonly pending: { readonly sessions: number; readonly oldest: string } | null;
 }
 
-const LEGACY = `('SSL 2.0','SSL 3.0','TLS 1.0','TLS 1.1')`;
 const IDLE = `detail LIKE 'Timer\\_%' ESCAPE '\\'`;
 const DROPPED = `detail LIKE 'Connection\\_%' ESCAPE '\\'`;
 
@@ -133,7 +133,7 @@ function readHttpErr(db: Db, w: ExchangeWindow, limit: number): ExchangeSection[
   const listed = db.prepare<Param[], HttpErrDay>(
     `SELECT h.day, h.client_ip AS clientIp, h.timeouts, h.dropped,
        (SELECT max(i.day) FROM usage i WHERE i.source = 'iis' AND i.client_ip = h.client_ip AND i.day <= h.day
-          AND i.protocol IN ${LEGACY} AND i.hits > 0) AS legacyIisDay
+          AND i.protocol IN ${LEGACY_SQL_LIST} AND i.hits > 0) AS legacyIisDay
      FROM (SELECT day, client_ip, sum(CASE WHEN ${IDLE} THEN hits ELSE 0 END) AS timeouts,
              sum(CASE WHEN ${DROPPED} THEN hits ELSE 0 END) AS dropped
            FROM usage u WHERE ${cond} GROUP BY day, client_ip) h
