@@ -4,6 +4,7 @@ import { readExceptionsFile } from '../exceptions/exceptions-file.js';
 import { isActive, type KnownException } from '../exceptions/exceptions.js';
 import { listExceptions } from '../exceptions/exception-store.js';
 import { readChanges } from '../report/changes.js';
+import { DEFAULT_MIN_DAYS } from '../report/machine-verdict.js';
 import type { ReportFilter } from '../report/filter.js';
 import { formatChanges } from '../report/nightly-text.js';
 import { num } from '../report/strings.js';
@@ -16,6 +17,7 @@ export interface NightlyFlags {
   'fail-on-bad-lines'?: number;
   exceptions?: string;
   'stale-days': number;
+  'min-days': number;
 }
 
 export interface NightlyOptions {
@@ -25,6 +27,8 @@ export interface NightlyOptions {
   readonly failOnBadLines: number | null;
   readonly exceptionsFile: string | null;
   readonly staleDays: number;
+  /** A machine's yes over fewer observed days says "yes, but only N days observed". */
+  readonly minDays: number;
 }
 
 export const NIGHTLY_OPTIONS = {
@@ -35,6 +39,11 @@ export const NIGHTLY_OPTIONS = {
   'fail-on-bad-lines': { type: 'number', describe: 'Exit 1 when more than PERCENT of the lines read are bad' },
   exceptions: { type: 'string', describe: 'CSV of known exceptions (match,value,expires,reason), with the stored ones' },
   'stale-days': { type: 'number', default: 7, describe: 'A legacy client not seen for N days is listed as gone' },
+  'min-days': {
+    type: 'number',
+    default: DEFAULT_MIN_DAYS,
+    describe: 'A machine verdict of yes over fewer days of data says "yes, but only N days observed"',
+  },
 } as const;
 
 /** Flags whose value is optional: "--fail-on-legacy" alone (or before a path) means "--fail-on-legacy=0". */
@@ -64,6 +73,7 @@ export function nightlyOptions(f: NightlyFlags): NightlyOptions {
     failOnBadLines: bad ?? null,
     exceptionsFile: f.exceptions ?? null,
     staleDays: positiveInt('--stale-days', f['stale-days']),
+    minDays: positiveInt('--min-days', f['min-days']),
   };
 }
 

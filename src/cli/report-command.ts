@@ -72,6 +72,7 @@ export function reportCommand(setCode: (c: number) => void): CommandModule<objec
           db: args.db,
           color: format === 'text' && args.out === undefined && useColor(process.stdout),
           exceptions: activeExceptions(db, nightly.exceptionsFile, new Date()),
+          minDays: nightly.minDays,
         });
       } finally {
         db.close();

@@ -118,7 +118,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
             '\n\n',
         );
         const exceptions = activeExceptions(db, nightly.exceptionsFile, new Date());
-        process.stdout.write(formatText(readSummary(db, { top, exceptions }), { db: args.db, color: useColor(process.stdout) }));
+        process.stdout.write(formatText(readSummary(db, { top, exceptions, minDays: nightly.minDays }), { db: args.db, color: useColor(process.stdout) }));
         process.stdout.write(`\n${verdict.text}`);
       } finally {
         progress.stop();

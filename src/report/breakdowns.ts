@@ -5,7 +5,10 @@ import { MODERN_PROTOCOLS } from '../tls/legacy.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import type { SiteLegacy } from './legacy-query.js';
 import { compareText as cmp, num } from './strings.js';
-import { LEGACY_PROTOCOLS, type DailyProtocols, type EndpointBreakdown, type SiteVerdict, type Verdict } from './model.js';
+import { machineKey } from './machine-verdict.js';
+import {
+  LEGACY_PROTOCOLS, type DailyProtocols, type EndpointBreakdown, type SiteVerdict, type UnknownReason, type Verdict,
+} from './model.js';
 
 const LEGACY = new Set<string>(LEGACY_PROTOCOLS);
 const TLS = new Set<string>([...LEGACY_PROTOCOLS, ...MODERN_PROTOCOLS]);
@@ -69,25 +72,48 @@ export function readEndpoints(db: Db, f: ReportFilter): EndpointBreakdown[] {
     .sort((a, b) => b.legacyHits - a.legacyHits || b.hits - a.hits || cmp(a.source, b.source) || cmp(a.endpoint, b.endpoint));
 }
 
-function evidence(v: Omit<SiteVerdict, 'verdict' | 'evidence'>, verdict: Verdict): string {
+type VerdictBase = Omit<SiteVerdict, 'verdict' | 'evidence' | 'unknownReason'>;
+
+const UNKNOWN_TEXT: Record<UnknownReason, string> = {
+  'no-tls-fields': 'come from IIS logs without TLS fields',
+  'no-mail-versions': 'are POP3/IMAP4 sessions whose logs carry no TLS version',
+  'no-tls-lines': 'are SMTP sessions without a logged TLS result (protocol logging below Verbose?)',
+  'httperr-only': 'are HTTP.sys drops and timeouts, and no IIS log with TLS versions covers this server',
+  'no-versions': 'carry no TLS version',
+};
+
+function unknownReasonOf(source: string): UnknownReason {
+  if (source === 'iis') return 'no-tls-fields';
+  if (source === 'pop3' || source === 'imap4') return 'no-mail-versions';
+  if (source.startsWith('smtp-')) return 'no-tls-lines';
+  if (source === 'httperr') return 'httperr-only';
+  return 'no-versions';
+}
+
+function evidence(v: VerdictBase, verdict: Verdict, reason: UnknownReason | null): string {
   const span = v.firstDay === v.lastDay ? v.firstDay : `${v.firstDay} to ${v.lastDay}`;
   const aside =
     (v.noiseHits > 0 ? `; ${num(v.noiseHits)} legacy hits from noise (${v.noiseClasses.join(', ')})` : '') +
     (v.exceptedHits > 0 ? `; ${num(v.exceptedHits)} from ${num(v.exceptedClients)} clients under known exceptions` : '');
   if (verdict === 'no') {
-    const who = `${num(v.realLegacyPeople)} ${v.realLegacyPeople === 1 ? 'person or device' : 'people or devices'} (${num(v.realLegacyClients)} ${v.realLegacyClients === 1 ? 'client' : 'clients'})`;
-    return `${num(v.legacyHits - v.noiseHits - v.exceptedHits)} legacy hits from ${who} in ${num(v.hits)} hits, ${span}${aside}`;
+    const who = (people: number, clients: number): string =>
+      `${num(people)} ${people === 1 ? 'person or device' : 'people or devices'} (${num(clients)} ${clients === 1 ? 'client' : 'clients'})`;
+    const parts = [
+      ...(v.realLegacyHits > 0 ? [`${num(v.realLegacyHits)} legacy hits from ${who(v.realLegacyPeople, v.realLegacyClients)}`] : []),
+      ...(v.ownHits > 0 ? [`${num(v.ownHits)} from ${num(v.ownClients)} of the server's own components (probes, server-to-server)`] : []),
+    ];
+    return `${parts.join(' and ')} in ${num(v.hits)} hits, ${span}${aside}`;
   }
-  if (verdict === 'unknown') {
-    return `${num(v.noTlsFieldHits)} of ${num(v.hits)} hits, ${span}, come from logs without TLS fields${aside}`;
+  if (verdict === 'unknown' && reason !== null) {
+    return `${num(v.noTlsFieldHits)} of ${num(v.hits)} hits, ${span}, ${UNKNOWN_TEXT[reason]}${aside}`;
   }
   return `no legacy hits from real clients in ${num(v.hits)} hits, ${span}${aside}`;
 }
 
 /**
- * Per (source, server, site): "no" when real clients (not noise, not under a known exception in force) used a
- * legacy protocol in the window;
- * else "unknown" when some of its logs carry no TLS fields (their versions are not known); else "yes".
+ * Per (source, server, site): "no" when real clients (not noise, not under a known exception in force) or the
+ * server's own components used a legacy protocol in the window; else "unknown" when some of its traffic carries no
+ * TLS version (an HTTP.sys error log only when no IIS log with TLS versions covers the same server); else "yes".
  */
 export function readVerdicts(db: Db, f: ReportFilter, legacy: readonly SiteLegacy[]): SiteVerdict[] {
   const where = usageCondition(f);
@@ -99,10 +125,12 @@ export function readVerdicts(db: Db, f: ReportFilter, legacy: readonly SiteLegac
        FROM usage WHERE ${where.sql} GROUP BY source, server, site`,
     )
     .all(...where.params);
+  // Servers with IIS traffic of known TLS versions: their HTTP.sys drops are evidence, not a blind spot
+  const seenByIis = new Set(sites.filter((s) => s.source === 'iis' && s.hits > s.blind).map((s) => machineKey(s.server)));
   return sites
     .map((s) => {
       const l = legacy.find((x) => x.source === s.source && x.server === s.server && x.site === s.site);
-      const base = {
+      const base: VerdictBase = {
         source: s.source,
         server: s.server,
         site: s.site,
@@ -112,15 +140,19 @@ export function readVerdicts(db: Db, f: ReportFilter, legacy: readonly SiteLegac
         noiseClasses: l?.noiseClasses ?? [],
         exceptedHits: l?.exceptedHits ?? 0,
         exceptedClients: l?.exceptedClients ?? 0,
+        ownHits: l?.ownHits ?? 0,
+        ownClients: l?.ownClients ?? 0,
+        realLegacyHits: l?.realHits ?? 0,
         realLegacyClients: l?.realClients ?? 0,
         realLegacyPeople: l?.realPeople ?? 0,
         noTlsFieldHits: s.blind,
         firstDay: s.first,
         lastDay: s.last,
       };
-      const real = base.legacyHits - base.noiseHits - base.exceptedHits;
-      const verdict: Verdict = real > 0 ? 'no' : base.noTlsFieldHits > 0 ? 'unknown' : 'yes';
-      return { ...base, verdict, evidence: evidence(base, verdict) };
+      const blind = s.blind > 0 && !(s.source === 'httperr' && seenByIis.has(machineKey(s.server)));
+      const verdict: Verdict = base.realLegacyHits > 0 || base.ownHits > 0 ? 'no' : blind ? 'unknown' : 'yes';
+      const unknownReason = blind ? unknownReasonOf(s.source) : null;
+      return { ...base, verdict, unknownReason, evidence: evidence(base, verdict, unknownReason) };
     })
     .sort((a, b) => cmp(a.source, b.source) || cmp(a.server, b.server) || cmp(a.site, b.site));
 }

@@ -15,6 +15,9 @@ p.meta, p.note { color: var(--muted); margin: 4px 0; }
 .yes .badge { color: var(--yes); } .no .badge { color: var(--no); } .unknown .badge { color: var(--unknown); }
 .verdict .where { font-weight: 600; word-break: break-all; }
 .verdict .evidence { color: var(--muted); margin: 2px 0 0; }
+.verdict.machine { grid-column: 1 / -1; }
+ul.sources { margin: 6px 0 0; padding-left: 18px; color: var(--muted); }
+b.yes { color: var(--yes); } b.no { color: var(--no); } b.unknown { color: var(--unknown); }
 .chart { position: relative; height: 320px; max-width: 1100px; }
 table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }

@@ -58,6 +58,8 @@ function chartData(s: Summary) {
   };
 }
 
+const BADGE = { yes: 'YES', no: 'NO', unknown: '?' } as const;
+
 function body(s: Summary, opts: FormatOptions): string {
   const out: string[] = [];
   const window = windowText(s.filter);
@@ -70,13 +72,24 @@ function body(s: Summary, opts: FormatOptions): string {
       '.</p></header>',
   );
   out.push('<section id="verdicts"><h2>Safe to disable TLS 1.0/1.1?</h2>');
-  out.push('<p class="note">Per server and site: yes when no real client (noise aside) used SSL 3.0, TLS 1.0 or TLS 1.1 in the window.</p>');
+  out.push(
+    '<p class="note">Per machine, over all its sources: yes when neither a real client (noise and known exceptions ' +
+      "aside) nor the server's own components used SSL 3.0, TLS 1.0 or TLS 1.1 in the window and every source tells " +
+      'the version. The per-source verdicts beneath each machine are its evidence.</p>',
+  );
   out.push('<div class="verdicts">');
-  for (const v of s.verdicts) {
+  for (const m of s.machines) {
+    const notes = [...m.blockers.filter((b) => b.kind === 'server-own').map((b) => b.text), ...m.unknowns.map((u) => u.text)];
     out.push(
-      `<div class="verdict ${v.verdict}"><div class="badge">${{ yes: 'YES', no: 'NO', unknown: '?' }[v.verdict]}</div>` +
-        `<div><div class="where">${escapeHtml(`${v.server ?? '-'} · ${v.site ?? '-'} · ${v.source}`)}</div>` +
-        `<p class="evidence">${escapeHtml(v.evidence)}</p></div></div>`,
+      `<div class="verdict machine ${m.verdict}"><div class="badge">${BADGE[m.verdict]}</div>` +
+        `<div><div class="where">${escapeHtml(m.server ?? '(no server name)')}</div>` +
+        `<p class="evidence"><strong>${escapeHtml(m.headline)}</strong></p>` +
+        notes.map((n) => `<p class="evidence">${escapeHtml(n)}</p>`).join('') +
+        '<ul class="sources">' +
+        m.sources
+          .map((v) => `<li><b class="${v.verdict}">${BADGE[v.verdict]}</b> ${escapeHtml(`${v.source} ${v.site ?? '-'}`)}: ${escapeHtml(v.evidence)}</li>`)
+          .join('') +
+        '</ul></div></div>',
     );
   }
   out.push('</div>');

@@ -1,11 +1,36 @@
 // The report as JSON for pipelines: a stable, documented shape (README "JSON shape") with a `schema` version.
 // The mapping is spelled out field by field so internal changes never leak into it; new fields only ever get added.
 import { describeBlindSpots } from '../clients/blind-spots.js';
-import { protocolsOf, type FormatOptions, type Summary } from './model.js';
+import { protocolsOf, type FormatOptions, type SiteVerdict, type Summary } from './model.js';
 import type { FindingsSection } from './sections/findings.js';
 
 /** Bump only for a change that breaks a reader (a field removed, renamed or retyped); adding a field keeps it. */
 export const JSON_SCHEMA_VERSION = 1;
+
+/** One per-source verdict row, as in `verdicts[]` and each server's `sources[]`. */
+function verdictJson(v: SiteVerdict) {
+  return {
+    source: v.source,
+    server: v.server,
+    site: v.site,
+    safeToDisable: v.verdict,
+    hits: v.hits,
+    legacyHits: v.legacyHits,
+    noiseHits: v.noiseHits,
+    noiseClasses: v.noiseClasses,
+    exceptedHits: v.exceptedHits,
+    exceptedClients: v.exceptedClients,
+    ownHits: v.ownHits,
+    ownClients: v.ownClients,
+    legacyClients: v.realLegacyClients,
+    legacyPeople: v.realLegacyPeople,
+    noTlsFieldHits: v.noTlsFieldHits,
+    unknownReason: v.unknownReason,
+    firstDay: v.firstDay,
+    lastDay: v.lastDay,
+    evidence: v.evidence,
+  };
+}
 
 export function toJson(s: Summary, opts: FormatOptions) {
   return {
@@ -23,24 +48,20 @@ export function toJson(s: Summary, opts: FormatOptions) {
       newestEvent: s.newestSeen,
     },
     totals: s.totals.map((t) => ({ source: t.source, protocol: t.protocol, hits: t.hits, clients: t.clients, share: t.share })),
-    verdicts: s.verdicts.map((v) => ({
-      source: v.source,
-      server: v.server,
-      site: v.site,
-      safeToDisable: v.verdict,
-      hits: v.hits,
-      legacyHits: v.legacyHits,
-      noiseHits: v.noiseHits,
-      noiseClasses: v.noiseClasses,
-      exceptedHits: v.exceptedHits,
-      exceptedClients: v.exceptedClients,
-      legacyClients: v.realLegacyClients,
-      legacyPeople: v.realLegacyPeople,
-      noTlsFieldHits: v.noTlsFieldHits,
-      firstDay: v.firstDay,
-      lastDay: v.lastDay,
-      evidence: v.evidence,
+    servers: s.machines.map((m) => ({
+      server: m.server,
+      safeToDisable: m.verdict,
+      headline: m.headline,
+      days: m.days,
+      minDays: m.minDays,
+      shortWindow: m.shortWindow,
+      firstDay: m.firstDay,
+      lastDay: m.lastDay,
+      blockers: m.blockers.map((b) => ({ kind: b.kind, source: b.source, site: b.site, clients: b.clients, people: b.people, hits: b.hits, text: b.text })),
+      unknowns: m.unknowns.map((u) => ({ reason: u.reason, source: u.source, site: u.site, hits: u.hits, text: u.text })),
+      sources: m.sources.map(verdictJson),
     })),
+    verdicts: s.verdicts.map(verdictJson),
     legacy: {
       clients: s.legacyClients,
       hits: s.legacyHits,

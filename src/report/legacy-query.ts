@@ -86,19 +86,46 @@ export interface LegacyResult {
   readonly excepted: { readonly clients: number; readonly hits: number };
 }
 
-/** Legacy hits per (source, server, site) split into noise, excepted and real clients, for the verdicts. */
+/**
+ * Legacy hits per (source, server, site) split into noise, excepted, the server's own traffic and real clients, for
+ * the verdicts. Own traffic (Managed Availability probes and health mailboxes, Exchange's server-to-server traffic,
+ * loopback) is counted apart from noise: it blocks the switch until the server's own client settings change.
+ */
 export interface SiteLegacy {
   readonly source: string;
   readonly server: string | null;
   readonly site: string | null;
   readonly legacyHits: number;
+  /** Noise that does not block: health checks, challenge-only clients, scanners (own traffic not included). */
   readonly noiseHits: number;
   readonly noiseClasses: readonly string[];
   readonly exceptedHits: number;
   readonly exceptedClients: number;
+  readonly ownHits: number;
+  readonly ownClients: number;
+  readonly realHits: number;
   readonly realClients: number;
   /** The real clients as people or devices (distinct username and address). */
   readonly realPeople: number;
+}
+
+/** The noise class of the server's own probes and health mailboxes: it blocks a verdict (see SiteLegacy). */
+export const OWN_NOISE = 'managed-availability';
+const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/;
+
+type Share = 'noise' | 'excepted' | 'own' | 'real';
+
+/**
+ * Where one client's legacy hits go in a verdict: other noise first; probes and health mailboxes are own traffic
+ * (like all noise, no exception covers them); then known exceptions; then server-to-server and loopback traffic as
+ * own; the rest are real clients.
+ */
+function shareOf(r: Key & { noise: string | null; internal: number }, match: ExceptionMatcher | null): Share {
+  if (r.noise === OWN_NOISE) return 'own';
+  if (r.noise !== null) return 'noise';
+  if (match !== null && match(keyOf(r)) !== null) return 'excepted';
+  if (r.internal === 1 || (r.client_ip !== null && LOOPBACK.test(r.client_ip))) return 'own';
+  return 'real';
 }
 
 type Key = { source: string; client_ip: string | null; username: string | null; user_agent: string | null };
@@ -179,8 +206,9 @@ ${legacyHitColumnsSql('         ')}
   sites(match: ExceptionMatcher | null): SiteLegacy[] {
     const where = usageCondition(this.f, 'u');
     const rows = this.db
-      .prepare<SqlValue[], Key & { server: string | null; site: string | null; noise: string | null; hits: number }>(
-        `SELECT u.source, u.server, u.site, u.client_ip, u.username, u.user_agent, l.noise, sum(u.hits) AS hits
+      .prepare<SqlValue[], Key & { server: string | null; site: string | null; noise: string | null; internal: number; hits: number }>(
+        `SELECT u.source, u.server, u.site, u.client_ip, u.username, u.user_agent, l.noise, max(u.internal) AS internal,
+           sum(u.hits) AS hits
          FROM usage u LEFT JOIN ${T} l ON ${SAME_CLIENT('l', 'u')}
          WHERE u.protocol IN ${LEGACY_SQL_LIST} AND ${where.sql}
          GROUP BY u.source, u.server, u.site, u.client_ip, u.username, u.user_agent`,
@@ -191,18 +219,23 @@ ${legacyHitColumnsSql('         ')}
       const key = JSON.stringify([r.source, r.server, r.site]);
       const s = sites.get(key) ?? {
         source: r.source, server: r.server, site: r.site, legacyHits: 0, noiseHits: 0, noiseClasses: [],
-        exceptedHits: 0, exceptedClients: 0, realClients: 0, realPeople: 0, classes: new Set<string>(), people: new Set<string>(),
+        exceptedHits: 0, exceptedClients: 0, ownHits: 0, ownClients: 0, realHits: 0, realClients: 0, realPeople: 0,
+        classes: new Set<string>(), people: new Set<string>(),
       };
-      const excepted = r.noise === null && match !== null && match(keyOf(r)) !== null;
-      if (r.noise !== null) s.classes.add(r.noise);
-      if (r.noise === null && !excepted) s.people.add(personKey(keyOf(r)));
+      const share = shareOf(r, match);
+      if (share === 'noise' && r.noise !== null) s.classes.add(r.noise);
+      if (share === 'real') s.people.add(personKey(keyOf(r)));
+      const add = (which: Share, n: number): number => (share === which ? n : 0);
       sites.set(key, {
         ...s,
         legacyHits: s.legacyHits + r.hits,
-        noiseHits: s.noiseHits + (r.noise !== null ? r.hits : 0),
-        exceptedHits: s.exceptedHits + (excepted ? r.hits : 0),
-        exceptedClients: s.exceptedClients + (excepted ? 1 : 0),
-        realClients: s.realClients + (r.noise === null && !excepted ? 1 : 0),
+        noiseHits: s.noiseHits + add('noise', r.hits),
+        exceptedHits: s.exceptedHits + add('excepted', r.hits),
+        exceptedClients: s.exceptedClients + add('excepted', 1),
+        ownHits: s.ownHits + add('own', r.hits),
+        ownClients: s.ownClients + add('own', 1),
+        realHits: s.realHits + add('real', r.hits),
+        realClients: s.realClients + add('real', 1),
         realPeople: s.people.size,
       });
     }

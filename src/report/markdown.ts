@@ -37,12 +37,30 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
   out.push('## Safe to disable TLS 1.0/1.1?', '');
   if (s.verdicts.length === 0) out.push('No log events in this window.');
   else {
-    out.push('Per server and site: *yes* when no real client (noise aside) used SSL 3.0, TLS 1.0 or TLS 1.1 in the window.', '');
+    out.push(
+      'Per machine, over all its sources: *yes* when neither a real client (noise and known exceptions aside) nor ' +
+        "the server's own components used SSL 3.0, TLS 1.0 or TLS 1.1 in the window and every source tells the version.",
+      '',
+    );
     out.push(
       ...table(
-        ['source', 'server', 'site', 'safe?', 'evidence'],
+        ['server', 'safe?', 'days', 'why'],
+        'llrl',
+        s.machines.map((m) => [
+          mdText(m.server ?? '(no server name)'),
+          `**${m.verdict}**`,
+          num(m.days),
+          [m.headline, ...m.blockers.filter((b) => b.kind === 'server-own').map((b) => b.text), ...m.unknowns.map((u) => u.text)]
+            .map(mdText).join('<br>'),
+        ]),
+      ),
+    );
+    out.push('', 'Per source (the evidence):', '');
+    out.push(
+      ...table(
+        ['server', 'source', 'site', 'safe?', 'evidence'],
         'lllll',
-        s.verdicts.map((v) => [mdText(v.source), mdText(v.server), mdText(v.site), `**${v.verdict}**`, mdText(v.evidence)]),
+        s.verdicts.map((v) => [mdText(v.server), mdText(v.source), mdText(v.site), `**${v.verdict}**`, mdText(v.evidence)]),
       ),
     );
   }

@@ -83,7 +83,14 @@ export interface NoiseGroup {
 
 export type Verdict = 'yes' | 'no' | 'unknown';
 
-/** "Safe to disable TLS 1.0/1.1?" for one server and site in the window, with the evidence. */
+/**
+ * Why traffic of a source could be legacy without the logs telling: an IIS site without the crypt fields, POP3/IMAP4
+ * logs without versions, SMTP sessions whose TLS line is not logged (below Verbose), or a machine whose only HTTP
+ * evidence is the HTTP.sys error log (drops and timeouts, no IIS log with TLS versions).
+ */
+export type UnknownReason = 'no-tls-fields' | 'no-mail-versions' | 'no-tls-lines' | 'httperr-only' | 'no-versions';
+
+/** "Safe to disable TLS 1.0/1.1?" for one source, server and site in the window, with the evidence. */
 export interface SiteVerdict {
   readonly source: string;
   readonly server: string | null;
@@ -91,18 +98,70 @@ export interface SiteVerdict {
   readonly verdict: Verdict;
   readonly hits: number;
   readonly legacyHits: number; // all legacy hits, noise included
+  /** Legacy hits of noise that does not block (health checks, challenge-only clients, scanners). */
   readonly noiseHits: number;
   readonly noiseClasses: readonly string[];
   /** Legacy hits of real clients a known exception in force covers. */
   readonly exceptedHits: number;
   readonly exceptedClients: number;
+  /** Legacy hits of the server's own components (Managed Availability, server-to-server, loopback): they block. */
+  readonly ownHits: number;
+  readonly ownClients: number;
+  /** Legacy hits and clients that block the verdict besides own traffic: real clients without an exception. */
+  readonly realLegacyHits: number;
   readonly realLegacyClients: number;
   /** The same clients as people or devices: distinct (username, client address). */
   readonly realLegacyPeople: number;
-  readonly noTlsFieldHits: number; // hits from logs without crypt fields: their protocol is unknown
+  readonly noTlsFieldHits: number; // hits whose protocol the logs do not tell (see unknownReason)
+  /** Set when noTlsFieldHits make the verdict unknown (or, for HTTP.sys, when nothing else tells). */
+  readonly unknownReason: UnknownReason | null;
   readonly firstDay: string;
   readonly lastDay: string;
   readonly evidence: string;
+}
+
+/** What blocks a machine: real legacy clients, or its own components (fixed on the server itself). */
+export type BlockerKind = 'clients' | 'server-own';
+
+export interface MachineBlocker {
+  readonly kind: BlockerKind;
+  readonly source: string;
+  readonly site: string | null;
+  readonly clients: number;
+  /** `clients` as people or devices (distinct user and address); for `server-own`, the clients. */
+  readonly people: number;
+  readonly hits: number;
+  /** One sentence; for `server-own` it names the server-side fix. */
+  readonly text: string;
+}
+
+export interface MachineUnknown {
+  readonly reason: UnknownReason;
+  readonly source: string;
+  readonly site: string | null;
+  readonly hits: number;
+  readonly text: string;
+}
+
+/**
+ * "Can TLS 1.0/1.1 be disabled on this machine?" over every source of the machine (or tenant) in the window: no when
+ * anything blocks, else unknown when some traffic could be legacy unseen, else yes (`shortWindow` when fewer than
+ * `minDays` days were observed). `sources` are the per-source rows it rests on.
+ */
+export interface MachineVerdict {
+  readonly server: string | null;
+  readonly verdict: Verdict;
+  /** Days with data for this machine in the window. */
+  readonly days: number;
+  readonly minDays: number;
+  readonly shortWindow: boolean;
+  readonly firstDay: string;
+  readonly lastDay: string;
+  readonly blockers: readonly MachineBlocker[];
+  readonly unknowns: readonly MachineUnknown[];
+  readonly sources: readonly SiteVerdict[];
+  /** One line: the verdict in words ("yes, but only 3 days observed", "no: 2 blockers", …). */
+  readonly headline: string;
 }
 
 export interface DailyProtocols {
@@ -154,6 +213,8 @@ export interface Summary {
   /** Real legacy clients of the window that a known exception in force covers. */
   readonly excepted: { readonly clients: number; readonly hits: number };
   readonly verdicts: readonly SiteVerdict[];
+  /** One verdict per machine (server name, case-insensitive) over all its sources; see machine-verdict.ts. */
+  readonly machines: readonly MachineVerdict[];
   readonly daily: readonly DailyProtocols[];
   readonly endpoints: readonly EndpointBreakdown[];
   readonly plain: { readonly hits: number; readonly clients: number };

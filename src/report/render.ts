@@ -19,11 +19,13 @@ export interface RenderOptions {
   readonly color: boolean;
   /** Known exceptions in force today (stored and --exceptions FILE): marked in reports, aside in the verdicts. */
   readonly exceptions?: readonly KnownException[];
+  /** --min-days: a machine's yes over fewer observed days says so. */
+  readonly minDays?: number;
 }
 
 export function renderReport(db: Db, o: RenderOptions): string {
   const filter = resolveFilter(db, o.filter);
-  const summary = readSummary(db, { top: o.top ?? DEFAULT_TOP[o.format], filter, exceptions: o.exceptions });
+  const summary = readSummary(db, { top: o.top ?? DEFAULT_TOP[o.format], filter, exceptions: o.exceptions, minDays: o.minDays });
   const shown = o.redact ? redact(summary, o.redact) : summary;
   return FORMATTERS[o.format](shown, { db: o.db, color: o.color });
 }

@@ -5,6 +5,7 @@ import type { Db } from '../store/open-database.js';
 import { readDaily, readEndpoints, readVerdicts } from './breakdowns.js';
 import { NO_FILTER, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import { LegacyWindow } from './legacy-query.js';
+import { DEFAULT_MIN_DAYS, machineVerdicts, readMachineDays } from './machine-verdict.js';
 import { readExchangeSection } from './sections/exchange.js';
 import { readExoSection } from './sections/exo.js';
 import { readFindings } from './sections/findings.js';
@@ -18,6 +19,8 @@ export interface SummaryOptions {
   readonly filter?: ReportFilter;
   /** Known exceptions in force (the caller picks them for today): their clients do not count against a verdict. */
   readonly exceptions?: readonly KnownException[];
+  /** --min-days: a machine's yes over fewer observed days says so (default DEFAULT_MIN_DAYS). */
+  readonly minDays?: number;
 }
 
 export function readSummary(db: Db, opts: SummaryOptions): Summary {
@@ -67,6 +70,8 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
       `SELECT path, records FROM files WHERE status = 'read' AND format = 'iis-w3c' AND tls_fields = 0 ORDER BY path`,
     )
     .all();
+  const verdicts = readVerdicts(db, filter, sites);
+  const machines = machineVerdicts(verdicts, readMachineDays(db, filter), opts.minDays ?? DEFAULT_MIN_DAYS);
   const newest = db.prepare<[], { t: string | null }>(`SELECT max(last_seen) AS t FROM usage`).get();
   return {
     filter,
@@ -80,7 +85,8 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     legacyPeople: legacy.peopleCount,
     noise: legacy.noise,
     excepted: legacy.excepted,
-    verdicts: readVerdicts(db, filter, sites),
+    verdicts,
+    machines,
     daily: readDaily(db, filter),
     endpoints: readEndpoints(db, filter),
     plain: { hits: plain.hits ?? 0, clients: plain.clients },

@@ -1,6 +1,9 @@
 // The report as plain terminal text, at most 100 columns wide (the copyable appcmd lines excepted).
 // A pure function of the Summary; log strings are printed as they are, cut to width, control characters made visible.
-import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type LegacyPerson, type SiteVerdict, type Summary } from './model.js';
+import {
+  APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type LegacyPerson, type MachineVerdict, type SiteVerdict,
+  type Summary, type Verdict,
+} from './model.js';
 import { formatExchangeSection } from './sections/exchange.js';
 import { formatExoSection } from './sections/exo.js';
 import { formatFindingsText } from './sections/findings.js';
@@ -55,8 +58,8 @@ export function formatText(s: Summary, opts: FormatOptions): string {
       out.push(`  ${pad(clean(t.source, 13), 14)}${pad(t.protocol, 10)}${padL(num(t.hits), 14)}${padL(pct(t.share), 8)}${padL(num(t.clients), 10)}`);
     }
     out.push('');
-    out.push(paint('bold', 'Safe to disable TLS 1.0/1.1? (per server and site; noise does not count)'));
-    for (const v of s.verdicts) out.push(...verdictLines(v, paint));
+    out.push(paint('bold', 'Safe to disable TLS 1.0/1.1? (per machine, over all its sources; noise does not count)'));
+    for (const m of s.machines) out.push(...machineLines(m, paint));
   }
   out.push('');
   out.push(...legacyLines(s, paint));
@@ -97,12 +100,25 @@ export function formatText(s: Summary, opts: FormatOptions): string {
   return out.join('\n') + '\n';
 }
 
+const LABEL: Record<Verdict, string> = { yes: 'YES', no: 'NO', unknown: '?' };
+const STYLE: Record<Verdict, Style> = { yes: 'green', no: 'red', unknown: 'yellow' };
+
+/** The machine's verdict, what blocks it or leaves it unknown, then its per-source rows as evidence. */
+function machineLines(m: MachineVerdict, paint: (style: Style, text: string) => string): string[] {
+  const label = LABEL[m.verdict];
+  const head = wrap(`${clean(m.server ?? '(no server name)', 40)}: ${clean(m.headline)}`, `  ${pad(label, 4)}`, '       ');
+  const out = head.map((l, i) => (i === 0 ? `  ${paint(STYLE[m.verdict], pad(label, 4))}${paint('bold', l.slice(6))}` : l));
+  // The per-source rows say what blocks or is unknown; the server-side fix of own traffic is said once here
+  for (const b of m.blockers.filter((x) => x.kind === 'server-own')) out.push(...wrap(clean(b.text), '       fix first: ', '         '));
+  for (const v of m.sources) out.push(...verdictLines(v, paint));
+  return out;
+}
+
 function verdictLines(v: SiteVerdict, paint: (style: Style, text: string) => string): string[] {
-  const label = { yes: 'YES', no: 'NO', unknown: '?' }[v.verdict];
-  const style: Style = v.verdict === 'yes' ? 'green' : v.verdict === 'no' ? 'red' : 'yellow';
-  const where = clean(`${v.source} ${v.server ?? '-'} ${v.site ?? '-'}:`, 40);
-  const lines = wrap(`${where} ${clean(v.evidence)}`, `  ${pad(label, 4)}`, '       ');
-  return lines.map((l, i) => (i === 0 ? `  ${paint(style, pad(label, 4))}${l.slice(6)}` : l));
+  const label = LABEL[v.verdict];
+  const where = clean(`${v.source} ${v.site ?? '-'}:`, 40);
+  const lines = wrap(`${where} ${clean(v.evidence)}`, `       ${pad(label, 4)}`, '            ');
+  return lines.map((l, i) => (i === 0 ? `       ${paint(STYLE[v.verdict], pad(label, 4))}${l.slice(11)}` : l));
 }
 
 function legacyLines(s: Summary, paint: (style: Style, text: string) => string): string[] {

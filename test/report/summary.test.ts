@@ -102,11 +102,10 @@ describe('readSummary', () => {
     const byServer = Object.fromEntries(summary({}).verdicts.filter((v) => v.source === 'iis').map((v) => [v.server, v]));
     expect(byServer.EXCH01).toMatchObject({ verdict: 'no', legacyHits: 12, noiseHits: 0, realLegacyClients: 2 });
     expect(byServer.EXCH01.evidence).toBe('12 legacy hits from 2 people or devices (2 clients) in 167 hits, 2024-03-10 to 2024-03-12');
-    expect(byServer.EXCH02).toMatchObject({ verdict: 'yes', legacyHits: 4, noiseHits: 4, noiseClasses: ['managed-availability'] });
-    expect(byServer.EXCH02.evidence).toBe(
-      'no legacy hits from real clients in 34 hits, 2024-03-11; 4 legacy hits from noise (managed-availability)',
-    );
-    expect(byServer.EXCH03).toMatchObject({ verdict: 'unknown', noTlsFieldHits: 9 });
+    // A Managed Availability probe on TLS 1.0 is the server's own traffic: it blocks, apart from real clients
+    expect(byServer.EXCH02).toMatchObject({ verdict: 'no', legacyHits: 4, noiseHits: 0, noiseClasses: [], ownHits: 4, realLegacyClients: 0 });
+    expect(byServer.EXCH02.evidence).toBe("4 from 1 of the server's own components (probes, server-to-server) in 34 hits, 2024-03-11");
+    expect(byServer.EXCH03).toMatchObject({ verdict: 'unknown', noTlsFieldHits: 9, unknownReason: 'no-tls-fields' });
     // A window that leaves the legacy days out turns EXCH01 green.
     const later = summary({ since: '2024-03-13' });
     expect(later.verdicts).toEqual([]);
@@ -152,10 +151,10 @@ describe('readSummary', () => {
     expect(exch01?.evidence).toBe('2 legacy hits from 1 person or device (1 client) in 167 hits, 2024-03-10 to 2024-03-12; 10 from 1 clients under known exceptions');
     const both = summary({}, null, 'test', [bob, exception('agent', 'Old Phone', 'CEO phone')]);
     expect(both.verdicts.find((v) => v.server === 'EXCH01' && v.source === 'iis')?.verdict).toBe('yes');
-    // Noise stays noise: an exception on the probe's address changes nothing.
+    // A probe is the server's own traffic: an exception on the probe's address changes nothing.
     const probe = summary({}, null, 'test', [exception('ip', '10.0.0.9', 'probe')]);
     expect(probe.excepted).toEqual({ clients: 0, hits: 0 });
-    expect(probe.verdicts.find((v) => v.server === 'EXCH02')).toMatchObject({ verdict: 'yes', noiseHits: 4, exceptedHits: 0 });
+    expect(probe.verdicts.find((v) => v.server === 'EXCH02')).toMatchObject({ verdict: 'no', ownHits: 4, exceptedHits: 0 });
   });
 });
 
