@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageAggregator, type UsageRow } from '../src/aggregate/usage.js';
+import { dimsOfColumns } from '../src/aggregate/usage-dims.js';
 import type { UsageTableRow } from '../src/export/ecs.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../src/formats/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
@@ -85,15 +86,8 @@ export type UsageColumns = Partial<UsageTableRow> &
 /** Stores the rows through Store.writeRows in one transaction, as a scan does: rows with the same key add up. */
 export function writeUsage(db: Db, rows: readonly UsageColumns[]): void {
   const store = new Store(db);
-  const n = (v: string | null | undefined): string | null => v ?? null;
   const usageRows = rows.map((r): UsageRow => ({
-    dims: {
-      day: r.day, source: r.source, server: n(r.server), site: n(r.site), clientIp: n(r.client_ip),
-      proxyIp: n(r.proxy_ip), username: n(r.username), userAgent: n(r.user_agent), endpoint: n(r.endpoint),
-      protocol: r.protocol, protocolCode: n(r.protocol_code), cipher: n(r.cipher), cipherCode: n(r.cipher_code),
-      hash: n(r.hash), hashCode: n(r.hash_code), keyExchange: n(r.key_exchange), keyExchangeCode: n(r.key_exchange_code),
-      detail: n(r.detail), internal: r.internal === 1 ? 1 : 0,
-    },
+    dims: dimsOfColumns(r),
     hits: r.hits, authFailures: r.auth_failures ?? 0, errors: r.errors ?? 0, estimated: r.estimated === 1 ? 1 : 0,
     firstSeen: r.first_seen, lastSeen: r.last_seen,
   }));

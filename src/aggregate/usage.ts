@@ -1,27 +1,9 @@
 // In-memory aggregation of log events into usage rows (one per distinct key), drained to storage in batches.
 // Knows nothing of formats or SQLite; parse workers send these rows to the main thread, which writes them.
 
-export interface UsageDims {
-  readonly day: string; // YYYY-MM-DD, UTC
-  readonly source: string; // iis, smtp-receive, …
-  readonly server: string | null;
-  readonly site: string | null;
-  readonly clientIp: string | null;
-  readonly proxyIp: string | null;
-  readonly username: string | null;
-  readonly userAgent: string | null;
-  readonly endpoint: string | null;
-  readonly protocol: string; // a ProtocolLabel
-  readonly protocolCode: string | null; // as logged
-  readonly cipher: string | null;
-  readonly cipherCode: string | null;
-  readonly hash: string | null;
-  readonly hashCode: string | null;
-  readonly keyExchange: string | null;
-  readonly keyExchangeCode: string | null;
-  readonly detail: string | null; // error of a failed handshake, HTTP.sys reason, …
-  readonly internal: 0 | 1; // server-to-server traffic (Exchange back end, internal SMTP hops)
-}
+import { DIM_KEYS, type UsageDims } from './usage-dims.js';
+
+export { DIM_KEYS, usageDims, type UsageDims } from './usage-dims.js';
 
 export interface UsageRow {
   readonly dims: UsageDims;
@@ -32,28 +14,6 @@ export interface UsageRow {
   firstSeen: string; // ISO 8601 UTC
   lastSeen: string;
 }
-
-export const DIM_KEYS = [
-  'day',
-  'source',
-  'server',
-  'site',
-  'clientIp',
-  'proxyIp',
-  'username',
-  'userAgent',
-  'endpoint',
-  'protocol',
-  'protocolCode',
-  'cipher',
-  'cipherCode',
-  'hash',
-  'hashCode',
-  'keyExchange',
-  'keyExchangeCode',
-  'detail',
-  'internal',
-] as const satisfies readonly (keyof UsageDims)[];
 
 /** Unique text key of a row: values joined by U+001F, null as U+0000 (neither occurs in logged values). */
 export function dimsKey(d: UsageDims): string {

@@ -2,43 +2,10 @@
 // ECS names where ECS has a field for the fact, our own under `tls_census.*`; NULL columns are left out.
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import { dimsKey, type UsageDims } from '../aggregate/usage.js';
+import { dimsKey } from '../aggregate/usage.js';
+import { dimsOfColumns, type UsageTableRow } from '../aggregate/usage-dims.js';
 
-/** A `usage` row as SQLite returns it (the columns export selects). */
-export interface UsageTableRow {
-  readonly day: string;
-  readonly source: string;
-  readonly server: string | null;
-  readonly site: string | null;
-  readonly client_ip: string | null;
-  readonly proxy_ip: string | null;
-  readonly username: string | null;
-  readonly user_agent: string | null;
-  readonly endpoint: string | null;
-  readonly protocol: string;
-  readonly protocol_code: string | null;
-  readonly cipher: string | null;
-  readonly cipher_code: string | null;
-  readonly hash: string | null;
-  readonly hash_code: string | null;
-  readonly key_exchange: string | null;
-  readonly key_exchange_code: string | null;
-  readonly detail: string | null;
-  readonly internal: number;
-  readonly hits: number;
-  readonly auth_failures: number;
-  readonly errors: number;
-  readonly estimated: number;
-  readonly first_seen: string;
-  readonly last_seen: string;
-}
-
-export const USAGE_COLUMNS = [
-  'day', 'source', 'server', 'site', 'client_ip', 'proxy_ip', 'username', 'user_agent', 'endpoint',
-  'protocol', 'protocol_code', 'cipher', 'cipher_code', 'hash', 'hash_code', 'key_exchange',
-  'key_exchange_code', 'detail', 'internal', 'hits', 'auth_failures', 'errors', 'estimated',
-  'first_seen', 'last_seen',
-] as const satisfies readonly (keyof UsageTableRow)[];
+export { USAGE_COLUMNS, type UsageTableRow } from '../aggregate/usage-dims.js';
 
 /** The ECS version whose field definitions these documents follow (every field used exists since 1.5). */
 export const ECS_VERSION = '8.11.0';
@@ -81,27 +48,7 @@ export interface EcsUsageDocument {
 
 /** The row's identity as the aggregator keys it; the same row in any later export gets the same id. */
 export function usageRowId(row: UsageTableRow): string {
-  const dims: UsageDims = {
-    day: row.day,
-    source: row.source,
-    server: row.server,
-    site: row.site,
-    clientIp: row.client_ip,
-    proxyIp: row.proxy_ip,
-    username: row.username,
-    userAgent: row.user_agent,
-    endpoint: row.endpoint,
-    protocol: row.protocol,
-    protocolCode: row.protocol_code,
-    cipher: row.cipher,
-    cipherCode: row.cipher_code,
-    hash: row.hash,
-    hashCode: row.hash_code,
-    keyExchange: row.key_exchange,
-    keyExchangeCode: row.key_exchange_code,
-    detail: row.detail,
-    internal: row.internal ? 1 : 0,
-  };
+  const dims = dimsOfColumns(row);
   // 128 bits of SHA-256: short enough for an _id, far from any collision at billions of rows.
   return createHash('sha256').update(dimsKey(dims), 'utf8').digest('hex').slice(0, 32);
 }

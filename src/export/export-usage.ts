@@ -2,6 +2,7 @@
 // Rows come from stmt.iterate() one at a time; writes wait for 'drain', so a slow reader slows the export down.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
+import { KEY_COLUMNS } from '../aggregate/usage-dims.js';
 import { usageCondition, type ReportFilter } from '../report/filter.js';
 import type { Db } from '../store/open-database.js';
 import { bulkActionLine, toEcsDocument, usageRowId, USAGE_COLUMNS, type UsageTableRow } from './ecs.js';
@@ -25,7 +26,7 @@ async function write(out: Writable, text: string): Promise<void> {
 }
 
 /** The key columns of `usage`: ordered by them, the rows of the same data come in the same order in any database. */
-const KEY_ORDER = USAGE_COLUMNS.slice(0, USAGE_COLUMNS.indexOf('internal') + 1).join(', ');
+const KEY_ORDER = KEY_COLUMNS.join(', ');
 
 /** Writes every matching row in key order and waits until the last write is handed off. */
 export async function exportUsage(db: Db, out: Writable, opts: ExportOptions): Promise<ExportResult> {

@@ -1,7 +1,7 @@
 // Exchange POP3 and IMAP4 protocol logs: CSV rows grouped into sessions (one hit each) with client IP and user.
 // These logs normally carry no TLS version, so the protocol is `unknown` unless a SP_PROT_* token or an Exchange
 // TLS line shows up in `context`/`parameters`. Detected by #Log-type or the #Fields list, never by name.
-import type { UsageDims } from '../aggregate/usage.js';
+import { usageDims, type UsageDims } from '../aggregate/usage.js';
 import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
 import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
@@ -88,13 +88,11 @@ function tlsIn(text: string): { proto: ProtocolLabel; code: string } | null {
 }
 
 function dims(s: PopImapSession): UsageDims {
-  return {
-    day: s.first.slice(0, 10), source: s.kind, server: s.server, site: null, clientIp: s.ip, proxyIp: null,
-    username: s.user, userAgent: null, endpoint: s.kind === 'pop3' ? 'POP3' : 'IMAP4',
-    protocol: s.proto ?? 'unknown', protocolCode: s.protoCode, cipher: null, cipherCode: null, hash: null,
-    hashCode: null, keyExchange: null, keyExchangeCode: null, detail: null,
+  return usageDims({
+    day: s.first.slice(0, 10), source: s.kind, server: s.server, clientIp: s.ip, username: s.user,
+    endpoint: s.kind === 'pop3' ? 'POP3' : 'IMAP4', protocol: s.proto ?? 'unknown', protocolCode: s.protoCode,
     internal: s.port !== null && BACK_END_PORTS.has(s.port) ? 1 : 0,
-  };
+  });
 }
 
 // IMAP "<tag> NO …"/"<tag> BAD …" and POP "-ERR …" results in context's R= part.

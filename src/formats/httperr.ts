@@ -1,7 +1,7 @@
 // HTTP.sys error logs (httperr*.log, domain.md §2.4): W3C lines re-bound at every #Fields, one usage hit per line
 // with the s-reason as detail. They carry no TLS version (protocol `unknown`); the summary relates their client
 // addresses to IIS rows instead. Detected by `#Software: Microsoft HTTP API` (or an s-reason #Fields), never by name.
-import type { UsageDims, UsageRow } from '../aggregate/usage.js';
+import { usageDims, type UsageDims, type UsageRow } from '../aggregate/usage.js';
 import { serverFromFolders } from './exchange-layout.js';
 import { endpointOf } from './iis-endpoint.js';
 import type { FormatDef, LineParser, ParseContext } from './types.js';
@@ -127,12 +127,10 @@ class HttpErrParser implements LineParser {
   private dims(t: readonly string[], b: Binding, date: string, endpoint: string | null): UsageDims {
     const g = (i: number): string | null => (i >= 0 ? dash(t[i]) : null);
     const site = g(b.site);
-    return {
+    return usageDims({
       day: date, source: 'httperr', server: this.server, site: site === null ? null : `W3SVC${site}`,
-      clientIp: g(b.cip), proxyIp: null, username: null, userAgent: null, endpoint, protocol: 'unknown',
-      protocolCode: null, cipher: null, cipherCode: null, hash: null, hashCode: null, keyExchange: null,
-      keyExchangeCode: null, detail: g(b.reason), internal: g(b.sport) === '444' ? 1 : 0,
-    };
+      clientIp: g(b.cip), endpoint, protocol: 'unknown', detail: g(b.reason), internal: g(b.sport) === '444' ? 1 : 0,
+    });
   }
 }
 

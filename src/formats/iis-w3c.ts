@@ -1,6 +1,6 @@
 // IIS W3C extended logs: columns bound by each #Fields line (re-bound mid-file), crypt-* fields decoded.
 // Hot path: rows are cached under the raw tokens of the line, so decoding runs only for a new combination.
-import type { UsageDims, UsageRow } from '../aggregate/usage.js';
+import { usageDims, type UsageDims, type UsageRow } from '../aggregate/usage.js';
 import { decodeCipherHex, decodeHashHex, decodeKeyExchangeHex, decodeProtocolHex } from '../tls/decode.js';
 import { decodeLineBytes, MAX_LINE_BYTES } from '../sources/line-splitter.js';
 import { ENDPOINT_LABELS, endpointOf, endpointOfSegment } from './iis-endpoint.js';
@@ -428,7 +428,7 @@ class IisParser implements LineParser {
     const hasTls = b.proto >= 0;
     const protoRaw = hasTls ? t[b.proto] : null;
     const keep = (i: number): string | null => (i >= 0 ? dash(t[i]) : null);
-    return {
+    return usageDims({
       day: date,
       source: 'iis',
       server: field(b.computer) ?? hints.server,
@@ -446,9 +446,8 @@ class IisParser implements LineParser {
       hashCode: keep(b.hash),
       keyExchange: b.kex >= 0 ? decodeKeyExchangeHex(t[b.kex]) : null,
       keyExchangeCode: keep(b.kex),
-      detail: null,
       internal: b.port >= 0 && t[b.port] === '444' ? 1 : 0,
-    };
+    });
   }
 
   private directive(text: string, lineNo: number): void {

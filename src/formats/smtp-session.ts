@@ -1,7 +1,7 @@
 // One SMTP session's state, built from its protocol-log events (domain.md §4.2, §4.3), and the usage row it becomes:
 // EHLO name, STARTTLS and its outcome, the TLS line, the authenticated account, failed logins and error replies.
 // It does not parse CSV or group lines; exchange-smtp.ts feeds it one event at a time.
-import type { UsageDims } from '../aggregate/usage.js';
+import { usageDims, type UsageDims } from '../aggregate/usage.js';
 import type { ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsFailure, parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
 import type { SessionBase } from './exchange-session.js';
@@ -170,13 +170,12 @@ export function smtpProtocol(s: SmtpSession): ProtocolLabel {
 export function smtpDims(s: SmtpSession): UsageDims {
   const protocol = smtpProtocol(s);
   const done = s.tls === Tls.Done;
-  return {
+  return usageDims({
     day: s.first.slice(0, 10),
     source: s.dir === 'send' ? 'smtp-send' : 'smtp-receive',
     server: s.server,
     site: s.connector,
     clientIp: s.ip,
-    proxyIp: null,
     username: s.user,
     userAgent: s.ehlo,
     endpoint: 'SMTP',
@@ -190,7 +189,7 @@ export function smtpDims(s: SmtpSession): UsageDims {
     keyExchangeCode: done ? s.kexCode : null,
     detail: protocol === 'failed' ? s.err ?? 'no TLS result logged' : null,
     internal: s.anon || s.internalPlace ? 1 : 0,
-  };
+  });
 }
 
 export const smtpAuthFailures = (s: SmtpSession): number => Math.max(s.authLines, s.authReplies);

@@ -2,7 +2,8 @@
 // (its meta.database_id) a snapshot of every usage row already merged is kept (merge_rows: key hash and counts),
 // so a merge adds only the difference: the same database twice adds nothing, a newer copy adds only what is new.
 import { createHash } from 'node:crypto';
-import type { UsageDims, UsageRow } from '../aggregate/usage.js';
+import type { UsageRow } from '../aggregate/usage.js';
+import { dimsOfColumns, type KeyColumn, type UsageTableRow } from '../aggregate/usage-dims.js';
 import { CensusError } from '../errors.js';
 import { openDatabase, type Db } from '../store/open-database.js';
 import { Store } from '../store/store.js';
@@ -22,36 +23,23 @@ export interface MergeResult {
   readonly overlappingFiles: number;
 }
 
-interface SourceRow {
-  day: string; source: string; server: string | null; site: string | null; client_ip: string | null;
-  proxy_ip: string | null; username: string | null; user_agent: string | null; endpoint: string | null;
-  protocol: string; protocol_code: string | null; cipher: string | null; cipher_code: string | null;
-  hash: string | null; hash_code: string | null; key_exchange: string | null; key_exchange_code: string | null;
-  detail: string | null; internal: 0 | 1; hits: number; auth_failures: number; errors: number; estimated: 0 | 1;
-  first_seen: string; last_seen: string;
-}
-
-const KEY_COLUMNS = [
-  'day', 'source', 'server', 'site', 'client_ip', 'proxy_ip', 'username', 'user_agent', 'endpoint', 'protocol',
-  'protocol_code', 'cipher', 'cipher_code', 'hash', 'hash_code', 'key_exchange', 'key_exchange_code', 'detail', 'internal',
-] as const;
+type SourceRow = UsageTableRow;
 
 /**
- * 16 bytes of SHA-256 over the key columns, null as '' (as schema 1–5's usage_key index compared them). Never changed:
- * merge_rows of earlier merges hold these keys.
+ * The columns hashed into a merge key, in this order. Never changed, even when a dimension is added: merge_rows of
+ * earlier merges hold these keys (a new column would need a new kind of key, not an edit here).
  */
+const MERGE_KEY_COLUMNS = [
+  'day', 'source', 'server', 'site', 'client_ip', 'proxy_ip', 'username', 'user_agent', 'endpoint', 'protocol',
+  'protocol_code', 'cipher', 'cipher_code', 'hash', 'hash_code', 'key_exchange', 'key_exchange_code', 'detail', 'internal',
+] as const satisfies readonly KeyColumn[];
+
+/** 16 bytes of SHA-256 over MERGE_KEY_COLUMNS, null as '' (as schema 1–5's usage_key index compared them). */
 function rowKey(r: SourceRow): Buffer {
   const h = createHash('sha256');
-  for (const c of KEY_COLUMNS) h.update(`${r[c] ?? ''}\u001f`);
+  for (const c of MERGE_KEY_COLUMNS) h.update(`${r[c] ?? ''}\u001f`);
   return h.digest().subarray(0, 16);
 }
-
-const dimsOf = (r: SourceRow): UsageDims => ({
-  day: r.day, source: r.source, server: r.server, site: r.site, clientIp: r.client_ip, proxyIp: r.proxy_ip,
-  username: r.username, userAgent: r.user_agent, endpoint: r.endpoint, protocol: r.protocol,
-  protocolCode: r.protocol_code, cipher: r.cipher, cipherCode: r.cipher_code, hash: r.hash, hashCode: r.hash_code,
-  keyExchange: r.key_exchange, keyExchangeCode: r.key_exchange_code, detail: r.detail, internal: r.internal,
-});
 
 function openSource(path: string): Db {
   const src = openDatabase(path, { readonly: true });
@@ -130,11 +118,11 @@ function applyRows(central: Db, src: Db, sourceId: number): { rowsChanged: numbe
     const key = rowKey(r);
     const before = snap.get(sourceId, key);
     const delta: UsageRow = {
-      dims: dimsOf(r),
+      dims: dimsOfColumns(r),
       hits: r.hits - (before?.hits ?? 0),
       authFailures: r.auth_failures - (before?.auth_failures ?? 0),
       errors: r.errors - (before?.errors ?? 0),
-      estimated: r.estimated,
+      estimated: r.estimated ? 1 : 0,
       firstSeen: r.first_seen,
       lastSeen: r.last_seen,
     };

@@ -8,6 +8,7 @@ import {
   type ReportRow,
   type SmtpAuthReportRow,
 } from '../aggregate/report-rows.js';
+import { usageDims } from '../aggregate/usage-dims.js';
 import type { Db } from './open-database.js';
 import type { UsageRowWriter } from './usage-rows.js';
 
@@ -150,11 +151,9 @@ export class ExoRowWriter {
       if (hits === null || hits <= 0) continue;
       const protocolCode = b === 'unknown' ? NO_TLS_COLUMN : null;
       this.rows.replace({
-        dims: {
-          day, source, server: EXO_SERVER, site, clientIp: null, proxyIp: null, username, userAgent: null, endpoint,
-          protocol: BUCKET_PROTOCOL[b], protocolCode, cipher: null, cipherCode: null, hash: null, hashCode: null,
-          keyExchange: null, keyExchangeCode: null, detail, internal: 0,
-        },
+        dims: usageDims({
+          day, source, server: EXO_SERVER, site, username, endpoint, protocol: BUCKET_PROTOCOL[b], protocolCode, detail,
+        }),
         hits, authFailures: 0, errors: 0, estimated: r.estimated, firstSeen: first, lastSeen: last,
       });
     }

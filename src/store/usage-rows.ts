@@ -1,14 +1,15 @@
 // Writes usage rows into table usage_rows (schema 6): text dimensions become dictionary ids, NULL becomes id 0.
 // Readers use the view `usage`, which turns the ids back into the same text; nothing here reads it.
 import type { UsageDims, UsageRow } from '../aggregate/usage.js';
+import { COUNTER_COLUMNS, DIM_COLUMNS, DIM_KEYS, type DimKey } from '../aggregate/usage-dims.js';
 import { Dictionary } from './dictionary.js';
 import type { Db } from './open-database.js';
 
-const KEY = `day, source, server_id, site_id, client_ip_id, proxy_ip_id, username_id, user_agent_id, endpoint_id,
-  protocol, protocol_code_id, cipher_id, cipher_code_id, hash_id, hash_code_id, key_exchange_id, key_exchange_code_id,
-  detail_id, internal`;
-const COLUMNS = `${KEY}, hits, auth_failures, errors, estimated, first_seen, last_seen`;
-const VALUES = Array.from({ length: 25 }, () => '?').join(', ');
+/** Dimensions stored as they are; user_agent is an id into `user_agents`, the others ids into `strings`. */
+const KEPT: ReadonlySet<DimKey> = new Set(['day', 'source', 'protocol', 'internal']);
+const KEY = DIM_KEYS.map((k) => (KEPT.has(k) ? DIM_COLUMNS[k] : `${DIM_COLUMNS[k]}_id`)).join(', ');
+const COLUMNS = `${KEY}, ${COUNTER_COLUMNS.join(', ')}`;
+const VALUES = Array.from({ length: DIM_KEYS.length + COUNTER_COLUMNS.length }, () => '?').join(', ');
 
 export class UsageRowWriter {
   readonly strings: Dictionary;
@@ -45,12 +46,12 @@ export class UsageRowWriter {
   }
 
   private key(d: UsageDims): (string | number)[] {
-    const s = this.strings;
-    return [
-      d.day, d.source, s.id(d.server), s.id(d.site), s.id(d.clientIp), s.id(d.proxyIp), s.id(d.username),
-      this.userAgents.id(d.userAgent), s.id(d.endpoint), d.protocol, s.id(d.protocolCode),
-      s.id(d.cipher), s.id(d.cipherCode), s.id(d.hash), s.id(d.hashCode), s.id(d.keyExchange),
-      s.id(d.keyExchangeCode), s.id(d.detail), d.internal,
-    ];
+    const out: (string | number)[] = [];
+    for (const k of DIM_KEYS) {
+      const v = d[k];
+      if (KEPT.has(k)) out.push(v as string | number);
+      else out.push((k === 'userAgent' ? this.userAgents : this.strings).id(v as string | null));
+    }
+    return out;
   }
 }

@@ -3,7 +3,7 @@
 // entries no row uses go with prune and scan --full.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { UsageRow } from '../../src/aggregate/usage.js';
+import { usageDims, type UsageRow } from '../../src/aggregate/usage.js';
 import { Dictionary } from '../../src/store/dictionary.js';
 import { resetForFull } from '../../src/store/full-reset.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
@@ -15,11 +15,7 @@ const fresh = (): Db => openDatabase(join(tempDir(), 'rows.db'));
 
 function row(dims: Partial<UsageRow['dims']>, hits = 1): UsageRow {
   return {
-    dims: {
-      day: '2024-03-11', source: 'iis', server: null, site: null, clientIp: null, proxyIp: null, username: null,
-      userAgent: null, endpoint: null, protocol: 'TLS 1.2', protocolCode: null, cipher: null, cipherCode: null,
-      hash: null, hashCode: null, keyExchange: null, keyExchangeCode: null, detail: null, internal: 0, ...dims,
-    },
+    dims: usageDims({ day: '2024-03-11', source: 'iis', protocol: 'TLS 1.2', ...dims }),
     hits, authFailures: 0, errors: 0, estimated: 0, firstSeen: '2024-03-11T08:00:00Z', lastSeen: '2024-03-11T09:00:00Z',
   };
 }
