@@ -13,7 +13,8 @@ import {
 const LEGACY = new Set<string>(LEGACY_PROTOCOLS);
 const TLS = new Set<string>([...LEGACY_PROTOCOLS, ...MODERN_PROTOCOLS]);
 
-export function readDaily(db: Db, f: ReportFilter): DailyProtocols[] {
+/** `people`: the real legacy clients per day (LegacyWindow.daily). */
+export function readDaily(db: Db, f: ReportFilter, people: ReadonlyMap<string, { hits: number; people: number }>): DailyProtocols[] {
   const where = usageCondition(f);
   const rows = db
     .prepare<SqlValue[], { day: string; protocol: string; hits: number }>(
@@ -33,7 +34,10 @@ export function readDaily(db: Db, f: ReportFilter): DailyProtocols[] {
       if (LEGACY.has(protocol)) legacy += n;
       if (TLS.has(protocol)) tls += n;
     }
-    return { day, hits, legacyShare: tls > 0 ? legacy / tls : 0 };
+    const real = people.get(day);
+    return {
+      day, hits, legacyShare: tls > 0 ? legacy / tls : 0, legacyHits: legacy, realLegacyHits: real?.hits ?? 0, legacyPeople: real?.people ?? 0,
+    };
   });
 }
 

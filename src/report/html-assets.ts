@@ -58,8 +58,11 @@ export const HTML_SCRIPT = `
       });
       sets.push({ type: 'line', label: 'legacy share (%)', data: data.daily.legacyShare, borderColor: '#222', backgroundColor: '#222',
         yAxisID: 'share', order: 1, pointRadius: 2 });
+      sets.push({ type: 'line', label: 'legacy people/devices', data: data.daily.people, borderColor: '#b3261e',
+        backgroundColor: '#b3261e', borderDash: [6, 3], yAxisID: 'people', order: 0, pointRadius: 2 });
       new Chart(daily, { data: { labels: data.daily.days, datasets: sets }, options: { scales: {
         x: { stacked: true }, y: { stacked: true, title: { display: true, text: 'hits' } },
+        people: { position: 'left', min: 0, grid: { drawOnChartArea: false }, title: { display: true, text: 'people/devices' } },
         share: { position: 'right', min: 0, suggestedMax: 10, grid: { drawOnChartArea: false }, title: { display: true, text: 'legacy %' } } } } });
     }
     var ep = document.getElementById('endpoint-chart');

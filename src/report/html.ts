@@ -9,6 +9,7 @@ import { escapeHtml, jsonForScript } from './html-escape.js';
 import { clientSection, endpointTable, findingsSection, mailSection, otherSection, peopleSection } from './html-sections.js';
 import { LEGACY_PROTOCOLS, type FormatOptions, type Summary } from './model.js';
 import { windowText } from './strings.js';
+import { TREND_NOTE, TREND_TITLE } from './trend.js';
 
 let chartJs: string | undefined;
 
@@ -43,6 +44,7 @@ function chartData(s: Summary) {
       protocols,
       hits: Object.fromEntries(protocols.map((p) => [p, s.daily.map((d) => d.hits[p] ?? 0)])),
       legacyShare: s.daily.map((d) => Math.round(d.legacyShare * 10000) / 100),
+      people: s.daily.map((d) => d.legacyPeople),
     },
     endpoints: {
       labels: legacyEndpoints.map((e) => `${e.endpoint ?? '-'} (${e.source})`),
@@ -95,8 +97,9 @@ function body(s: Summary, opts: FormatOptions): string {
   out.push('</div>');
   if (s.verdicts.some((v) => v.legacyHits > 0)) out.push('<div class="chart"><canvas id="site-chart"></canvas></div>');
   out.push('</section>');
-  out.push('<section id="daily"><h2>Daily hits by protocol</h2>');
-  out.push('<p class="note">Stacked hits per day; the line is the legacy share of the TLS hits (right axis).</p>');
+  out.push(`<section id="daily"><h2>Hits by protocol and ${escapeHtml(TREND_TITLE.toLowerCase())}</h2>`);
+  out.push('<p class="note">Stacked hits per day; the lines are the legacy share of the TLS hits (right axis) and the ' +
+    `legacy people and devices (left axis, dashed). ${escapeHtml(TREND_NOTE)}</p>`);
   out.push('<div class="chart"><canvas id="daily-chart"></canvas></div></section>');
   out.push('<section id="endpoints"><h2>Endpoints</h2>');
   if (s.endpoints.some((e) => e.legacyHits > 0)) out.push('<div class="chart"><canvas id="endpoint-chart"></canvas></div>');

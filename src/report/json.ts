@@ -120,7 +120,10 @@ export function toJson(s: Summary, opts: FormatOptions) {
       exception: c.exception && { match: c.exception.match, value: c.exception.value, reason: c.exception.reason, expires: c.exception.expires },
     })),
     noise: s.noise.map((g) => ({ class: g.noise, clients: g.clients, hits: g.hits, addresses: g.addresses })),
-    daily: s.daily.map((d) => ({ day: d.day, hits: d.hits, legacyShare: d.legacyShare })),
+    daily: s.daily.map((d) => ({
+      day: d.day, hits: d.hits, legacyShare: d.legacyShare, legacyHits: d.legacyHits, realLegacyHits: d.realLegacyHits,
+      legacyPeople: d.legacyPeople,
+    })),
     endpoints: s.endpoints.map((e) => ({
       source: e.source,
       endpoint: e.endpoint,

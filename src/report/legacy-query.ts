@@ -242,6 +242,23 @@ ${legacyHitColumnsSql('         ')}
     return [...sites.values()].map(({ classes, people, ...s }) => ({ ...s, realPeople: people.size, noiseClasses: [...classes].sort() }));
   }
 
+  /**
+   * Per day of the window: the real (not noise) legacy clients' hits and how many people or devices they are —
+   * the burn-down. Known exceptions count: they are still to be fixed.
+   */
+  daily(): Map<string, { readonly hits: number; readonly people: number }> {
+    const where = usageCondition(this.f, 'u');
+    const rows = this.db
+      .prepare<SqlValue[], { day: string; hits: number; people: number }>(
+        `SELECT u.day, sum(u.hits) AS hits, count(DISTINCT json_array(u.source, u.username, u.client_ip)) AS people
+         FROM usage u CROSS JOIN ${T} l ON ${SAME_CLIENT('u', 'l')}
+         WHERE u.protocol IN ${LEGACY_SQL_LIST} AND l.noise IS NULL AND ${where.sql}
+         GROUP BY u.day`,
+      )
+      .all(...where.params);
+    return new Map(rows.map((r) => [r.day, { hits: r.hits, people: r.people }]));
+  }
+
   close(): void {
     this.db.exec(`DROP TABLE IF EXISTS ${T}`);
   }

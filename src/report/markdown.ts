@@ -4,6 +4,7 @@ import { describeBlindSpots } from '../clients/blind-spots.js';
 import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type LegacyPerson, type Summary } from './model.js';
 import { exchangeTables, exoTables, type MailTable } from './sections/mail-tables.js';
 import { clean, num, pct, windowText } from './strings.js';
+import { omittedNote, TREND_COLUMNS, TREND_NOTE, TREND_TITLE, trendOf } from './trend.js';
 
 /** Plain text in Markdown: no emphasis, links, code, HTML or table breaks can come from the data. */
 export function mdText(s: string | null): string {
@@ -83,6 +84,7 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
       ),
     );
   }
+  out.push(...trendMarkdown(s));
   out.push('', '## Endpoints', '');
   out.push(
     ...table(
@@ -168,6 +170,21 @@ function peopleLines(s: Summary): string[] {
       ]),
     ),
   );
+  return out;
+}
+
+function trendMarkdown(s: Summary): string[] {
+  if (s.daily.length === 0) return [];
+  const t = trendOf(s);
+  const out = ['', `## ${TREND_TITLE}`, '', TREND_NOTE, ''];
+  out.push(
+    ...table(
+      TREND_COLUMNS,
+      'lrrrr',
+      t.days.map((d) => [d.day, num(d.legacyPeople), num(d.legacyHits), num(d.legacyHits - d.realLegacyHits), pct(d.legacyShare)]),
+    ),
+  );
+  if (t.omitted > 0) out.push('', omittedNote(t.omitted));
   return out;
 }
 

@@ -168,6 +168,11 @@ export interface DailyProtocols {
   readonly day: string;
   readonly hits: Readonly<Record<string, number>>; // protocol → hits
   readonly legacyShare: number; // legacy hits / TLS hits (SSL and TLS versions), 0..1
+  readonly legacyHits: number; // SSL 2.0 … TLS 1.1, noise included
+  /** Legacy hits of real clients (noise aside; known exceptions count: they are still to fix). */
+  readonly realLegacyHits: number;
+  /** Those clients as people or devices (distinct source, user, address) that day. */
+  readonly legacyPeople: number;
 }
 
 export interface EndpointBreakdown {

@@ -40,9 +40,11 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
   const window = LegacyWindow.open(db, filter);
   let legacy;
   let sites;
+  let people;
   try {
     legacy = window.read(opts.top, match);
     sites = window.sites(match);
+    people = window.daily();
   } finally {
     window.close();
   }
@@ -87,7 +89,7 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     excepted: legacy.excepted,
     verdicts,
     machines,
-    daily: readDaily(db, filter),
+    daily: readDaily(db, filter, people),
     endpoints: readEndpoints(db, filter),
     plain: { hits: plain.hits ?? 0, clients: plain.clients },
     unknown: { hits: unknownCodes.reduce((s, c) => s + c.hits, 0), codes: unknownCodes },

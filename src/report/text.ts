@@ -8,6 +8,7 @@ import { formatExchangeSection } from './sections/exchange.js';
 import { formatExoSection } from './sections/exo.js';
 import { formatFindingsText } from './sections/findings.js';
 import { clean, num, pct, shortProtocol, windowText } from './strings.js';
+import { omittedNote, TREND_COLUMNS, TREND_NOTE, TREND_TITLE, trendOf } from './trend.js';
 
 export { clean, num } from './strings.js';
 
@@ -63,6 +64,8 @@ export function formatText(s: Summary, opts: FormatOptions): string {
   }
   out.push('');
   out.push(...legacyLines(s, paint));
+  out.push(...trendLines(s, paint));
+  out.push(...endpointLines(s, paint));
   out.push(...formatExoSection(s.exo));
   out.push(...formatExchangeSection(s.exchange));
   out.push(...formatFindingsText(s.findings));
@@ -148,6 +151,32 @@ function legacyLines(s: Summary, paint: (style: Style, text: string) => string):
       const head = `  ${pad(clean(g.noise, 22), 22)} ${padL(num(g.clients), 5)} clients ${padL(num(g.hits), 8)} hits: `;
       out.push(head + clean(g.addresses.join(', '), WIDTH - head.length));
     }
+  }
+  return out;
+}
+
+function trendLines(s: Summary, paint: (style: Style, text: string) => string): string[] {
+  if (s.daily.length === 0) return [];
+  const t = trendOf(s);
+  const widths = [12, 16, 13, 15, 14];
+  const row = (cells: readonly string[]): string => '  ' + cells.map((c, i) => (i === 0 ? pad(c, widths[i]) : padL(c, widths[i]))).join('');
+  const out = ['', paint('bold', TREND_TITLE), ...wrap(TREND_NOTE, '  ', '  '), row(TREND_COLUMNS)];
+  for (const d of t.days) {
+    out.push(row([d.day, num(d.legacyPeople), num(d.legacyHits), num(d.legacyHits - d.realLegacyHits), pct(d.legacyShare)]));
+  }
+  if (t.omitted > 0) out.push(`  ${omittedNote(t.omitted)}`);
+  return out;
+}
+
+function endpointLines(s: Summary, paint: (style: Style, text: string) => string): string[] {
+  if (s.endpoints.length === 0) return [];
+  const out = ['', paint('bold', 'Endpoints') + ' (legacy clients: distinct addresses)'];
+  out.push(`  ${pad('source', 14)}${pad('endpoint', 16)}${padL('hits', 12)}${padL('legacy hits', 13)}${padL('share', 8)}${padL('legacy clients', 16)}`);
+  for (const e of s.endpoints) {
+    out.push(
+      `  ${pad(clean(e.source, 13), 14)}${pad(clean(e.endpoint, 15), 16)}${padL(num(e.hits), 12)}${padL(num(e.legacyHits), 13)}` +
+        `${padL(pct(e.hits ? e.legacyHits / e.hits : 0), 8)}${padL(num(e.legacyClients), 16)}`,
+    );
   }
   return out;
 }

@@ -192,6 +192,16 @@ describe('people and devices', () => {
     expect(s.verdicts.find((v) => v.server === 'EXCH02')).toMatchObject({ realLegacyClients: 1, realLegacyPeople: 1 });
   });
 
+  it('counts legacy people/devices and hits per day, noise aside', () => {
+    expect(read(null).daily.map((d) => [d.day, d.legacyPeople, d.legacyHits, d.realLegacyHits])).toEqual([['2024-03-11', 2, 23, 19]]);
+    const s = summary({});
+    expect(s.daily.map((d) => [d.day, d.legacyPeople, d.realLegacyHits, d.legacyHits])).toEqual([
+      ['2024-03-10', 1, 7, 7],
+      ['2024-03-11', 1, 11, 15], // the smtp client; the probe is noise
+      ['2024-03-12', 2, 5, 5],
+    ]);
+  });
+
   it('cuts the list to --top people, whatever their number of clients', () => {
     const s = read(1);
     expect(s.people).toHaveLength(1);
