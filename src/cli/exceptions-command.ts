@@ -47,6 +47,12 @@ export function exceptionsCommand(_setCode: (c: number) => void): CommandModule<
         try {
           const e = addException(db, { match, value: String(args[match]), reason: args.reason ?? '', expires: args.expires ?? '' }, now);
           process.stdout.write(`Added exception ${e.id}: ${e.match} ${e.value} until ${e.expires}\n`);
+          if (!isActive(e, todayUtc(now))) {
+            process.stderr.write(
+              `tls-census: warning: --expires ${e.expires} is in the past: exception ${e.id} is stored but does not apply ` +
+                `(its last day has gone; give a later day, or "exceptions expire ${e.id}" to end it)\n`,
+            );
+          }
         } finally {
           db.close();
         }

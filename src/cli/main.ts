@@ -1,6 +1,6 @@
 // `execute(argv) → exit code`: 0 done, 1 a threshold tripped, 2 usage or fatal error (also unexpected crashes).
 // Nothing below calls process.exit; user errors print one line without a stack trace.
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { version } from '../bundle-info.js';
 import { CensusError, isCensusError } from '../errors.js';
 import { exceptionsCommand } from './exceptions-command.js';
@@ -29,17 +29,14 @@ export async function execute(argv: readonly string[]): Promise<number> {
   const setCode = (c: number): void => {
     code = Math.max(code, c);
   };
+  const commands = [scanCommand, reportCommand, mergeCommand, pruneCommand, exceptionsCommand, queryCommand, exportCommand]
+    .map((c) => c(setCode) as CommandModule);
+  const names = commands.map((c) => String(c.command).split(' ')[0]);
   const cli = yargs(withOptionalValues(argv))
     .scriptName('tls-census')
     .usage('$0 <command> [options]\n\nFind the clients still on SSL 3.0 / TLS 1.0 / TLS 1.1 in IIS and Exchange logs.')
-    .command(scanCommand(setCode))
-    .command(reportCommand(setCode))
-    .command(mergeCommand(setCode))
-    .command(pruneCommand(setCode))
-    .command(exceptionsCommand(setCode))
-    .command(queryCommand(setCode))
-    .command(exportCommand(setCode))
-    .demandCommand(1, 'Name a command: scan, report or query (see --help).')
+    .command(commands)
+    .demandCommand(1, `Name a command: ${names.join(', ')} (tls-census <command> --help for each).`)
     .strict()
     .exitProcess(false)
     .fail((msg, err) => {

@@ -57,3 +57,15 @@ export const FILTER_OPTIONS = {
   server: { type: 'string', array: true, describe: 'Only these servers (repeat or comma-separate)' },
   source: { type: 'string', array: true, describe: 'Only these sources (iis, …)' },
 } as const;
+
+const forThresholds = (describe: string): string =>
+  `${describe}: the window --fail-on-legacy looks at (the scan still reads every path; its summary shows all data)`;
+
+/** The same flags on `scan`, where they only choose the window of the thresholds: their help says so. */
+export const THRESHOLD_FILTER_OPTIONS = {
+  since: { ...FILTER_OPTIONS.since, describe: forThresholds(FILTER_OPTIONS.since.describe) },
+  until: { ...FILTER_OPTIONS.until, describe: forThresholds(FILTER_OPTIONS.until.describe) },
+  days: { ...FILTER_OPTIONS.days, describe: forThresholds(FILTER_OPTIONS.days.describe) },
+  server: { ...FILTER_OPTIONS.server, describe: forThresholds(FILTER_OPTIONS.server.describe) },
+  source: { ...FILTER_OPTIONS.source, describe: forThresholds(FILTER_OPTIONS.source.describe) },
+} as const;

@@ -7,7 +7,9 @@ import { defaultJobs } from '../engine/worker-pool.js';
 import { resolveFilter } from '../report/filter.js';
 import { readSummary } from '../report/summary.js';
 import { formatText, num } from '../report/text.js';
+import { closeOrDiscard, noteNewDatabase } from '../store/discard-new.js';
 import { openDatabase } from '../store/open-database.js';
+import { checkPathsExist } from '../sources/walk.js';
 import { resetForFull } from '../store/full-reset.js';
 import { Store } from '../store/store.js';
 import { percentOf } from '../report/thresholds.js';
@@ -15,7 +17,7 @@ import { activeExceptions, NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type
 import { parseFieldMap, parsePeriod, positiveInt } from './options.js';
 import { startProgress } from './progress.js';
 import { useColor } from './report-command.js';
-import { FILTER_OPTIONS, filterSpec, type ReportFlags } from './report-options.js';
+import { filterSpec, THRESHOLD_FILTER_OPTIONS, type ReportFlags } from './report-options.js';
 import { WAIT_OPTION, waitSeconds, withWriteRun } from './write-run.js';
 
 interface ScanArgs extends ReportFlags, NightlyFlags {
@@ -60,7 +62,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
           describe: 'Forget every stored read position and log-derived count, then read the paths from the start',
         })
         .option('wait', WAIT_OPTION)
-        .options(FILTER_OPTIONS)
+        .options(THRESHOLD_FILTER_OPTIONS)
         .options(NIGHTLY_OPTIONS)
         .option('flush-lines', { type: 'number', hidden: true, describe: 'Commit at least every N lines (tests)' })
         .option('jobs', { type: 'number', describe: 'Parse workers for IIS logs (default: all cores; 1: no workers)' }),
@@ -73,8 +75,12 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       const fieldMap = parseFieldMap(args['field-map']);
       const top = positiveInt('--top', args.top);
       const reportPeriod = parsePeriod(args.period);
+      // Before the database exists: a mistyped path leaves nothing behind
+      await checkPathsExist(args.paths);
+      const fresh = noteNewDatabase(args.db);
       const db = openDatabase(args.db);
       let warnings = 0;
+      let failed = true;
       const progress = await startProgress(args.paths, { quiet: args.quiet, stream: process.stderr });
       try {
         const command = args.full ? 'scan --full' : 'scan';
@@ -120,9 +126,11 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         const exceptions = activeExceptions(db, nightly.exceptionsFile, new Date());
         process.stdout.write(formatText(readSummary(db, { top, exceptions, minDays: nightly.minDays }), { db: args.db, color: useColor(process.stdout) }));
         process.stdout.write(`\n${verdict.text}`);
+        failed = false;
       } finally {
         progress.stop();
-        db.close();
+        if (failed) closeOrDiscard(db, fresh);
+        else db.close();
       }
     },
   };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.js';
@@ -33,9 +33,33 @@ describe('tls-census CLI', () => {
     expect(report.out).toMatch(/top 3 by hits/);
   });
 
-  it('exits 2 with one line for a path that does not exist', () => {
-    const r = cli(['scan', 'no/such/folder', '--db', join(tempDir(), 'x.db')]);
+  it('exits 2 with one line for a path that does not exist, and leaves no database or lock file', () => {
+    const db = join(tempDir(), 'x.db');
+    const r = cli(['scan', 'no/such/folder', '--db', db]);
     expectUserError(r, /^tls-census: no such file or folder: no\/such\/folder\n$/);
+    for (const f of [db, `${db}-lock`, `${db}-wal`, `${db}-shm`]) expect(existsSync(f), f).toBe(false);
+  });
+
+  it('names every command when run without one', () => {
+    const r = cli([]);
+    expect(r.code).toBe(2);
+    for (const name of ['scan', 'report', 'merge', 'prune', 'exceptions', 'query', 'export']) expect(r.err).toContain(name);
+  });
+
+  it('says in scan --help that the window flags only choose what the thresholds look at', () => {
+    const help = cli(['scan', '--help']).out.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--server .*Only these servers .*: the window --fail-on-legacy looks at \(the scan still reads every path/);
+    expect(help).not.toMatch(/--server[^-]*Only these servers \(repeat or comma-separate\) \[array\]/);
+  });
+
+  it('warns when an exception is added with an expiry in the past, and stores it', () => {
+    const db = join(tempDir(), 'exc.db');
+    const r = cli(['exceptions', 'add', '--db', db, '--ip', '10.0.0.1', '--reason', 'old', '--expires', '2020-01-31']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^tls-census: warning: --expires 2020-01-31 is in the past: exception 1 is stored but does not apply/);
+    expect(cli(['exceptions', 'list', '--db', db]).out).toMatch(/1 expired ip {5}10\.0\.0\.1 {2}until 2020-01-31/);
+    const later = cli(['exceptions', 'add', '--db', db, '--ip', '10.0.0.2', '--reason', 'new', '--expires', '2999-01-31']);
+    expect(later.err).toBe('');
   });
 
   it('exits 2 when the --db folder does not exist', () => {
