@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UsageAggregator, type UsageRow } from '../src/aggregate/usage.js';
 import { dimsOfColumns } from '../src/aggregate/usage-dims.js';
 import type { UsageTableRow } from '../src/export/ecs.js';
-import { DiagnosticCounter, type DiagnosticEntry } from '../src/formats/diagnostics.js';
+import { DiagnosticCounter, type DiagnosticEntry } from '../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
 import type { FormatDef, LineParser, PathHints } from '../src/formats/types.js';
 import { LineSplitter, type LineHandler } from '../src/sources/line-splitter.js';

@@ -2,7 +2,7 @@
 // Colour only for text on a terminal, never with NO_COLOR; the database is opened read-only.
 import { writeFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { refreshClients } from '../clients/refresh.js';
+import { refreshClients } from '../store/classify-clients.js';
 import { CensusError } from '../errors.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formatters.js';
 import { pseudonymizer } from '../report/redact.js';

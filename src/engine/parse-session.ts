@@ -2,7 +2,7 @@
 // state, diagnostics, content hashes). It never touches the database, so it runs alike inline and in a worker.
 import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate/report-rows.js';
 import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
-import { DiagnosticCounter, type DiagnosticEntry } from '../formats/diagnostics.js';
+import { DiagnosticCounter, type DiagnosticEntry } from '../aggregate/diagnostics.js';
 import type { FormatDef, LineParser } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
 import { LineSplitter, type LineHandler, type LineRun } from '../sources/line-splitter.js';

@@ -5,7 +5,7 @@ import { FINGERPRINT_BYTES, fingerprintOf, type FileRecord, type Store } from '.
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/inputs.js';
 import { runSession, type Batch, type SessionLimits } from './parse-session.js';
-import type { ScanOptions, ScanStats } from './scan.js';
+import type { ScanOptions, ScanStats } from './scan-options.js';
 
 export interface ReadContext {
   readonly store: Store;

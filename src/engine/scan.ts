@@ -1,11 +1,8 @@
 // The scan: walk the paths, identify each input by content, resume it from its stored position, parse, commit in
 // batches. Every batch commits the rows with the file's new position and parser state, so a killed scan resumes exactly.
 import { resolve } from 'node:path';
-import { classifyUserAgents } from '../clients/refresh.js';
-import type { ReportPeriod } from '../aggregate/report-rows.js';
-import type { DiagnosticListener } from '../formats/diagnostics.js';
+import { classifyUserAgents } from '../store/classify-clients.js';
 import { FORMATS } from '../formats/index.js';
-import type { FormatDef } from '../formats/types.js';
 import { expand, firstBytes, type ScanInput } from '../sources/inputs.js';
 import { checkPathsExist, walk } from '../sources/walk.js';
 import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
@@ -14,60 +11,13 @@ import { batchCommitter, readInput, sessionLimits } from './read-input.js';
 import { planRanges, RangeSequencer, SPLIT_BYTES } from './split-file.js';
 import { ParsePool } from './worker-pool.js';
 import { HEAD_BYTES, sniff, type Sniffed } from './sniff.js';
+import type { ScanOptions, ScanStats } from './scan-options.js';
 
-export interface ScanOptions {
-  readonly paths: readonly string[];
-  /** Logical crypt field → field name as logged, lower case. */
-  readonly fieldMap: Readonly<Record<string, string>>;
-  /** When the scan started; files modified within `settleMs` before it may still be written to. */
-  readonly now: Date;
-  readonly settleMs: number;
-  /** Commit when this many distinct rows or lines have gathered (bounds memory, spaces checkpoints). */
-  readonly flushRows: number;
-  readonly flushLines: number;
-  readonly formats?: readonly FormatDef[];
-  /** --period: the period of report exports that carry no dates (Exchange Online SMTP AUTH clients report). */
-  readonly reportPeriod?: ReportPeriod;
-  /** Files never to read (the database itself and its -wal/-shm/-journal/-lock files), as absolute paths. */
-  readonly exclude?: readonly string[];
-  /** First occurrence of each problem per file (bad line reasons, unreadable files). */
-  readonly onDiagnostic?: DiagnosticListener;
-  /** Called after each chunk read and each file finished; cheap, so a caller may throttle its own drawing. */
-  readonly onProgress?: (progress: ScanProgress) => void;
-  /** The run record (table scans) each commit adds its counts to, in the same transaction. */
-  readonly scanId?: number;
-  /** Parse workers for plain IIS logs (1: parse in this thread). The main thread always does the writing. */
-  readonly jobs?: number;
-  /** With workers, a file with more than twice this left to read is cut into ranges read at once (tests: small). */
-  readonly splitBytes?: number;
-  /** Less than this left to read is parsed in this thread: starting a worker costs more (tests: 0). */
-  readonly workerMinBytes?: number;
-}
-
-export interface ScanProgress {
-  /** Files found by the walk and finished (a .zip counts once, whatever it holds). */
-  readonly files: number;
-  /** On-disk bytes of the finished files plus what has been read of the current one (at most its size). */
-  readonly position: number;
-  /** New (decompressed) bytes and lines read by this scan so far. */
-  readonly bytes: number;
-  readonly lines: number;
-}
+export type { ScanOptions, ScanProgress, ScanStats } from './scan-options.js';
 
 /** Reports the bytes and lines read so far from the input being read. */
 type Tick = (bytes: number, lines: number) => void;
 
-export interface ScanStats {
-  filesRead: number; // inputs with new data read
-  filesUnchanged: number; // inputs fully read by an earlier scan
-  filesSkipped: number; // unrecognized or empty
-  filesFailed: number; // could not be read
-  bytes: number; // new bytes consumed
-  lines: number;
-  records: number;
-  badLines: number;
-  heldBack: number; // unfinished last lines left for a later scan
-}
 
 /** Plain IIS logs with less than this left to read are parsed in the main thread (a worker's start costs ~0.1 s). */
 export const WORKER_MIN_BYTES = 4 << 20;

@@ -3,7 +3,7 @@
 // range are committed only after every earlier range, so the file's stored position stays a contiguous prefix.
 import { open } from 'node:fs/promises';
 import { UsageAggregator } from '../aggregate/usage.js';
-import { DiagnosticCounter } from '../formats/diagnostics.js';
+import { DiagnosticCounter } from '../aggregate/diagnostics.js';
 import type { FormatDef } from '../formats/types.js';
 import type { FoundFile } from '../sources/walk.js';
 import type { FileRecord } from '../store/store.js';

@@ -10,7 +10,7 @@
 // idle stays there until logs a week newer have been read; if its continuation turns up first (a copy taken while
 // the log was written, exported again later), that hit is taken back and the whole session counted once. Files of a
 // folder are read in name order, one at a time; an engine reading them in parallel must keep that order per format.
-import type { DiagnosticCounter } from './diagnostics.js';
+import type { DiagnosticCounter } from '../aggregate/diagnostics.js';
 import type { PendingSession, PendingSessions } from './types.js';
 
 export interface SessionBase {

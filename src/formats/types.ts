@@ -3,7 +3,8 @@
 import type { ReportPeriod, ReportRowBuffer } from '../aggregate/report-rows.js';
 import type { UsageAggregator } from '../aggregate/usage.js';
 import type { LineRun } from '../sources/line-splitter.js';
-import type { DiagnosticCounter } from './diagnostics.js';
+import type { DiagnosticCounter } from '../aggregate/diagnostics.js';
+import type { PendingSessions } from '../aggregate/pending-session.js';
 
 export interface PathHints {
   /** Server from the folder layout (`EXCH01/W3SVC1/…` → EXCH01, else the folder holding the file). */
@@ -31,24 +32,7 @@ export interface ParseContext {
   readonly pending?: PendingSessions;
 }
 
-/** A multi-line session (Exchange SMTP, POP3/IMAP4) still open where a read stopped, kept in pending_sessions. */
-export interface PendingSession {
-  /** Its last event, ISO 8601 UTC as logged. */
-  readonly lastSeen: string;
-  /** Already added to usage after an hour without events: a continuation first takes that hit back. */
-  readonly counted: boolean;
-  /** The format's own JSON-serializable session state. */
-  readonly state: unknown;
-}
-
-/** Open sessions of one format, shared by all its files and kept between scans. */
-export interface PendingSessions {
-  /** Removes and returns the session kept under `key`. */
-  take(key: string): PendingSession | undefined;
-  put(key: string, session: PendingSession): void;
-  /** A snapshot of every pending session of the format. */
-  entries(): [string, PendingSession][];
-}
+export type { PendingSession, PendingSessions } from '../aggregate/pending-session.js';
 
 export interface LineParser {
   line(text: string, lineNo: number): void;

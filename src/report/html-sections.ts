@@ -1,6 +1,6 @@
 // The HTML report's tables: legacy clients (sortable, filterable by the page script), endpoints, noise, findings,
 // protocol totals and files. Strings from logs only ever reach the page through escapeHtml.
-import { describeBlindSpots } from '../clients/blind-spots.js';
+import { describeBlindSpots } from './sections/blind-spots.js';
 import { escapeHtml } from './html-escape.js';
 import { APPCMD, protocolsOf, type LegacyClient, type Summary } from './model.js';
 import { exchangeTables, exoTables } from './sections/mail-tables.js';

@@ -1,6 +1,6 @@
 // The report as JSON for pipelines: a stable, documented shape (README "JSON shape") with a `schema` version.
 // The mapping is spelled out field by field so internal changes never leak into it; new fields only ever get added.
-import { describeBlindSpots } from '../clients/blind-spots.js';
+import { describeBlindSpots } from './sections/blind-spots.js';
 import { protocolsOf, type FormatOptions, type SiteVerdict, type Summary } from './model.js';
 import type { FindingsSection } from './sections/findings.js';
 

@@ -1,6 +1,6 @@
 // The report as GitHub-flavoured Markdown for tickets and wikis: verdicts, protocol shares, legacy clients, noise,
 // endpoints, file problems. A pure function of the Summary; every log string is escaped so it stays plain text.
-import { describeBlindSpots } from '../clients/blind-spots.js';
+import { describeBlindSpots } from './sections/blind-spots.js';
 import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type LegacyPerson, type Summary } from './model.js';
 import { exchangeTables, exoTables, type MailTable } from './sections/mail-tables.js';
 import { clean, num, pct, windowText } from './strings.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { LEGACY_CLIENTS_VIEW, WEAK_CRYPTO_VIEW } from '../clients/schema.js';
 import { metaValue, setMeta } from './meta.js';
 import { LEGACY_PEOPLE_VIEW } from './people-view.js';
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 
 const SQL = `
 DROP VIEW IF EXISTS legacy_clients;

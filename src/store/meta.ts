@@ -1,7 +1,7 @@
 // Table meta: this database's random database_id (made by schema version 5) and a few settings such as
 // pruned_before. Values are text.
 import { CensusError } from '../errors.js';
-import type { Db } from './open-database.js';
+import type { Db } from './db.js';
 
 export function metaValue(db: Db, key: string): string | null {
   const row = db.prepare<[string], { value: string }>(`SELECT value FROM meta WHERE key = ?`).get(key);

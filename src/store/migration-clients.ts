@@ -1,7 +1,7 @@
 // Schema version 4 (client identification): the clients table, one classification per user agent. Frozen: plain
 // text, nothing built from rule code. The views that read it (legacy_clients with client, tls12_capable, noise and
 // hint; weak_crypto) are built from the rules by store/derived-views.ts, after the migrations.
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const CLIENTS_MIGRATION: Migration = {
   version: 4,

@@ -1,7 +1,7 @@
 // Schema version 6 (size): usage rows keep their text dimensions as ids into two dictionaries, `strings` and
 // `user_agents`, in the WITHOUT ROWID table usage_rows; `usage` becomes a view with the same columns and values.
 // Id 0 stands for NULL (no dictionary row has it), so the plain primary key is the row's identity.
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 /** usage's key columns in order: kept as they are in usage_rows, or an id into `strings` or `user_agents`. */
 const KEY_COLUMNS = [

@@ -1,6 +1,6 @@
 // Schema version 2 (Exchange Server logs): pending_sessions, the SMTP and POP3/IMAP4 sessions still open where a
 // read stopped, so the next file of the folder or the next scan completes them instead of counting them twice.
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const EXCHANGE_MIGRATION: Migration = {
   version: 2,

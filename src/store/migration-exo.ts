@@ -1,6 +1,6 @@
 // Schema version 3: Exchange Online report rows, one per identity, from which their `usage` rows are derived.
 // A row is replaced by a newer export of the same identity, never added to (see store/exo-rows.ts).
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const EXO_MIGRATION: Migration = {
   version: 3,

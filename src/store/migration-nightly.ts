@@ -1,6 +1,6 @@
 // Schema version 5 (nightly operation): database identity, content marks for exact re-scans, run records,
 // legacy clients already reported, known exceptions, and the watermarks that make `merge` idempotent.
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const NIGHTLY_MIGRATION: Migration = {
   version: 5,

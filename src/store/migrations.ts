@@ -8,14 +8,9 @@ import { EXCHANGE_MIGRATION } from './migration-exchange.js';
 import { EXO_MIGRATION } from './migration-exo.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
 import { PEOPLE_MIGRATION } from './migration-people.js';
+import type { Migration } from './migration.js';
 
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-  /** It rewrites the data of an existing database, leaving the old pages free: VACUUM once it has committed. */
-  readonly vacuum?: boolean;
-}
+export type { Migration } from './migration.js';
 
 const ALL: Migration[] = [
   {

@@ -4,10 +4,11 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CensusError } from '../errors.js';
+import type { Db } from './db.js';
 import { derivedViewsStale, recreateDerivedViews } from './derived-views.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
-export type Db = Database.Database;
+export type { Db } from './db.js';
 
 export interface OpenOptions {
   readonly readonly?: boolean;

@@ -1,7 +1,7 @@
 // The pending_sessions table: Exchange SMTP and POP3/IMAP4 sessions still open where a read stopped, shared by all
 // files of a format and kept between scans. Loaded per format on first use; changes are handed to the checkpoint
 // (Checkpoint.pending) so they commit in the same transaction as the rows and read position they belong to.
-import type { PendingSession, PendingSessions } from '../formats/types.js';
+import type { PendingSession, PendingSessions } from '../aggregate/pending-session.js';
 import type { Db } from './open-database.js';
 
 /** What changed in one format's pending sessions since the last commit. */

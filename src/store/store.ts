@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { ReportRow } from '../aggregate/report-rows.js';
 import type { UsageRow } from '../aggregate/usage.js';
-import type { DiagnosticEntry } from '../formats/diagnostics.js';
+import type { DiagnosticEntry } from '../aggregate/diagnostics.js';
 import type { ContentMark } from './content-marks.js';
 import { ExoRowWriter } from './exo-rows.js';
 import type { Db } from './open-database.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLASSIFIER_VERSION } from '../../src/clients/identify.js';
-import { classifyUserAgents, refreshClients, unclassifiedUserAgents } from '../../src/clients/refresh.js';
+import { classifyUserAgents, refreshClients, unclassifiedUserAgents } from '../../src/store/classify-clients.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { fixture } from '../helpers.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NOISE_CLASSES } from '../../src/clients/noise.js';
-import { classifyUserAgents } from '../../src/clients/refresh.js';
+import { classifyUserAgents } from '../../src/store/classify-clients.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { writeUsage } from '../helpers.js';
 

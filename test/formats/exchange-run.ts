@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageAggregator, type UsageRow } from '../../src/aggregate/usage.js';
-import { DiagnosticCounter, type DiagnosticEntry } from '../../src/formats/diagnostics.js';
+import { DiagnosticCounter, type DiagnosticEntry } from '../../src/aggregate/diagnostics.js';
 import { memoryPending } from '../../src/formats/exchange-session.js';
 import type { FormatDef, LineParser, PendingSessions } from '../../src/formats/types.js';
 import { LineSplitter } from '../../src/sources/line-splitter.js';

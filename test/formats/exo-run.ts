@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../../src/aggregate/report-rows.js';
 import { UsageAggregator } from '../../src/aggregate/usage.js';
-import { DiagnosticCounter, type DiagnosticEntry } from '../../src/formats/diagnostics.js';
+import { DiagnosticCounter, type DiagnosticEntry } from '../../src/aggregate/diagnostics.js';
 import type { FormatDef, LineParser } from '../../src/formats/types.js';
 import { LineSplitter } from '../../src/sources/line-splitter.js';
 

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UsageAggregator } from '../../src/aggregate/usage.js';
-import { DiagnosticCounter } from '../../src/formats/diagnostics.js';
+import { DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
 import { NO_HINTS, parseBytes, readFixture } from '../helpers.js';
 

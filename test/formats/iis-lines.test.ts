@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { IIS_LINES_WASM } from '../../src/formats/iis-lines-wasm.js';
 import { UsageAggregator } from '../../src/aggregate/usage.js';
-import { DiagnosticCounter } from '../../src/formats/diagnostics.js';
+import { DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
 import { LineSplitter } from '../../src/sources/line-splitter.js';
 import { NO_HINTS, parseBytes, parserHandler } from '../helpers.js';

@@ -1,7 +1,7 @@
 // The legacy_people view (schema 7): one row per (source, username, client_ip), its user agents summed up; noise
 // only when every agent of it is noise; legacy_clients keeps its per-agent rows.
 import { describe, expect, it } from 'vitest';
-import { classifyUserAgents } from '../../src/clients/refresh.js';
+import { classifyUserAgents } from '../../src/store/classify-clients.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { buildDb } from '../report/report-db.js';

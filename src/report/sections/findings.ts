@@ -1,9 +1,9 @@
 // The report's findings beyond the protocol version: weak cryptography and blind spots (src/clients/ reads them),
 // redacted like the rest of a report, and a short text section. Whole database, not the report's window.
-import { describeBlindSpots, readBlindSpots, type BlindSpots } from '../../clients/blind-spots.js';
-import { readWeakCrypto, type WeakCryptoSummary } from '../../clients/weak-crypto.js';
+import { describeBlindSpots, readBlindSpots, type BlindSpots } from './blind-spots.js';
+import { readWeakCrypto, type WeakCryptoSummary } from './weak-crypto.js';
 import type { Db } from '../../store/open-database.js';
-import { clean } from '../text.js';
+import { clean } from '../strings.js';
 
 export interface FindingsSection {
   /** Null for a database older than schema 4. */

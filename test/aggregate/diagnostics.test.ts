@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_CODES, DiagnosticCounter } from '../../src/formats/diagnostics.js';
+import { DIAGNOSTIC_CODES, DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
 
 describe('diagnostic codes', () => {
   it('are the table the README documents, no more, no fewer', () => {

@@ -1,8 +1,8 @@
 // What the logs cannot show, read from the database: sites without crypt fields, addresses carrying many users
 // (proxies, NAT, load balancers), proxy hops, Exchange Back End traffic, and handshakes that never reach IIS.
 // Read-only data plus one plain sentence per finding; formatters decide how to show them.
-import type { Db } from '../store/open-database.js';
-import { LEGACY_SQL_LIST } from '../tls/legacy.js';
+import type { Db } from '../../store/open-database.js';
+import { LEGACY_SQL_LIST } from '../../tls/legacy.js';
 
 export interface BlindSpotOptions {
   /** An address is "shared" with at least this many user names or user agents. */

@@ -1,6 +1,6 @@
 // Weak cryptography as a finding of its own, read from the weak_crypto view: who negotiates RC4, DES, 3DES, NULL,
 // MD5 or RSA key exchange (on any TLS version), and TLS 1.2 suites Office 365 does not accept. Read-only.
-import type { Db } from '../store/open-database.js';
+import type { Db } from '../../store/open-database.js';
 
 export interface WeakCryptoRow {
   readonly source: string;

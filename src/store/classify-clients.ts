@@ -2,8 +2,8 @@
 // CLASSIFIER_VERSION is identified and upserted, in one transaction. Called at the end of each scan and before
 // each report.
 import { existsSync, statSync } from 'node:fs';
-import { openDatabase, type Db } from '../store/open-database.js';
-import { CLASSIFIER_VERSION, identify } from './identify.js';
+import { openDatabase, type Db } from './open-database.js';
+import { CLASSIFIER_VERSION, identify } from '../clients/identify.js';
 
 function hasClientsTable(db: Db): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'clients'`).get() !== undefined;
