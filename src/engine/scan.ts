@@ -1,9 +1,9 @@
 // The scan: walk the paths, identify each input by content, resume it from its stored position, parse, commit in
 // batches. Every batch commits the rows with the file's new position and parser state, so a killed scan resumes exactly.
-import { resolve } from 'node:path';
 import { classifyUserAgents } from '../store/classify-clients.js';
 import { FORMATS } from '../formats/index.js';
 import { expand, firstBytes, type ScanInput } from '../sources/inputs.js';
+import { excludedFiles } from '../sources/path-rules.js';
 import { checkPathsExist, walk } from '../sources/walk.js';
 import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { identify, type Identity } from './identify.js';
@@ -77,9 +77,9 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   let files = 0;
   let position = 0;
   const work: Work = { jobs: opts.jobs ?? 1, pool: null, inflight: new Set(), busy: new Map() };
-  const excluded = new Set((opts.exclude ?? []).flatMap((p) => [p, `${p}-wal`, `${p}-shm`, `${p}-journal`, `${p}-lock`]));
+  const excluded = excludedFiles(opts.exclude ?? []);
   const found$ = readAhead(walk(opts.paths, (p) => problem(p.path, p.message)), LOOKAHEAD, (f) =>
-    excluded.has(resolve(f.path)) ? null : firstBytes(f));
+    excluded(f.path) ? null : firstBytes(f));
   for await (const { item: found, started: first } of found$) {
     if (first === null) continue; // the database itself
     const tick: Tick = (bytes, lines) =>

@@ -1,6 +1,6 @@
 // The legacy clients as CSV (one row per client, header first) for spreadsheets, through csv-stringify.
 // Cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) are neutralized with a leading "'".
-import { stringify } from 'csv-stringify/sync';
+import { stringify, type Options } from 'csv-stringify/sync';
 import { machineKey } from './machine-verdict.js';
 import { protocolsOf, type FormatOptions, type LegacyClient, type Summary } from './model.js';
 
@@ -9,6 +9,13 @@ export const CSV_COLUMNS = [
   'legacy_hits', 'ssl2_hits', 'ssl3_hits', 'tls10_hits', 'tls11_hits', 'modern_hits', 'auth_failures', 'errors',
   'first_seen', 'last_seen', 'servers', 'endpoints', 'internal', 'exception', 'exception_expires', 'server_verdicts',
 ] as const;
+
+/**
+ * Every CSV written (this report, `query --format csv`): CRLF records as Excel on Windows expects, whatever system
+ * writes them, and a cell holding a line break in quotes: csv-stringify quotes only the record delimiter itself, so a
+ * lone LF or CR from a log would otherwise start a new row in a spreadsheet.
+ */
+export const CSV_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const satisfies Options;
 
 /** OWASP "CSV injection": a text cell must not start with a formula trigger once a spreadsheet reads it. */
 export function neutralize(cell: string): string {
@@ -33,5 +40,5 @@ function cells(c: LegacyClient, machines: ReadonlyMap<string, string>): (string 
 
 export function formatCsv(s: Summary, _opts: FormatOptions): string {
   const machines = new Map(s.machines.map((m) => [machineKey(m.server), m.verdict]));
-  return stringify([[...CSV_COLUMNS], ...s.legacy.map((c) => cells(c, machines))], { record_delimiter: 'windows' });
+  return stringify([[...CSV_COLUMNS], ...s.legacy.map((c) => cells(c, machines))], CSV_OPTIONS);
 }

@@ -1,7 +1,7 @@
 // Rows of an ad hoc query as an aligned text table, CSV (csv-stringify, formula cells neutralized) or JSON.
 // Pure functions of column names and raw rows; blobs are shown as hex, control characters as "?" in tables.
 import { stringify } from 'csv-stringify/sync';
-import { neutralize } from './csv.js';
+import { CSV_OPTIONS, neutralize } from './csv.js';
 import { clean } from './strings.js';
 
 export type QueryFormat = 'table' | 'csv' | 'json';
@@ -48,7 +48,7 @@ export function formatQueryResult(columns: readonly string[], rows: readonly Cel
         const p = plain(v);
         return typeof p === 'string' ? neutralize(p) : p;
       }));
-      return stringify([columns.map(neutralize), ...cells], { record_delimiter: 'windows' });
+      return stringify([columns.map(neutralize), ...cells], CSV_OPTIONS);
     }
     case 'json': {
       const names = uniqueNames(columns);

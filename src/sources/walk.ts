@@ -1,8 +1,10 @@
 // Expands the paths named on the command line into files, recursively, in a stable (sorted) order.
 // Symlinked folders are followed once (loops cannot hang); unreadable entries become problems, not failures.
+// A path named twice (in another case or spelling on Windows) is walked once.
 import { opendir, realpath, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CensusError } from '../errors.js';
+import { distinctPaths, namedFolders } from './path-rules.js';
 
 export interface FoundFile {
   /** Path as the user will recognise it (joined from what they typed). */
@@ -33,12 +35,12 @@ export async function* walk(
   onProblem: (p: WalkProblem) => void,
 ): AsyncGenerator<FoundFile> {
   const seenDirs = new Set<string>();
-  for (const p of paths) {
+  for (const p of distinctPaths(paths)) {
     const st = await stat(p);
     if (st.isDirectory()) {
-      yield* walkDir(p, [basename(resolve(p))], seenDirs, onProblem);
+      yield* walkDir(p, namedFolders(p, true), seenDirs, onProblem);
     } else {
-      yield { path: p, folders: [basename(resolve(p, '..'))], size: st.size, mtimeMs: st.mtimeMs };
+      yield { path: p, folders: namedFolders(p, false), size: st.size, mtimeMs: st.mtimeMs };
     }
   }
 }
