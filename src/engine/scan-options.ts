@@ -17,7 +17,7 @@ export interface ScanOptions {
   readonly formats?: readonly FormatDef[];
   /** --period: the period of report exports that carry no dates (Exchange Online SMTP AUTH clients report). */
   readonly reportPeriod?: ReportPeriod;
-  /** Files never to read (the database itself and its -wal/-shm/-journal/-lock files), as absolute paths. */
+  /** Databases never to read, with their -wal/-shm/-journal/-lock files (any spelling of their paths). */
   readonly exclude?: readonly string[];
   /** First occurrence of each problem per file (bad line reasons, unreadable files). */
   readonly onDiagnostic?: DiagnosticListener;
