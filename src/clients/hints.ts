@@ -54,6 +54,17 @@ export const CAPABLE_HINT = 'TLS 1.2-capable client seen on TLS 1.0/1.1 only: lo
 /** Internal rows (Exchange Back End on port 444, internal SMTP hops): Exchange talking to itself, whatever the UA says. */
 export const BACK_END_HINT = 'server to server (Exchange Back End, internal hop): enable TLS 1.2 on the Exchange servers (Exchange TLS guidance)';
 
+/**
+ * SMTP Send rows: Exchange itself was the TLS client, the remote server (client_ip; its name in user_agent) the
+ * legacy party. Mail flow to it breaks when TLS 1.0/1.1 go on either side, whatever the session's outcome.
+ */
+export const SMTP_SEND_HINT =
+  'mail flow: this Exchange server sent to that server over TLS 1.0/1.1 - enable TLS 1.2 on the receiving server first, or mail to it stops when TLS 1.0/1.1 go on either side';
+
+/** SMTP Receive, POP3, IMAP4 clients whose every sign-in over TLS 1.0/1.1 failed: not noise, a dependency that breaks. */
+export const MAIL_AUTH_FAILED_HINT =
+  'its sign-ins over TLS 1.0/1.1 failed (a stale password?), but it still needs TLS 1.0/1.1 to connect and breaks when they go: fix its TLS and its password';
+
 /** Noise class → hint shown in the view instead of the client's. */
 export const NOISE_HINTS = {
   'managed-availability': HINTS.probe,

@@ -1,5 +1,6 @@
 // Noise classes: legacy traffic that is not a person's client. The user agent alone marks probes, monitors and
 // scanners (rules below, stored per UA); the counts mark the rest in the legacy_clients view (NOISE_SQL).
+import { sqlText } from '../tls/legacy.js';
 import type { ClientRule, NoiseClass } from './types.js';
 
 export interface NoiseClassInfo {
@@ -7,28 +8,48 @@ export interface NoiseClassInfo {
   readonly label: string;
   /** How it is recognized, for the README and reports. */
   readonly detection: string;
+  /** The sources (usage.source) whose legacy clients it can mark; any other source's are never this noise. */
+  readonly sources: readonly string[];
 }
+
+/**
+ * Sources whose clients speak HTTP: user agents, 401 challenges and load-balancer probes mean what the classes say.
+ * The mail sources never get these classes: an SMTP or POP3/IMAP4 session that failed to sign in, sent no EHLO or got
+ * only errors still needed TLS 1.0/1.1 to get that far, and breaks when they go.
+ */
+export const HTTP_SOURCES = ['iis', 'httperr'] as const;
+
+/**
+ * Mail sources where a client signs in with an account: a HealthMailbox… account is Exchange's own probe. Not
+ * smtp-send (Exchange itself is the client there; the remote server is the legacy party) nor the Exchange Online
+ * exports (senders and connectors of the tenant, never probes).
+ */
+export const SIGN_IN_MAIL_SOURCES = ['smtp-receive', 'pop3', 'imap4'] as const;
 
 export const NOISE_CLASSES: readonly NoiseClassInfo[] = [
   {
     id: 'managed-availability',
     label: 'Exchange Managed Availability probes',
-    detection: 'user agent AMProbe/…, or a HealthMailbox… user name',
+    detection: 'user agent AMProbe/…, or a HealthMailbox… user name (mail sources: the account only)',
+    sources: [...HTTP_SOURCES, ...SIGN_IN_MAIL_SOURCES],
   },
   {
     id: 'health-check',
     label: 'load-balancer health checks and monitors',
     detection: 'a monitor user agent (KEMP, F5, NetScaler, HAProxy, kube-probe, Nagios, PRTG, …), or no user agent, no user name and no errors',
+    sources: HTTP_SOURCES,
   },
   {
     id: 'challenge-only',
     label: 'challenge-only clients',
     detection: 'every legacy request got 401 (legacy_auth_failures = legacy_hits): never signed in over TLS 1.0/1.1',
+    sources: HTTP_SOURCES,
   },
   {
     id: 'scanner',
     label: 'scanners',
     detection: 'a scanner user agent (zgrab, masscan, Nmap, Nuclei, …), or no user agent and only errors',
+    sources: HTTP_SOURCES,
   },
 ];
 
@@ -77,14 +98,21 @@ export const NOISE_RULES: readonly ClientRule[] = [
   },
 ];
 
+/** `('iis', 'httperr')`, for `source IN …`. */
+export const sourceList = (values: readonly string[]): string => `(${values.map(sqlText).join(', ')})`;
+
 /**
- * The view's noise column: the UA class from the clients table `c`, else from the client's counts in `g`.
- * Frozen into migration 4's SQL: change it only together with a new migration.
+ * The view's noise column: for HTTP sources the UA class from the clients table `c`, else from the client's counts in
+ * `g`; for the sign-in mail sources only a HealthMailbox account; for every other source (smtp-send, the Exchange
+ * Online exports, sources added later) never. Part of the derived view legacy_clients (clients/schema.ts).
  */
 export const NOISE_SQL = `CASE
-    WHEN c.noise IS NOT NULL THEN c.noise
-    WHEN g.username LIKE '%HealthMailbox%' THEN 'managed-availability'
-    WHEN g.user_agent IS NULL AND g.legacy_errors = g.legacy_hits THEN 'scanner'
-    WHEN g.legacy_auth_failures = g.legacy_hits THEN 'challenge-only'
-    WHEN g.user_agent IS NULL AND g.username IS NULL AND g.legacy_errors = 0 AND g.legacy_auth_failures = 0 THEN 'health-check'
+    WHEN g.source IN ${sourceList(HTTP_SOURCES)} THEN CASE
+      WHEN c.noise IS NOT NULL THEN c.noise
+      WHEN g.username LIKE '%HealthMailbox%' THEN 'managed-availability'
+      WHEN g.user_agent IS NULL AND g.legacy_errors = g.legacy_hits THEN 'scanner'
+      WHEN g.legacy_auth_failures = g.legacy_hits THEN 'challenge-only'
+      WHEN g.user_agent IS NULL AND g.username IS NULL AND g.legacy_errors = 0 AND g.legacy_auth_failures = 0 THEN 'health-check'
+    END
+    WHEN g.source IN ${sourceList(SIGN_IN_MAIL_SOURCES)} AND g.username LIKE '%HealthMailbox%' THEN 'managed-availability'
   END`;

@@ -3,15 +3,27 @@
 // whenever this text changes, so a rule edit reaches existing and new databases alike.
 import { LEGACY_SQL_LIST as LEGACY, legacyHitColumnsSql, MODERN_SQL_LIST, sqlText as q } from '../tls/legacy.js';
 import { groupWeaknessSql, o365Sql, weaknessSql } from './crypto.js';
-import { BACK_END_HINT, CAPABLE_HINT, MEASURED_HINT, NOISE_HINTS } from './hints.js';
-import { NOISE_SQL } from './noise.js';
+import { BACK_END_HINT, CAPABLE_HINT, HINTS, MAIL_AUTH_FAILED_HINT, MEASURED_HINT, NOISE_HINTS, SMTP_SEND_HINT } from './hints.js';
+import { HTTP_SOURCES, NOISE_SQL, SIGN_IN_MAIL_SOURCES, sourceList } from './noise.js';
 
 
 const NOISE_HINT_SQL = Object.entries(NOISE_HINTS)
   .map(([noise, hint]) => `WHEN ${q(noise)} THEN ${q(hint)}`)
   .join(' ');
 
-/** legacy_clients: the Core's columns (schema 1), identification columns after them (schema 4). */
+/**
+ * `ua_ok`: the clients table's reading of user_agent describes this client. True for HTTP sources, and for an EHLO
+ * name the rules read as a host name or a printer's default name; any other reading of an EHLO name (a "monitor", a
+ * "scanner", a program) came from rules written for HTTP user agents and is not used (README "Client identification").
+ */
+const UA_OK = `source IN ${sourceList(HTTP_SOURCES)} OR (source LIKE 'smtp-%' AND c_family IN ('SMTP', 'Printer'))`;
+
+/**
+ * legacy_clients: the Core's columns (schema 1), identification columns after them (schema 4); noise, client
+ * readings and hints per source: the user-agent rules and the count-based noise classes are written for HTTP
+ * clients; on the mail sources an EHLO name is only a host name, a failed sign-in is still a client that needs
+ * TLS 1.0/1.1, and in SMTP Send logs the remote server is the legacy party.
+ */
 export const LEGACY_CLIENTS_VIEW = `
 CREATE VIEW legacy_clients AS
 WITH g AS (
@@ -39,23 +51,37 @@ ${legacyHitColumnsSql('    ')}
     c.tls12_capable AS c_tls12, c.hint AS c_hint,
     ${NOISE_SQL} AS noise
   FROM g LEFT JOIN clients c ON c.user_agent = g.user_agent
+), v AS (
+  SELECT n.*, CASE WHEN ${UA_OK} THEN 1 ELSE 0 END AS ua_ok FROM n
 )
 SELECT
   source, client_ip, username, user_agent, legacy_hits, ssl2_hits, ssl3_hits, tls10_hits, tls11_hits, modern_hits,
   legacy_auth_failures, legacy_errors, first_seen, last_seen, servers, endpoints, internal,
-  coalesce(c_client, CASE WHEN user_agent IS NULL THEN '(no user agent)' ELSE '(not classified yet)' END) AS client,
-  c_family AS client_family,
-  c_version AS client_version,
-  c_os AS os,
-  CASE WHEN modern_hits > 0 THEN 'yes' ELSE coalesce(c_tls12, 'unknown') END AS tls12_capable,
-  CASE WHEN modern_hits > 0 THEN 'measured' WHEN c_tls12 IN ('yes', 'no') THEN 'user agent' END AS tls12_basis,
+  CASE
+    WHEN user_agent IS NULL THEN '(no user agent)'
+    WHEN c_client IS NULL THEN '(not classified yet)'
+    WHEN ua_ok = 1 THEN c_client
+    WHEN source LIKE 'smtp-%' THEN 'SMTP host ' || user_agent
+    ELSE '(not identified)'
+  END AS client,
+  CASE WHEN ua_ok = 1 THEN c_family WHEN source LIKE 'smtp-%' AND user_agent IS NOT NULL THEN 'SMTP' END AS client_family,
+  CASE WHEN ua_ok = 1 THEN c_version END AS client_version,
+  CASE WHEN ua_ok = 1 THEN c_os END AS os,
+  CASE WHEN modern_hits > 0 THEN 'yes' WHEN ua_ok = 1 THEN coalesce(c_tls12, 'unknown') ELSE 'unknown' END AS tls12_capable,
+  CASE WHEN modern_hits > 0 THEN 'measured' WHEN ua_ok = 1 AND c_tls12 IN ('yes', 'no') THEN 'user agent' END AS tls12_basis,
   noise,
-  CASE noise ${NOISE_HINT_SQL}
-    ELSE CASE WHEN internal = 1 THEN ${q(BACK_END_HINT)} WHEN modern_hits > 0 THEN ${q(MEASURED_HINT)}
-      ELSE coalesce(c_hint, CASE WHEN c_tls12 = 'yes' THEN ${q(CAPABLE_HINT)} END) END
+  CASE
+    WHEN noise IS NOT NULL THEN CASE noise ${NOISE_HINT_SQL} END
+    WHEN source = 'smtp-send' THEN ${q(SMTP_SEND_HINT)}
+    WHEN internal = 1 THEN ${q(BACK_END_HINT)}
+    WHEN source IN ${sourceList(SIGN_IN_MAIL_SOURCES)} AND legacy_auth_failures >= legacy_hits
+      AND (source <> 'smtp-receive' OR username IS NULL) THEN ${q(MAIL_AUTH_FAILED_HINT)}
+    WHEN modern_hits > 0 THEN ${q(MEASURED_HINT)}
+    WHEN ua_ok = 1 THEN coalesce(c_hint, CASE WHEN c_tls12 = 'yes' THEN ${q(CAPABLE_HINT)} END)
+    WHEN source LIKE 'smtp-%' AND user_agent IS NOT NULL THEN ${q(HINTS.smtpHost)}
   END AS hint,
   weak_crypto
-FROM n;
+FROM v;
 `;
 
 export const WEAK_CRYPTO_VIEW = `

@@ -13,8 +13,12 @@ import { parseW3cDirective } from './w3c-line.js';
 
 const REQUIRED = ['date-time', 'connector-id', 'session-id', 'sequence-number', 'remote-endpoint', 'event', 'data', 'context'];
 
-/** Connectors Exchange creates for its own hops between servers (frontend ↔ mailbox transport). */
-const INTERNAL_CONNECTOR = /^(?:Intra-Organization SMTP Send Connector|Inbound Proxy Internal Send Connector|Client Proxy Send Connector|Outbound Proxy Frontend .*)$/i;
+/**
+ * Connectors Exchange creates for its own hops between servers (frontend ↔ mailbox transport), also as localized
+ * Exchange logs them: `组织内 SMTP 发送连接器` is the intra-organization send connector of a Chinese (Simplified)
+ * installation (a real Send log, test/fixtures/exchange/css-docsite-SEND20191104-excerpt.LOG).
+ */
+const INTERNAL_CONNECTOR = /^(?:Intra-Organization SMTP Send Connector|组织内 SMTP 发送连接器|Inbound Proxy Internal Send Connector|Client Proxy Send Connector|Outbound Proxy Frontend .*)$/i;
 
 interface Binding {
   readonly n: number;

@@ -25,6 +25,8 @@ export interface SmtpSession extends SessionBase {
   readonly internalPlace: boolean;
   ip: string | null;
   ehlo: string | null;
+  /** Send logs: the remote server's name from its greeting (`220 name …`, `250-name Hello […]`). */
+  remote?: string | null;
   user: string | null;
   tls: Tls;
   /** Decoded label, cipher, MAC hash, key exchange and their names as logged, once tls is Done. */
@@ -113,7 +115,14 @@ function command(s: SmtpSession, data: string): void {
   }
 }
 
+/** The host name a server's greeting or EHLO reply starts with (`220 mx.contoso.com Microsoft ESMTP …`, `250-mx Hello`). */
+const GREETING = /^(?:220[ -]([^\s\d][^\s]*)|250[ -](\S+) Hello\b)/;
+
 function reply(s: SmtpSession, data: string): void {
+  if (s.dir === 'send' && (s.remote ?? null) === null) {
+    const m = GREETING.exec(data);
+    if (m !== null) s.remote = m[1] ?? m[2];
+  }
   if (s.tls === Tls.Asked) {
     if (data.startsWith('220')) s.tls = Tls.Handshake;
     else failTls(s, data.trim() || 'STARTTLS refused');
@@ -177,7 +186,9 @@ export function smtpDims(s: SmtpSession): UsageDims {
     site: s.connector,
     clientIp: s.ip,
     username: s.user,
-    userAgent: s.ehlo,
+    // the legacy party's name: the client's EHLO, or in Send logs the remote server's greeting (Exchange's own EHLO
+    // there names this server, not the one that needs TLS 1.0/1.1)
+    userAgent: s.dir === 'send' ? s.remote ?? null : s.ehlo,
     endpoint: 'SMTP',
     protocol,
     protocolCode: done ? s.protoCode : null,

@@ -36,11 +36,12 @@ const FILES: Record<string, string> = {
     smtpHeader('Send') +
     '2024-03-11T08:10:00.000Z,Partner Connector,08DC41A2B7C3D100,0,,198.51.100.25:25,*,,attempting to connect\r\n' +
     '2024-03-11T08:10:00.100Z,Partner Connector,08DC41A2B7C3D100,1,10.20.0.15:40000,198.51.100.25:25,+,,\r\n' +
-    '2024-03-11T08:10:00.200Z,Partner Connector,08DC41A2B7C3D100,2,10.20.0.15:40000,198.51.100.25:25,>,EHLO EXCH01.contoso.com,\r\n' +
-    '2024-03-11T08:10:00.300Z,Partner Connector,08DC41A2B7C3D100,3,10.20.0.15:40000,198.51.100.25:25,>,STARTTLS,\r\n' +
-    '2024-03-11T08:10:00.400Z,Partner Connector,08DC41A2B7C3D100,4,10.20.0.15:40000,198.51.100.25:25,<,220 2.0.0 Ready,\r\n' +
-    `2024-03-11T08:10:00.500Z,Partner Connector,08DC41A2B7C3D100,5,10.20.0.15:40000,198.51.100.25:25,*,,${tls('SP_PROT_TLS1_1_CLIENT')}\r\n` +
-    '2024-03-11T08:10:01.000Z,Partner Connector,08DC41A2B7C3D100,6,10.20.0.15:40000,198.51.100.25:25,-,,Local\r\n',
+    '2024-03-11T08:10:00.150Z,Partner Connector,08DC41A2B7C3D100,2,10.20.0.15:40000,198.51.100.25:25,<,"220 mx.partner.example Microsoft ESMTP MAIL Service ready at Mon, 11 Mar 2024 08:10:00 +0000",\r\n' +
+    '2024-03-11T08:10:00.200Z,Partner Connector,08DC41A2B7C3D100,3,10.20.0.15:40000,198.51.100.25:25,>,EHLO EXCH01.contoso.com,\r\n' +
+    '2024-03-11T08:10:00.300Z,Partner Connector,08DC41A2B7C3D100,4,10.20.0.15:40000,198.51.100.25:25,>,STARTTLS,\r\n' +
+    '2024-03-11T08:10:00.400Z,Partner Connector,08DC41A2B7C3D100,5,10.20.0.15:40000,198.51.100.25:25,<,220 2.0.0 Ready,\r\n' +
+    `2024-03-11T08:10:00.500Z,Partner Connector,08DC41A2B7C3D100,6,10.20.0.15:40000,198.51.100.25:25,*,,${tls('SP_PROT_TLS1_1_CLIENT')}\r\n` +
+    '2024-03-11T08:10:01.000Z,Partner Connector,08DC41A2B7C3D100,7,10.20.0.15:40000,198.51.100.25:25,-,,Local\r\n',
   'EXCH01/Logging/Imap4/IMAP4BE20240311-1.LOG':
     '#Software: Microsoft Exchange Server\r\n#Version: 15.02.1544.004\r\n#Log-type: IMAP4 Protocol Log\r\n#Date: 2024-03-11T08:00:00.000Z\r\n' +
     '#Fields: dateTime,sessionId,seqNumber,sIp,cIp,user,duration,rqsize,rpsize,command,parameters,context\r\n' +
@@ -87,7 +88,7 @@ describe('tls-census scan of a mixed IIS + Exchange folder', () => {
     expect(legacy).toEqual([
       { source: 'iis', client_ip: '198.51.100.7', username: 'jdoe', user_agent: 'Android-EAS/4.2', tls10_hits: 1, tls11_hits: 0, internal: 0 },
       { source: 'smtp-receive', client_ip: '192.0.2.44', username: 'CONTOSO\\svc-scan', user_agent: 'MFP-3F.contoso.com', tls10_hits: 1, tls11_hits: 0, internal: 0 },
-      { source: 'smtp-send', client_ip: '198.51.100.25', username: null, user_agent: 'EXCH01.contoso.com', tls10_hits: 0, tls11_hits: 1, internal: 0 },
+      { source: 'smtp-send', client_ip: '198.51.100.25', username: null, user_agent: 'mx.partner.example', tls10_hits: 0, tls11_hits: 1, internal: 0 },
     ]);
     const formats = conn.prepare(`SELECT format, count(*) AS n FROM files WHERE status = 'read' GROUP BY format ORDER BY format`).all();
     expect(formats).toEqual([

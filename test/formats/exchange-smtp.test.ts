@@ -145,7 +145,7 @@ describe('SMTP: TLS outcomes (composed)', () => {
     const row = one(header('Send') + session('Internet Send Connector', '08DC41A2B7C3D010', '198.51.100.25:25', events), { folders: ['EX01', 'FrontEnd', 'ProtocolLog', 'SmtpSend'] });
     expect(row.dims).toMatchObject({
       source: 'smtp-send', server: 'EX01', site: 'Internet Send Connector', clientIp: '198.51.100.25', protocol: 'TLS 1.1',
-      protocolCode: 'SP_PROT_TLS1_1_CLIENT', cipher: '3DES', keyExchange: 'RSA', userAgent: 'EX01.contoso.com', internal: 0,
+      protocolCode: 'SP_PROT_TLS1_1_CLIENT', cipher: '3DES', keyExchange: 'RSA', userAgent: 'mx.fabrikam.com', internal: 0,
     });
   });
 
