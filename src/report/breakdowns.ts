@@ -7,7 +7,7 @@ import type { SiteLegacy } from './legacy-query.js';
 import { compareText as cmp, num } from './strings.js';
 import { machineKey } from './machine-verdict.js';
 import {
-  LEGACY_PROTOCOLS, type DailyProtocols, type EndpointBreakdown, type SiteVerdict, type UnknownReason, type Verdict,
+  LEGACY_PROTOCOLS, MAX_DEPENDENCIES, type DailyProtocols, type Dependency, type EndpointBreakdown, type SiteVerdict, type UnknownReason, type Verdict,
 } from './model.js';
 
 const LEGACY = new Set<string>(LEGACY_PROTOCOLS);
@@ -94,6 +94,28 @@ function unknownReasonOf(source: string): UnknownReason {
   return 'no-versions';
 }
 
+/** `10.0.0.5 (mx.fabrikam.com, CONTOSO\\svc), last seen 2024-03-11`: who, and when last. */
+function dependencyText(d: Dependency): string {
+  const names = [d.name, d.username].filter((x): x is string => x !== null);
+  return `${d.clientIp ?? '(no address)'}${names.length > 0 ? ` (${names.join(', ')})` : ''}, last seen ${d.lastDay}`;
+}
+
+/** SMTP: "; through connector X this server sent over TLS 1.0/1.1 to 10.0.0.5 (mx…), last seen …", three hosts at most. */
+function dependenciesText(v: VerdictBase): string {
+  if (v.dependencies.length === 0) return '';
+  const shown = v.dependencies.slice(0, 3);
+  const more = v.dependencies.length - shown.length + v.moreDependencies;
+  const send = v.source === 'smtp-send';
+  const where = v.site === null ? '' : ` ${send ? 'through' : 'on'} connector ${v.site}`;
+  const how = send ? 'this server sent over TLS 1.0/1.1 to' : 'received over TLS 1.0/1.1 from';
+  return `;${where} ${how} ${shown.map(dependencyText).join('; ')}${more > 0 ? `; and ${num(more)} more` : ''}`;
+}
+
+/** The verdict's one sentence (every format prints it; redact() rebuilds it from the pseudonymized dependencies). */
+export function evidenceOf(v: Omit<SiteVerdict, 'evidence'>): string {
+  return evidence(v, v.verdict, v.unknownReason);
+}
+
 function evidence(v: VerdictBase, verdict: Verdict, reason: UnknownReason | null): string {
   const span = v.firstDay === v.lastDay ? v.firstDay : `${v.firstDay} to ${v.lastDay}`;
   const aside =
@@ -106,7 +128,7 @@ function evidence(v: VerdictBase, verdict: Verdict, reason: UnknownReason | null
       ...(v.realLegacyHits > 0 ? [`${num(v.realLegacyHits)} legacy hits from ${who(v.realLegacyPeople, v.realLegacyClients)}`] : []),
       ...(v.ownHits > 0 ? [`${num(v.ownHits)} from ${num(v.ownClients)} of the server's own components (probes, server-to-server)`] : []),
     ];
-    return `${parts.join(' and ')} in ${num(v.hits)} hits, ${span}${aside}`;
+    return `${parts.join(' and ')} in ${num(v.hits)} hits, ${span}${dependenciesText(v)}${aside}`;
   }
   if (verdict === 'unknown' && reason !== null) {
     return `${num(v.noTlsFieldHits)} of ${num(v.hits)} hits, ${span}, ${UNKNOWN_TEXT[reason]}${aside}`;
@@ -152,6 +174,8 @@ export function readVerdicts(db: Db, f: ReportFilter, legacy: readonly SiteLegac
         noTlsFieldHits: s.blind,
         firstDay: s.first,
         lastDay: s.last,
+        dependencies: l?.dependencies.slice(0, MAX_DEPENDENCIES) ?? [],
+        moreDependencies: Math.max(0, (l?.dependencies.length ?? 0) - MAX_DEPENDENCIES),
       };
       const blind = s.blind > 0 && !(s.source === 'httperr' && seenByIis.has(machineKey(s.server)));
       const verdict: Verdict = base.realLegacyHits > 0 || base.ownHits > 0 ? 'no' : blind ? 'unknown' : 'yes';

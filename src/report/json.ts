@@ -28,6 +28,10 @@ function verdictJson(v: SiteVerdict) {
     unknownReason: v.unknownReason,
     firstDay: v.firstDay,
     lastDay: v.lastDay,
+    dependencies: v.dependencies.map((d) => ({
+      clientIp: d.clientIp, name: d.name, username: d.username, legacyHits: d.legacyHits, lastDay: d.lastDay,
+    })),
+    moreDependencies: v.moreDependencies,
     evidence: v.evidence,
   };
 }

@@ -4,7 +4,7 @@ import type { ExceptionMatcher } from '../exceptions/exceptions.js';
 import { LEGACY_SQL_LIST, legacyHitColumnsSql, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import type { LegacyClient, LegacyPerson, NoiseGroup, Tls12Capable } from './model.js';
+import type { Dependency, LegacyClient, LegacyPerson, NoiseGroup, Tls12Capable } from './model.js';
 import { groupPeople, personKey } from './people.js';
 
 /** Columns of legacy_clients that client identification adds (migration 4); older databases lack them. */
@@ -107,6 +107,8 @@ export interface SiteLegacy {
   readonly realClients: number;
   /** The real clients as people or devices (distinct username and address). */
   readonly realPeople: number;
+  /** SMTP sources: every real legacy client (not noise, not excepted), most legacy hits first; else empty. */
+  readonly dependencies: readonly Dependency[];
 }
 
 /** The noise class of the server's own probes and health mailboxes: it blocks a verdict (see SiteLegacy). */
@@ -127,6 +129,13 @@ function shareOf(r: Key & { noise: string | null; internal: number }, match: Exc
   if (r.internal === 1 || (r.client_ip !== null && LOOPBACK.test(r.client_ip))) return 'own';
   return 'real';
 }
+
+/** Sources whose verdicts name their dependencies: a connector's real legacy clients are the remote mail hosts. */
+const NAMED_DEPENDENCIES: ReadonlySet<string> = new Set(['smtp-receive', 'smtp-send']);
+
+const byWeight = (a: Dependency, b: Dependency): number =>
+  b.legacyHits - a.legacyHits || (a.lastDay < b.lastDay ? 1 : a.lastDay > b.lastDay ? -1 : 0) ||
+  String(a.clientIp).localeCompare(String(b.clientIp)) || String(a.name).localeCompare(String(b.name));
 
 type Key = { source: string; client_ip: string | null; username: string | null; user_agent: string | null };
 const keyOf = (r: Key) => ({ source: r.source, clientIp: r.client_ip, username: r.username, userAgent: r.user_agent });
@@ -206,25 +215,28 @@ ${legacyHitColumnsSql('         ')}
   sites(match: ExceptionMatcher | null): SiteLegacy[] {
     const where = usageCondition(this.f, 'u');
     const rows = this.db
-      .prepare<SqlValue[], Key & { server: string | null; site: string | null; noise: string | null; internal: number; hits: number }>(
+      .prepare<SqlValue[], Key & { server: string | null; site: string | null; noise: string | null; internal: number; hits: number; last: string }>(
         `SELECT u.source, u.server, u.site, u.client_ip, u.username, u.user_agent, l.noise, max(u.internal) AS internal,
-           sum(u.hits) AS hits
+           sum(u.hits) AS hits, max(u.last_seen) AS last
          FROM usage u LEFT JOIN ${T} l ON ${SAME_CLIENT('l', 'u')}
          WHERE u.protocol IN ${LEGACY_SQL_LIST} AND ${where.sql}
          GROUP BY u.source, u.server, u.site, u.client_ip, u.username, u.user_agent`,
       )
       .all(...where.params);
-    const sites = new Map<string, SiteLegacy & { classes: Set<string>; people: Set<string> }>();
+    const sites = new Map<string, SiteLegacy & { classes: Set<string>; people: Set<string>; deps: Dependency[] }>();
     for (const r of rows) {
       const key = JSON.stringify([r.source, r.server, r.site]);
       const s = sites.get(key) ?? {
         source: r.source, server: r.server, site: r.site, legacyHits: 0, noiseHits: 0, noiseClasses: [],
         exceptedHits: 0, exceptedClients: 0, ownHits: 0, ownClients: 0, realHits: 0, realClients: 0, realPeople: 0,
-        classes: new Set<string>(), people: new Set<string>(),
+        dependencies: [], classes: new Set<string>(), people: new Set<string>(), deps: [],
       };
       const share = shareOf(r, match);
       if (share === 'noise' && r.noise !== null) s.classes.add(r.noise);
       if (share === 'real') s.people.add(personKey(keyOf(r)));
+      if ((share === 'real' || share === 'own') && NAMED_DEPENDENCIES.has(r.source)) {
+        s.deps.push({ clientIp: r.client_ip, name: r.user_agent, username: r.username, legacyHits: r.hits, lastDay: r.last.slice(0, 10) });
+      }
       const add = (which: Share, n: number): number => (share === which ? n : 0);
       sites.set(key, {
         ...s,
@@ -239,7 +251,9 @@ ${legacyHitColumnsSql('         ')}
         realPeople: s.people.size,
       });
     }
-    return [...sites.values()].map(({ classes, people, ...s }) => ({ ...s, realPeople: people.size, noiseClasses: [...classes].sort() }));
+    return [...sites.values()].map(({ classes, people, deps, ...s }) => ({
+      ...s, realPeople: people.size, noiseClasses: [...classes].sort(), dependencies: deps.sort(byWeight),
+    }));
   }
 
   /**

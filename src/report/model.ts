@@ -90,6 +90,19 @@ export type Verdict = 'yes' | 'no' | 'unknown';
  */
 export type UnknownReason = 'no-tls-fields' | 'no-mail-versions' | 'no-tls-lines' | 'httperr-only' | 'no-versions';
 
+/**
+ * A real legacy client behind a "no" of an SMTP connector (smtp-receive, smtp-send): the remote host that needs
+ * TLS 1.0/1.1 to send to or receive from this server. `name` is its EHLO name (Receive) or the name in its greeting
+ * (Send); `username` the account it signed in with.
+ */
+export interface Dependency {
+  readonly clientIp: string | null;
+  readonly name: string | null;
+  readonly username: string | null;
+  readonly legacyHits: number;
+  readonly lastDay: string;
+}
+
 /** "Safe to disable TLS 1.0/1.1?" for one source, server and site in the window, with the evidence. */
 export interface SiteVerdict {
   readonly source: string;
@@ -117,6 +130,10 @@ export interface SiteVerdict {
   readonly unknownReason: UnknownReason | null;
   readonly firstDay: string;
   readonly lastDay: string;
+  /** SMTP sources: the real legacy clients (remote hosts), most legacy hits first, at most MAX_DEPENDENCIES. */
+  readonly dependencies: readonly Dependency[];
+  /** How many real legacy clients the site has beyond `dependencies`. */
+  readonly moreDependencies: number;
   readonly evidence: string;
 }
 
@@ -163,6 +180,9 @@ export interface MachineVerdict {
   /** One line: the verdict in words ("yes, but only 3 days observed", "no: 2 blockers", …). */
   readonly headline: string;
 }
+
+/** The most dependencies a verdict lists (its evidence names the first three). */
+export const MAX_DEPENDENCIES = 10;
 
 export interface DailyProtocols {
   readonly day: string;

@@ -1,7 +1,8 @@
 // --redact: user names and client addresses become keyed pseudonyms (HMAC-SHA256 under a per-report key), so
 // the same client keeps the same pseudonym throughout one report but reports cannot be joined or reversed.
 import { createHmac, randomBytes } from 'node:crypto';
-import type { LegacyClient, Summary } from './model.js';
+import { evidenceOf } from './breakdowns.js';
+import type { LegacyClient, SiteVerdict, Summary } from './model.js';
 import { redactExchangeSection } from './sections/exchange.js';
 import { redactExoSection } from './sections/exo.js';
 import { redactFindings } from './sections/findings.js';
@@ -26,8 +27,14 @@ export function pseudonymizer(key: Buffer = randomBytes(32)): Pseudonymizer {
 
 export function redact(s: Summary, p: Pseudonymizer = pseudonymizer()): Summary {
   const client = (c: LegacyClient): LegacyClient => ({ ...c, clientIp: p('ip', c.clientIp), username: p('user', c.username) });
+  const verdict = (v: SiteVerdict): SiteVerdict => {
+    const dependencies = v.dependencies.map((d) => ({ ...d, clientIp: p('ip', d.clientIp), username: p('user', d.username) }));
+    return { ...v, dependencies, evidence: evidenceOf({ ...v, dependencies }) };
+  };
   return {
     ...s,
+    verdicts: s.verdicts.map(verdict),
+    machines: s.machines.map((m) => ({ ...m, sources: m.sources.map(verdict) })),
     legacy: s.legacy.map(client),
     people: s.people.map((x) => ({ ...x, clientIp: p('ip', x.clientIp), username: p('user', x.username), agents: x.agents.map(client) })),
     noise: s.noise.map((g) => ({ ...g, addresses: g.addresses.map((a) => p('ip', a) ?? '').sort() })),
