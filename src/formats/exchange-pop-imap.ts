@@ -10,7 +10,7 @@ import type { SessionBase } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
 import type { FormatDef, ParseContext } from './types.js';
-import { parseW3cDirective } from './w3c-line.js';
+import { w3cDirectives } from './w3c-line.js';
 
 type Kind = 'pop3' | 'imap4';
 
@@ -178,9 +178,7 @@ export const exchangePopImapFormat: FormatDef = {
   name: 'exchange-pop-imap',
   sniff(head) {
     let fields = false;
-    for (const line of head) {
-      const d = line.charCodeAt(0) === 35 ? parseW3cDirective(line) : null;
-      if (d === null) continue;
+    for (const d of w3cDirectives(head)) {
       if (d.name === 'log-type') return logTypeKind(d.value) !== null;
       if (d.name === 'fields' && d.value.toLowerCase().startsWith('datetime,sessionid,seqnumber,')) fields = true;
     }

@@ -9,7 +9,7 @@ import {
 } from './smtp-session.js';
 import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
 import type { FormatDef, ParseContext } from './types.js';
-import { parseW3cDirective } from './w3c-line.js';
+import { w3cDirectives } from './w3c-line.js';
 
 const REQUIRED = ['date-time', 'connector-id', 'session-id', 'sequence-number', 'remote-endpoint', 'event', 'data', 'context'];
 
@@ -123,9 +123,7 @@ export const exchangeSmtpFormat: FormatDef = {
   name: 'exchange-smtp',
   sniff(head) {
     let fields = false;
-    for (const line of head) {
-      const d = line.charCodeAt(0) === 35 ? parseW3cDirective(line) : null;
-      if (d === null) continue;
+    for (const d of w3cDirectives(head)) {
       if (d.name === 'log-type') return logTypeDirection(d.value) !== null;
       if (d.name === 'fields' && d.value.toLowerCase().startsWith('date-time,connector-id,session-id,')) fields = true;
     }

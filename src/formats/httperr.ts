@@ -5,7 +5,7 @@ import { usageDims, type UsageDims, type UsageRow } from '../aggregate/usage.js'
 import { serverFromFolders } from './exchange-layout.js';
 import { endpointOf } from './iis-endpoint.js';
 import type { FormatDef, LineParser, ParseContext } from './types.js';
-import { parseW3cDirective, splitW3cLine } from './w3c-line.js';
+import { parseW3cDirective, splitW3cLine, w3cDirectives } from './w3c-line.js';
 
 interface Binding {
   readonly n: number;
@@ -137,9 +137,7 @@ class HttpErrParser implements LineParser {
 export const httpErrFormat: FormatDef = {
   name: 'httperr',
   sniff(head) {
-    for (const line of head) {
-      const d = line.charCodeAt(0) === 35 ? parseW3cDirective(line) : null;
-      if (d === null) continue;
+    for (const d of w3cDirectives(head)) {
       if (d.name === 'software') return /microsoft http api/i.test(d.value);
       if (d.name === 'fields') {
         const names = d.value.toLowerCase().split(/\s+/);

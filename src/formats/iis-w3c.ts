@@ -7,7 +7,7 @@ import { ENDPOINT_LABELS, endpointOf, endpointOfSegment } from './iis-endpoint.j
 import { acquireEngine, FIELD_KEY, FIELD_LONG, LINE_NEW_DAY, LINE_NEW_KEY, type LineEngine } from './iis-lines.js';
 import { firstForwardedAddress, stripPort } from './ip.js';
 import type { FormatDef, LineParser, ParseContext } from './types.js';
-import { parseW3cDirective, splitW3cLine } from './w3c-line.js';
+import { parseW3cDirective, splitW3cLine, w3cDirectives } from './w3c-line.js';
 
 /** Field names that carry the original client address behind a proxy (first address wins). */
 const FORWARDED_FIELDS = ['originalclientip', 'x-forwarded-for', 'cs(x-forwarded-for)', 'originalip', 'x-original-client-ip'];
@@ -476,9 +476,7 @@ export const iisW3cFormat: FormatDef = {
   name: 'iis-w3c',
   sniff(head) {
     let fields = false;
-    for (const line of head) {
-      const d = line.charCodeAt(0) === 35 ? parseW3cDirective(line) : null;
-      if (d === null) continue;
+    for (const d of w3cDirectives(head)) {
       if (d.name === 'software') {
         if (/microsoft internet information services/i.test(d.value)) return true;
         if (/http api/i.test(d.value)) return false; // HTTP.sys error log

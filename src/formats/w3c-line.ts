@@ -7,6 +7,14 @@ export interface W3cDirective {
 }
 
 /** "#Fields: a b", "# Fields: a b", "#Version: 1.0   // comment" → name and value; null for other "#" lines. */
+/** The directives among a file's first lines, in order (a format's sniff reads these). */
+export function* w3cDirectives(head: readonly string[]): Generator<W3cDirective> {
+  for (const line of head) {
+    const d = line.charCodeAt(0) === 35 ? parseW3cDirective(line) : null;
+    if (d !== null) yield d;
+  }
+}
+
 export function parseW3cDirective(line: string): W3cDirective | null {
   const m = /^#\s*([A-Za-z][A-Za-z-]*)\s*:\s?(.*)$/.exec(line);
   if (!m) return null;

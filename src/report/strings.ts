@@ -38,3 +38,31 @@ export function windowText(w: {
 
 /** A deterministic ordering helper for strings that may be null. */
 export const compareText = (a: string | null, b: string | null): number => (a ?? '').localeCompare(b ?? '', 'en');
+
+/** `s` padded with spaces to `n` columns (left-aligned); longer text stays whole. */
+export const pad = (s: string, n: number): string => s.padEnd(n);
+/** `s` padded with spaces to `n` columns (right-aligned); longer text stays whole. */
+export const padL = (s: string, n: number): string => s.padStart(n);
+
+/**
+ * Greedy word wrap to `width` columns of already-cleaned text: the first line after `first`, the others after
+ * `rest`. A line that cannot be broken (one long word) stays whole, except the last, which is cut with … unless
+ * `cutLast` is false.
+ */
+export function wrapWords(text: string, width: number, first = '', rest = first, cutLast = true): string[] {
+  const lines: string[] = [];
+  let indent = first;
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      indent = rest;
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  const last = indent + line;
+  if (line !== '') lines.push(cutLast && last.length > width ? clean(last, width) : last);
+  return lines;
+}

@@ -7,7 +7,7 @@ import {
 import { formatExchangeSection } from './sections/exchange.js';
 import { formatExoSection } from './sections/exo.js';
 import { formatFindingsText } from './sections/findings.js';
-import { clean, num, pct, shortProtocol, windowText } from './strings.js';
+import { clean, num, pad, padL, pct, shortProtocol, windowText, wrapWords } from './strings.js';
 import { omittedNote, TREND_COLUMNS, TREND_NOTE, TREND_TITLE, trendOf } from './trend.js';
 
 export { clean, num } from './strings.js';
@@ -17,25 +17,7 @@ const WIDTH = 100;
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow';
 const SGR: Record<Style, [number, number]> = { bold: [1, 22], dim: [2, 22], red: [31, 39], green: [32, 39], yellow: [33, 39] };
 
-const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const padL = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-
-/** Greedy word wrap of already-cleaned text; the first line gets `first`, the rest `rest` as indent. */
-function wrap(text: string, first: string, rest: string): string[] {
-  const lines: string[] = [];
-  let line = first;
-  for (const word of text.split(' ')) {
-    const sep = line === first || line === rest ? '' : ' ';
-    if (line.length + sep.length + word.length > WIDTH && line !== first && line !== rest) {
-      lines.push(line);
-      line = rest + word;
-    } else {
-      line += sep + word;
-    }
-  }
-  lines.push(line.length > WIDTH ? clean(line, WIDTH) : line);
-  return lines;
-}
+const wrap = (text: string, first: string, rest: string): string[] => wrapWords(text, WIDTH, first, rest);
 
 export function formatText(s: Summary, opts: FormatOptions): string {
   const paint = (style: Style, text: string): string =>

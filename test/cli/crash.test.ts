@@ -7,6 +7,7 @@ import { dirname, join, relative } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { generateIisFolder } from '../../src/synth/iis-traffic.js';
+import { createRandom } from '../../src/synth/random.js';
 import { tempDir } from '../helpers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -14,17 +15,8 @@ const BIN = join(ROOT, 'bin', 'tls-census.js');
 const CHILD = join(import.meta.dirname, 'crash-child.mjs');
 const ROUNDS = 24;
 
-/** mulberry32: the kill moments are random but the same on every run of the test. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded: the kill moments are random but the same on every run of the test. */
+const random = (seed: number): (() => number) => createRandom(seed).next;
 
 interface FileRow {
   path: string;

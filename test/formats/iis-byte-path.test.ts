@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageAggregator } from '../../src/aggregate/usage.js';
 import { DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
+import { createRandom } from '../../src/synth/random.js';
 import { NO_HINTS, parseBytes, readFixture } from '../helpers.js';
 
 const fixtures = readdirSync(new URL('../fixtures/iis/', import.meta.url)).filter((f) => f.endsWith('.log'));
@@ -126,14 +127,8 @@ describe('IIS byte path = text path', () => {
 });
 
 describe('IIS byte path = text path on generated odd lines', () => {
-  /** mulberry32: the same lines on every run. */
-  const random = (seed: number) => () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  /** Seeded: the same lines on every run. */
+  const random = (seed: number): (() => number) => createRandom(seed).next;
   const fields = [
     '#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status crypt-protocol crypt-cipher crypt-hash crypt-keyexchange',
     '#Fields: date time cs-uri-stem c-ip cs-username cs(User-Agent) sc-status crypt-protocol cs-uri-query',

@@ -3,7 +3,7 @@
 // and sessions still pending. Reads usage and pending_sessions (read-only) and formats text; nothing else.
 import type { Db } from '../../store/open-database.js';
 import { LEGACY_SQL_LIST } from '../../tls/legacy.js';
-import { clean, num } from '../strings.js';
+import { clean, num, pad, padL } from '../strings.js';
 
 /** The parts of the report window that apply here (a ReportFilter fits). */
 export interface ExchangeWindow {
@@ -151,8 +151,6 @@ function readPending(db: Db): ExchangeSection['pending'] {
   return p && p.n > 0 && p.oldest !== null ? { sessions: p.n, oldest: p.oldest } : null;
 }
 
-const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const padL = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
 /** Text lines, at most 100 columns wide (empty when there is nothing to say). */
 export function formatExchangeSection(s: ExchangeSection | null | undefined): string[] {

@@ -3,7 +3,7 @@
 // Reads the exo_* tables (read-only) and formats the text lines; the core summary only calls these two functions.
 import type { PeriodSource } from '../../aggregate/report-rows.js';
 import type { Db } from '../../store/open-database.js';
-import { clean, num, pct } from '../strings.js';
+import { clean, num, pad, padL, pct, wrapWords } from '../strings.js';
 
 /** The parts of the report window that apply to report rows (a ReportFilter fits). */
 export interface ExoWindow {
@@ -182,8 +182,6 @@ function readConnectors(db: Db, since: string, until: string, limit: number): Ex
 }
 
 const WIDTH = 100;
-const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const padL = (s: string, n: number): string => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 const est = (n: number, estimated: boolean): string => (estimated ? '~' : '') + num(n);
 const versions = (tls10: number, tls11: number): string => [tls10 > 0 ? '1.0' : '', tls11 > 0 ? '1.1' : ''].filter(Boolean).join('+');
 
@@ -258,21 +256,6 @@ export function formatExoSection(s: ExoSection | null | undefined): string[] {
     }
   }
   return out;
-}
-
-function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(line.length > width ? clean(line, width) : line);
-  return lines;
 }
 
 /** --redact: sender addresses become the same pseudonyms as user names elsewhere in the report. */

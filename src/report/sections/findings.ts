@@ -3,7 +3,7 @@
 import { describeBlindSpots, readBlindSpots, type BlindSpots } from './blind-spots.js';
 import { readWeakCrypto, type WeakCryptoSummary } from './weak-crypto.js';
 import type { Db } from '../../store/open-database.js';
-import { clean } from '../strings.js';
+import { clean, wrapWords } from '../strings.js';
 
 export interface FindingsSection {
   /** Null for a database older than schema 4. */
@@ -36,23 +36,7 @@ const WIDTH = 100;
 const n = (x: number): string => x.toLocaleString('en-US');
 const clients = (x: number): string => `${n(x)} ${x === 1 ? 'client' : 'clients'}`;
 
-/** Greedy word wrap: the first line indented by `first`, the others by `rest`. */
-function wrap(text: string, first: string, rest: string): string[] {
-  const lines: string[] = [];
-  let indent = first;
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line !== '' && indent.length + line.length + 1 + word.length > WIDTH) {
-      lines.push(indent + line);
-      indent = rest;
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') lines.push(indent + line);
-  return lines;
-}
+const wrap = (text: string, first: string, rest: string): string[] => wrapWords(text, WIDTH, first, rest, false);
 
 /** Text lines (each at most 100 columns), starting with a blank line; nothing when there is nothing to say. */
 export function formatFindingsText(f: FindingsSection | null | undefined): string[] {
