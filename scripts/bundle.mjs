@@ -1,6 +1,6 @@
 // Bundles the compiled CLI and parse worker (dist/, from tsc) into one file each: loading ~100 ESM modules and
 // yargs' own took 0.3 s of every run, one bundle about 0.1 s (bench/RESULTS.md, "Process start").
-// better-sqlite3 stays outside (a native addon); chart.js is read as a file by the HTML report, not bundled.
+// better-sqlite3 stays outside (a native addon); Chart.js comes in as text (src/report/chart-library.ts, generated).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';

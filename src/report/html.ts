@@ -1,9 +1,7 @@
 // The report as one self-contained HTML file: per-site verdicts, charts (Chart.js inlined, no network), endpoint
 // breakdown, a sortable/filterable client table. Every log string is HTML-escaped; embedded JSON escapes "<".
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { CHART_JS } from './chart-library.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import { escapeHtml, jsonForScript } from './html-escape.js';
 import { clientSection, endpointTable, findingsSection, mailSection, otherSection, peopleSection } from './html-sections.js';
@@ -11,18 +9,8 @@ import { LEGACY_PROTOCOLS, type FormatOptions, type Summary } from './model.js';
 import { windowText } from './strings.js';
 import { TREND_NOTE, TREND_TITLE } from './trend.js';
 
-let chartJs: string | undefined;
-
-/** Chart.js 4's UMD build from node_modules, read once; its source-map comment is dropped (no fetch from a file). */
-export function chartLibrary(): string {
-  if (chartJs === undefined) {
-    const main = createRequire(import.meta.url).resolve('chart.js'); // …/chart.js/dist/chart.cjs
-    const text = readFileSync(join(dirname(main), 'chart.umd.min.js'), 'utf8').replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n');
-    if (/<\/script|<!--/i.test(text)) throw new Error('chart.umd.min.js holds "</script" or "<!--" and cannot be inlined');
-    chartJs = text;
-  }
-  return chartJs;
-}
+/** Chart.js 4's UMD build, taken from node_modules at build time (scripts/build-chart.mjs), never read here. */
+export const chartLibrary = (): string => CHART_JS;
 
 const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
