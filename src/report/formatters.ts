@@ -3,7 +3,7 @@
 import { formatCsv } from './csv.js';
 import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
-import { formatMarkdown } from './markdown.js';
+import { formatMarkdown, formatPlan } from './markdown.js';
 import type { FormatOptions, Summary } from './model.js';
 import { formatText } from './text.js';
 
@@ -15,6 +15,7 @@ export const FORMATTERS = {
   json: formatJson,
   csv: formatCsv,
   html: formatHtml,
+  plan: formatPlan,
 } as const satisfies Record<string, Formatter>;
 
 export type ReportFormat = keyof typeof FORMATTERS;
@@ -28,4 +29,5 @@ export const DEFAULT_TOP: Readonly<Record<ReportFormat, number | null>> = {
   json: null,
   csv: null,
   html: null,
+  plan: null,
 };

@@ -25,6 +25,10 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space:
 td.ua { min-width: 240px; max-width: 420px; overflow-wrap: anywhere; }
 td.hint { min-width: 200px; } td.date { white-space: nowrap; }
 td.agents { min-width: 360px; max-width: 640px; } td.agents ul { margin: 0; padding-left: 16px; }
+.plan { border: 1px solid var(--line); border-radius: 6px; padding: 4px 12px 8px; margin: 8px 0; }
+.plan.yes { border-left: 6px solid var(--yes); } .plan.no { border-left: 6px solid var(--no); } .plan.unknown { border-left: 6px solid var(--unknown); }
+.plan h4 { margin: 10px 0 2px; font-size: 14px; } ul.tasks { list-style: none; padding-left: 8px; }
+.plan .hint, .plan .who { color: var(--muted); margin-left: 22px; } .plan .owner { display: inline-block; min-width: 120px; border-bottom: 1px solid var(--line); }
 td.agents .ua { color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
 .wide { overflow-x: auto; }
 h3 { font-size: 15px; margin: 16px 0 4px; }

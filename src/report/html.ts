@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { CHART_JS } from './chart-library.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
+import { planSection } from './html-plan.js';
 import { escapeHtml, jsonForScript } from './html-escape.js';
 import { clientSection, endpointTable, findingsSection, mailSection, otherSection, peopleSection } from './html-sections.js';
 import { LEGACY_PROTOCOLS, type FormatOptions, type Summary } from './model.js';
@@ -92,6 +93,8 @@ function body(s: Summary, opts: FormatOptions): string {
   out.push('<section id="endpoints"><h2>Endpoints</h2>');
   if (s.endpoints.some((e) => e.legacyHits > 0)) out.push('<div class="chart"><canvas id="endpoint-chart"></canvas></div>');
   out.push(endpointTable(s), '</section>');
+  const plan = planSection(s);
+  if (plan !== '') out.push(plan);
   const people = peopleSection(s);
   if (people !== '') out.push(people);
   out.push(clientSection(s));

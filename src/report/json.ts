@@ -2,6 +2,7 @@
 // The mapping is spelled out field by field so internal changes never leak into it; new fields only ever get added.
 import { describeBlindSpots } from './sections/blind-spots.js';
 import { protocolsOf, type FormatOptions, type SiteVerdict, type Summary } from './model.js';
+import { ACTION_TITLES } from './plan.js';
 import type { FindingsSection } from './sections/findings.js';
 
 /** Bump only for a change that breaks a reader (a field removed, renamed or retyped); adding a field keeps it. */
@@ -64,6 +65,30 @@ export function toJson(s: Summary, opts: FormatOptions) {
       blockers: m.blockers.map((b) => ({ kind: b.kind, source: b.source, site: b.site, clients: b.clients, people: b.people, hits: b.hits, text: b.text })),
       unknowns: m.unknowns.map((u) => ({ reason: u.reason, source: u.source, site: u.site, hits: u.hits, text: u.text })),
       sources: m.sources.map(verdictJson),
+    })),
+    plan: s.plans.map((p) => ({
+      server: p.server,
+      safeToDisable: p.verdict,
+      headline: p.headline,
+      waitingFor: p.waitingFor,
+      actions: p.actions.map((a) => ({
+        kind: a.kind,
+        title: ACTION_TITLES[a.kind],
+        client: a.client,
+        hint: a.hint,
+        hits: a.hits,
+        owner: a.owner,
+        people: a.people.map((x) => ({ username: x.username, clientIp: x.clientIp, exception: x.exception })),
+      })),
+      change: p.change && {
+        before: p.change.before,
+        roles: p.change.roles,
+        clientKeys: p.change.clientKeys,
+        powershell: p.change.powershell,
+        reg: p.change.reg,
+        reboot: p.change.reboot,
+        verify: p.change.verify,
+      },
     })),
     verdicts: s.verdicts.map(verdictJson),
     legacy: {

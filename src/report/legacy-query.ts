@@ -76,6 +76,8 @@ function toClient(r: Row, match: ExceptionMatcher | null): LegacyClient {
 
 export interface LegacyResult {
   readonly listed: readonly LegacyClient[];
+  /** Every legacy client of the window, noise included, in the same order (the plans need them all). */
+  readonly all: readonly LegacyClient[];
   /** Real clients as people and devices, cut to `top` people. */
   readonly people: readonly LegacyPerson[];
   readonly peopleCount: number;
@@ -203,6 +205,7 @@ ${legacyHitColumnsSql('         ')}
     }
     return {
       listed: top === null ? all : all.slice(0, top),
+      all,
       people: top === null ? people : people.slice(0, top),
       peopleCount: people.length,
       clients: totals?.n ?? 0,

@@ -4,6 +4,7 @@ import { describeBlindSpots } from './sections/blind-spots.js';
 import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type LegacyPerson, type Summary } from './model.js';
 import { exchangeTables, exoTables, type MailTable } from './sections/mail-tables.js';
 import { clean, num, pct, windowText } from './strings.js';
+import { actionTitle, byHeading, machineTitle, namesOf, PLAN_NOTE, PLAN_TITLE } from './plan-text.js';
 import { omittedNote, TREND_COLUMNS, TREND_NOTE, TREND_TITLE, trendOf } from './trend.js';
 
 /** Plain text in Markdown: no emphasis, links, code, HTML or table breaks can come from the data. */
@@ -84,6 +85,7 @@ export function formatMarkdown(s: Summary, opts: FormatOptions): string {
       ),
     );
   }
+  if (s.plans.length > 0) out.push('', `## ${PLAN_TITLE}`, '', mdText(PLAN_NOTE), ...planMarkdown(s, 3));
   out.push(...trendMarkdown(s));
   out.push('', '## Endpoints', '');
   out.push(
@@ -226,4 +228,36 @@ function findingsLines(s: Summary): string[] {
     }
   }
   return out.length > 0 ? ['', '## Findings (whole database)', ...out] : [];
+}
+
+/** The plans as Markdown: one heading per machine, a task list per kind of work, the change in code blocks. */
+export function planMarkdown(s: Summary, level: number): string[] {
+  const h = '#'.repeat(level);
+  const out: string[] = [];
+  for (const p of s.plans) {
+    out.push('', `${h} ${mdText(machineTitle(p))}`, '');
+    for (const w of p.waitingFor) out.push(`- Waiting for: ${mdText(w)}`);
+    for (const g of byHeading(p)) {
+      out.push('', `**${mdText(g.title)}**`, '');
+      for (const a of g.actions) {
+        out.push(`- [ ] ${mdText(actionTitle(a))}, owner: \\_\\_\\_\\_`);
+        if (a.hint !== null) out.push(`  - ${mdText(a.hint)}`);
+        out.push(`  - ${mdText(namesOf(a))}`);
+      }
+    }
+    const c = p.change;
+    if (c === null) continue;
+    out.push('', '**Server-side change** (printed for review; tls-census never runs it)', '');
+    for (const b of c.before) out.push(`- First: ${mdText(b)}`);
+    out.push(`- ${mdText(c.clientKeys)}`, '', 'PowerShell (elevated):', '', '```powershell', c.powershell, '```', '');
+    out.push('Or as .reg file text:', '', '```', c.reg, '```', '', `- Then: ${mdText(c.reboot)}`);
+    for (const v of c.verify) out.push(`- Check: ${mdText(v)}`);
+  }
+  return out;
+}
+
+/** `report --format plan`: the plans alone, as Markdown to paste into a ticket. */
+export function formatPlan(s: Summary, opts: FormatOptions): string {
+  const head = [`# ${PLAN_TITLE}: TLS 1.0/1.1 (${mdText(opts.db)})`, '', mdText(PLAN_NOTE)];
+  return [...head, ...(s.plans.length === 0 ? ['', 'No log events in this window.'] : planMarkdown(s, 2))].join('\n') + '\n';
 }

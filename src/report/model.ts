@@ -184,6 +184,54 @@ export interface MachineVerdict {
 /** The most dependencies a verdict lists (its evidence names the first three). */
 export const MAX_DEPENDENCIES = 10;
 
+/** What kind of work a plan action is (plan.ts decides it from the fix hint). */
+export type ActionKind = 'upgrade' | 'replace' | 'app' | 'windows' | 'infrastructure' | 'server' | 'investigate';
+
+/** Schannel roles: Server keys stop inbound use, Client keys the machine's own outbound connections. */
+export type Role = 'Server' | 'Client';
+
+export interface PlanPerson {
+  readonly username: string | null;
+  readonly clientIp: string | null;
+  /** "until DAY: reason" when a known exception covers it. */
+  readonly exception: string | null;
+}
+
+export interface PlanAction {
+  readonly kind: ActionKind;
+  /** What the clients are (`client` of the identification), or the user agent when unidentified. */
+  readonly client: string | null;
+  readonly hint: string | null;
+  readonly people: readonly PlanPerson[];
+  readonly hits: number;
+  /** Left blank: the admin fills it in. */
+  readonly owner: string;
+}
+
+export interface ServerChange {
+  /** What to do before the change: clients that still use TLS 1.0/1.1 here without blocking the verdict. */
+  readonly before: readonly string[];
+  /** Server keys always; Client keys only when the machine's own outbound traffic is clear. */
+  readonly roles: readonly Role[];
+  /** Why the Client keys are or are not part of it. */
+  readonly clientKeys: string;
+  readonly powershell: string;
+  readonly reg: string;
+  readonly reboot: string;
+  readonly verify: readonly string[];
+}
+
+export interface MachinePlan {
+  readonly server: string | null;
+  readonly verdict: Verdict;
+  readonly headline: string;
+  readonly actions: readonly PlanAction[];
+  /** The change to make once nothing needs TLS 1.0/1.1 (verdict yes); null otherwise. */
+  readonly change: ServerChange | null;
+  /** What stands between this machine and the change, when it is not yes. */
+  readonly waitingFor: readonly string[];
+}
+
 export interface DailyProtocols {
   readonly day: string;
   readonly hits: Readonly<Record<string, number>>; // protocol → hits
@@ -240,6 +288,8 @@ export interface Summary {
   readonly verdicts: readonly SiteVerdict[];
   /** One verdict per machine (server name, case-insensitive) over all its sources; see machine-verdict.ts. */
   readonly machines: readonly MachineVerdict[];
+  /** One plan per machine, in the order of `machines` (plan.ts). */
+  readonly plans: readonly MachinePlan[];
   readonly daily: readonly DailyProtocols[];
   readonly endpoints: readonly EndpointBreakdown[];
   readonly plain: { readonly hits: number; readonly clients: number };

@@ -37,6 +37,10 @@ export function redact(s: Summary, p: Pseudonymizer = pseudonymizer()): Summary 
     machines: s.machines.map((m) => ({ ...m, sources: m.sources.map(verdict) })),
     legacy: s.legacy.map(client),
     people: s.people.map((x) => ({ ...x, clientIp: p('ip', x.clientIp), username: p('user', x.username), agents: x.agents.map(client) })),
+    plans: s.plans.map((m) => ({
+      ...m,
+      actions: m.actions.map((a) => ({ ...a, people: a.people.map((x) => ({ ...x, username: p('user', x.username), clientIp: p('ip', x.clientIp) })) })),
+    })),
     noise: s.noise.map((g) => ({ ...g, addresses: g.addresses.map((a) => p('ip', a) ?? '').sort() })),
     files: {
       ...s.files,

@@ -4,8 +4,10 @@ import { matcherOf, type KnownException } from '../exceptions/exceptions.js';
 import type { Db } from '../store/open-database.js';
 import { readDaily, readEndpoints, readVerdicts } from './breakdowns.js';
 import { NO_FILTER, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
+import { LEGACY_SQL_LIST } from '../tls/legacy.js';
 import { LegacyWindow } from './legacy-query.js';
-import { DEFAULT_MIN_DAYS, machineVerdicts, readMachineDays } from './machine-verdict.js';
+import { DEFAULT_MIN_DAYS, machineKey, machineVerdicts, readMachineDays } from './machine-verdict.js';
+import { buildPlans, type Outbound } from './plan.js';
 import { readExchangeSection } from './sections/exchange.js';
 import { readExoSection } from './sections/exo.js';
 import { readFindings } from './sections/findings.js';
@@ -74,6 +76,7 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     .all();
   const verdicts = readVerdicts(db, filter, sites);
   const machines = machineVerdicts(verdicts, readMachineDays(db, filter), opts.minDays ?? DEFAULT_MIN_DAYS);
+  const plans = buildPlans(machines, legacy.all, readOutbound(db, filter));
   const newest = db.prepare<[], { t: string | null }>(`SELECT max(last_seen) AS t FROM usage`).get();
   return {
     filter,
@@ -89,6 +92,7 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     excepted: legacy.excepted,
     verdicts,
     machines,
+    plans,
     daily: readDaily(db, filter, people),
     endpoints: readEndpoints(db, filter),
     plain: { hits: plain.hits ?? 0, clients: plain.clients },
@@ -134,4 +138,21 @@ function readFiles(db: Db): FileStats {
     unread,
     problems,
   };
+}
+
+/** Per machine: its SMTP Send sessions on a legacy protocol (the machine as a client), and whether it has Send logs. */
+function readOutbound(db: Db, filter: ReportFilter): Map<string, Outbound> {
+  const where = usageCondition(filter);
+  const rows = db
+    .prepare<SqlValue[], { server: string | null; legacy: number }>(
+      `SELECT server, sum(CASE WHEN protocol IN ${LEGACY_SQL_LIST} THEN hits ELSE 0 END) AS legacy FROM usage
+       WHERE source = 'smtp-send' AND ${where.sql} GROUP BY server`,
+    )
+    .all(...where.params);
+  const out = new Map<string, Outbound>();
+  for (const r of rows) {
+    const key = machineKey(r.server);
+    out.set(key, { legacyHits: (out.get(key)?.legacyHits ?? 0) + r.legacy, sendLogs: true });
+  }
+  return out;
 }

@@ -8,6 +8,7 @@ import { formatExchangeSection } from './sections/exchange.js';
 import { formatExoSection } from './sections/exo.js';
 import { formatFindingsText } from './sections/findings.js';
 import { clean, num, pad, padL, pct, shortProtocol, windowText, wrapWords } from './strings.js';
+import { planTextLines } from './plan-text.js';
 import { omittedNote, TREND_COLUMNS, TREND_NOTE, TREND_TITLE, trendOf } from './trend.js';
 
 export { clean, num } from './strings.js';
@@ -46,6 +47,7 @@ export function formatText(s: Summary, opts: FormatOptions): string {
   }
   out.push('');
   out.push(...legacyLines(s, paint));
+  out.push(...planTextLines(s, (t) => paint('bold', t)));
   out.push(...trendLines(s, paint));
   out.push(...endpointLines(s, paint));
   out.push(...formatExoSection(s.exo));

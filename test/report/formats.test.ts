@@ -105,7 +105,7 @@ describe('json', () => {
   it('has the documented top-level shape and lists every client unless --top', () => {
     const j = JSON.parse(render('json')) as Record<string, unknown> & { legacyClients: Record<string, unknown>[] };
     expect(Object.keys(j)).toEqual([
-      'schema', 'database', 'redacted', 'window', 'totals', 'servers', 'verdicts', 'legacy', 'legacyPeople', 'legacyClients',
+      'schema', 'database', 'redacted', 'window', 'totals', 'servers', 'plan', 'verdicts', 'legacy', 'legacyPeople', 'legacyClients',
       'noise', 'daily',
       'endpoints', 'plain', 'unknown', 'files', 'findings', 'exchangeServer', 'exchangeOnline',
     ]);
