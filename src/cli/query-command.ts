@@ -37,7 +37,7 @@ export function runQuery(db: Db, sql: string): { columns: string[]; rows: Cell[]
 export function queryCommand(_setCode: (c: number) => void): CommandModule<object, QueryArgs> {
   return {
     command: 'query <sql>',
-    describe: 'Run one read-only SQL statement on the database (see README "Ad hoc queries")',
+    describe: 'Run one read-only SQL statement on the database (see docs/queries.md)',
     builder: (y) =>
       y
         .positional('sql', { type: 'string', demandOption: true, describe: 'One SQL statement, e.g. "SELECT * FROM legacy_clients"' })
