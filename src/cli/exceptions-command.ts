@@ -6,7 +6,7 @@ import { isActive } from '../exceptions/exceptions.js';
 import { clean } from '../report/strings.js';
 import { openDatabase } from '../store/open-database.js';
 import { invalid, positiveInt } from './options.js';
-import { todayUtc } from './nightly.js';
+import { todayUtc } from '../exceptions/exception-store.js';
 
 interface ExceptionsArgs {
   action: string;

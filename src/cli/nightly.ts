@@ -1,15 +1,6 @@
 // The nightly flags shared by `scan` and `report` (--fail-on-legacy [N], --fail-on-bad-lines PERCENT,
-// --exceptions FILE, --stale-days N) → validated options, and the threshold verdicts and sections they print.
-import { readExceptionsFile } from '../exceptions/exceptions-file.js';
-import { isActive, type KnownException } from '../exceptions/exceptions.js';
-import { listExceptions } from '../exceptions/exception-store.js';
-import { readChanges } from '../report/changes.js';
+// --exceptions FILE, --stale-days N) → validated options. The verdict they ask for is report/threshold-verdict.ts.
 import { DEFAULT_MIN_DAYS } from '../report/machine-verdict.js';
-import type { ReportFilter } from '../report/filter.js';
-import { formatChanges } from '../report/nightly-text.js';
-import { num } from '../report/strings.js';
-import { tallyLegacy } from '../report/thresholds.js';
-import type { Db } from '../store/open-database.js';
 import { invalid, positiveInt } from './options.js';
 
 export interface NightlyFlags {
@@ -75,57 +66,4 @@ export function nightlyOptions(f: NightlyFlags): NightlyOptions {
     staleDays: positiveInt('--stale-days', f['stale-days']),
     minDays: positiveInt('--min-days', f['min-days']),
   };
-}
-
-export const todayUtc = (now: Date): string => now.toISOString().slice(0, 10);
-
-/** The exceptions in force today: those stored in the database and those of --exceptions FILE. */
-export function activeExceptions(db: Db, file: string | null, now: Date): KnownException[] {
-  const stored = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exceptions'`).get()
-    ? listExceptions(db)
-    : []; // a database from before schema 5, opened read-only
-  const all = [...stored, ...(file === null ? [] : readExceptionsFile(file))];
-  return all.filter((e) => isActive(e, todayUtc(now)));
-}
-
-export interface Verdict {
-  /** 0, or 1 when a threshold tripped. */
-  readonly code: 0 | 1;
-  /** One line per threshold that tripped, for stderr (printed even with --quiet). */
-  readonly tripped: readonly string[];
-  /** What changed since the previous run, to print after the summary (empty unless asked). */
-  readonly text: string;
-}
-
-/** Applies the thresholds to the window and renders what changed since the previous run. */
-export function nightlyVerdict(
-  db: Db,
-  opts: NightlyOptions,
-  ctx: {
-    filter: ReportFilter;
-    badLines: { lines: number; badLines: number; percent: number };
-    now: Date;
-    top: number;
-    /** Render what changed since the previous run (not with --quiet). */
-    text: boolean;
-  },
-): Verdict {
-  const tally = opts.failOnLegacy !== null
-    ? tallyLegacy(db, ctx.filter, activeExceptions(db, opts.exceptionsFile, ctx.now))
-    : null;
-  const tripped: string[] = [];
-  if (tally !== null && opts.failOnLegacy !== null && tally.counted > opts.failOnLegacy) {
-    tripped.push(
-      `--fail-on-legacy ${opts.failOnLegacy}: ${num(tally.counted)} legacy hits from ${num(tally.countedClients)} clients ` +
-        `in the window` + (tally.excepted > 0 ? ` (${num(tally.excepted)} more covered by known exceptions)` : ''),
-    );
-  }
-  const b = ctx.badLines;
-  if (opts.failOnBadLines !== null && b.percent > opts.failOnBadLines) {
-    tripped.push(
-      `--fail-on-bad-lines ${opts.failOnBadLines}: ${num(b.badLines)} bad lines of ${num(b.lines)} (${b.percent.toFixed(2)}%)`,
-    );
-  }
-  const text = ctx.text ? formatChanges(readChanges(db, { staleDays: opts.staleDays }), ctx.top) : '';
-  return { code: tripped.length > 0 ? 1 : 0, tripped, text };
 }

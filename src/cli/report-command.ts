@@ -10,9 +10,9 @@ import { renderReport } from '../report/render.js';
 import { openDatabase } from '../store/open-database.js';
 import { positiveInt } from './options.js';
 import { FILTER_OPTIONS, filterSpec, type ReportFlags } from './report-options.js';
-import {
-  activeExceptions, NIGHTLY_OPTIONS, nightlyOptions, nightlyVerdict, type NightlyFlags, type Verdict,
-} from './nightly.js';
+import { NIGHTLY_OPTIONS, nightlyOptions, type NightlyFlags } from './nightly.js';
+import { activeExceptions } from '../exceptions/exception-store.js';
+import { nightlyVerdict, type ThresholdVerdict } from '../report/threshold-verdict.js';
 import { resolveFilter } from '../report/filter.js';
 import { badLinePercentStored } from '../report/thresholds.js';
 
@@ -56,7 +56,7 @@ export function reportCommand(setCode: (c: number) => void): CommandModule<objec
       refreshClients(args.db); // best effort, before the read-only open: schema and user agents up to date
       const db = openDatabase(args.db, { readonly: true });
       let text: string;
-      let verdict: Verdict | null = null;
+      let verdict: ThresholdVerdict | null = null;
       try {
         if (sinceLastScan || nightly.failOnLegacy !== null || nightly.failOnBadLines !== null) {
           verdict = nightlyVerdict(db, nightly, {

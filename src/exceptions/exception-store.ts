@@ -1,7 +1,8 @@
 // Table exceptions: known exceptions kept in the database, added, listed and expired by `tls-census exceptions`.
 // Expiring keeps the row (its history stays readable) and sets its last day to yesterday.
 import type { Db } from '../store/open-database.js';
-import { checkException, type KnownException } from './exceptions.js';
+import { readExceptionsFile } from './exceptions-file.js';
+import { checkException, isActive, type KnownException } from './exceptions.js';
 
 interface ExceptionRow {
   id: number;
@@ -33,4 +34,15 @@ export function listExceptions(db: Db): KnownException[] {
 export function expireException(db: Db, id: number, today: string): boolean {
   const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   return db.prepare(`UPDATE exceptions SET expires = min(expires, ?) WHERE id = ?`).run(yesterday, id).changes > 0;
+}
+
+export const todayUtc = (now: Date): string => now.toISOString().slice(0, 10);
+
+/** The exceptions in force today: those stored in the database and those of --exceptions FILE. */
+export function activeExceptions(db: Db, file: string | null, now: Date): KnownException[] {
+  const stored = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'exceptions'`).get()
+    ? listExceptions(db)
+    : []; // a database from before schema 5, opened read-only
+  const all = [...stored, ...(file === null ? [] : readExceptionsFile(file))];
+  return all.filter((e) => isActive(e, todayUtc(now)));
 }
