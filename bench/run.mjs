@@ -49,7 +49,7 @@ async function main(argv) {
 
   const workDir = join(tmpdir(), 'tls-census-bench');
   mkdirSync(workDir, { recursive: true });
-  const ctx = { root: ROOT, workDir, runs, smoke: values.smoke, log: (message) => process.stderr.write(`${message}\n`) };
+  const ctx = { root: ROOT, workDir, runs, smoke: values.smoke, write: values.write, log: (message) => process.stderr.write(`${message}\n`) };
   for (const name of positionals.length > 0 ? positionals : available) {
     const { markdown } = await (await loadScenario(name)).run(ctx);
     const section = `${machineLine()}\n\n${markdown}`;

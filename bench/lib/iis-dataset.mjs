@@ -10,7 +10,7 @@ export async function ensureIisDataset({ root, workDir, log }, options) {
   const distDir = join(root, 'dist', 'synth');
   if (!existsSync(join(distDir, 'iis-traffic.js'))) throw new Error('dist/synth is missing: run `npm run build` first');
   const name = `iis-${options.servers.length}srv-${options.startDate}-${options.days}d-${options.linesPerServerPerDay}l` +
-    `-seed${options.seed}${options.backEnd ? '-be' : ''}`;
+    `-seed${options.seed}${options.backEnd ? '-be' : ''}${shapeName(options.shape)}`;
   const dir = join(workDir, name);
   const manifestPath = `${dir}.manifest.json`;
   const wanted = { options, generator: fingerprint(distDir) };
@@ -29,6 +29,10 @@ export async function ensureIisDataset({ root, workDir, log }, options) {
   // Written last: an interrupted generation leaves no manifest and is redone next time
   writeFileSync(manifestPath, `${JSON.stringify({ wanted, lines: result.lines, bytes: result.bytes, files }, null, 2)}\n`);
   return { dir, files: result.files, lines: result.lines, bytes: result.bytes };
+}
+
+function shapeName(shape) {
+  return shape ? `-c${shape.clients}a${shape.agents}s${shape.spread}x${shape.share}` : '';
 }
 
 /** sha256 of the built generator, so a changed generator never reuses an old folder. */

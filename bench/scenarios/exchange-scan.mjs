@@ -1,12 +1,12 @@
 // Scenario "exchange-scan": `tls-census scan` of a generated folder of Exchange SMTP Receive/Send, POP3 and IMAP4
 // protocol logs (≥ 200 MB, hourly files with sessions straddling them), in sessions/s and MB/s, with a check that every
 // generated session was counted once; then the CSV alternatives side by side on the same lines, in process.
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { ensureExchangeDataset as ensureDataset } from '../lib/exchange-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
 
 export const description = 'scan 2 servers × 24 hourly files × 4 Exchange logs, ~230 MB, 92,400 sessions (smoke: 1 × 2, small); CSV alternatives';
@@ -62,35 +62,6 @@ export async function run(ctx) {
   ];
   if (ctx.smoke) lines.push('- Smoke size: numbers only show that the harness works.');
   return { markdown: lines.join('\n') };
-}
-
-/** Generates the folder with the built generator once; reused while the options and the generator are unchanged. */
-async function ensureDataset(ctx, options) {
-  const distDir = join(ctx.root, 'dist', 'synth');
-  if (!existsSync(join(distDir, 'exchange-traffic.js'))) throw new Error('dist/synth is missing: run `npm run build` first');
-  const dir = join(ctx.workDir, `exchange-${options.servers.length}srv-${options.hours}h-${options.smtpPerHour}-${options.popImapPerHour}-seed${options.seed}`);
-  const manifestPath = `${dir}.manifest.json`;
-  const hash = createHash('sha256');
-  for (const f of readdirSync(distDir).filter((n) => n.endsWith('.js')).sort()) hash.update(f).update(readFileSync(join(distDir, f)));
-  const wanted = { options, generator: hash.digest('hex').slice(0, 16) };
-  try {
-    const m = JSON.parse(readFileSync(manifestPath, 'utf8'));
-    if (JSON.stringify(m.wanted) === JSON.stringify(wanted) && m.files.every((f) => existsSync(join(dir, f.path)) && statSync(join(dir, f.path)).size === f.bytes)) {
-      ctx.log(`reusing ${dir}`);
-      return { ...m, dir, files: m.files.map((f) => join(dir, f.path)) };
-    }
-  } catch {
-    // no manifest yet: generate
-  }
-  rmSync(manifestPath, { force: true });
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  ctx.log(`generating ${dir} …`);
-  const { generateExchangeFolder } = await import(pathToFileURL(join(distDir, 'exchange-traffic.js')).href);
-  const r = generateExchangeFolder(dir, options);
-  const files = r.files.map((f) => ({ path: relative(dir, f), bytes: statSync(f).size }));
-  writeFileSync(manifestPath, `${JSON.stringify({ wanted, sessions: r.sessions, lines: r.lines, bytes: r.bytes, files }, null, 2)}\n`);
-  return { dir, files: r.files, sessions: r.sessions, lines: r.lines, bytes: r.bytes };
 }
 
 /** Hits per source must equal the sessions generated: none lost, none counted twice across hourly files. */

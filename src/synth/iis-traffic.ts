@@ -7,6 +7,7 @@ import { ChunkWriter } from './chunk-writer.js';
 import { SUITES, expandPopulation, type ClientInstance, type EndpointKind, type SuiteName } from './clients.js';
 import { createRandom, hashSeed, weightedPicker, type Random } from './random.js';
 import { buildRequest } from './requests.js';
+import { Crowd, type TrafficShape } from './traffic-shape.js';
 
 export interface IisFolderOptions {
   servers: string[];
@@ -18,6 +19,8 @@ export interface IisFolderOptions {
   seed: number;
   /** Also write W3SVC2 (Exchange Back End, port 444) files, a quarter of the front-end size. */
   backEnd?: boolean;
+  /** Another traffic shape: a crowd of internet clients making a share of the front-end requests (traffic-shape.ts). */
+  shape?: TrafficShape;
 }
 
 export interface IisFolderResult {
@@ -46,6 +49,8 @@ interface Population {
   readonly pickBackEndClient: (random: Random) => ClientInstance;
   readonly pickEndpoint: ReadonlyMap<string, (random: Random) => EndpointKind>;
   readonly pickSuite: ReadonlyMap<string, (random: Random) => SuiteName>;
+  readonly crowd: Crowd | null;
+  readonly crowdShare: number;
 }
 
 interface FileSpec {
@@ -64,7 +69,7 @@ interface FileSpec {
 
 export function generateIisFolder(outDir: string, opts: IisFolderOptions): IisFolderResult {
   const options = normalizeOptions(opts);
-  const population = buildPopulation();
+  const population = buildPopulation(options.shape);
   const serverIps = options.servers.map((_, i) => `10.20.0.${11 + i}`);
   const result: IisFolderResult = { files: [], lines: 0, bytes: 0 };
   for (let day = 0; day < options.days; day++) {
@@ -97,7 +102,7 @@ export function generateIisFolder(outDir: string, opts: IisFolderOptions): IisFo
   return result;
 }
 
-function normalizeOptions(opts: IisFolderOptions): Required<IisFolderOptions> & { startMs: number } {
+function normalizeOptions(opts: IisFolderOptions): Required<Omit<IisFolderOptions, 'shape'>> & { shape?: TrafficShape; startMs: number } {
   if (opts.servers.length === 0) throw new RangeError('servers: expect at least one server name');
   for (const server of opts.servers) {
     if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(server)) throw new RangeError(`servers: expect host names, got "${server}"`);
@@ -114,7 +119,7 @@ function normalizeOptions(opts: IisFolderOptions): Required<IisFolderOptions> & 
   return { ...opts, backEnd: opts.backEnd ?? false, startMs };
 }
 
-function buildPopulation(): Population {
+function buildPopulation(shape: TrafficShape | undefined): Population {
   const clients = expandPopulation();
   const pickEndpoint = new Map<string, (random: Random) => EndpointKind>();
   const pickSuite = new Map<string, (random: Random) => SuiteName>();
@@ -131,6 +136,8 @@ function buildPopulation(): Population {
     pickBackEndClient: weightedPicker(backEndClients, (c) => c.weight),
     pickEndpoint,
     pickSuite,
+    crowd: shape === undefined ? null : new Crowd(shape),
+    crowdShare: shape?.share ?? 0,
   };
 }
 
@@ -152,9 +159,11 @@ function writeFrontEndFile(spec: FileSpec, population: Population): number {
       writer.write(header(date, time, IIS_FIELDS_AFTER_RESTART));
       withOriginalIp = true;
     }
-    const client = population.pickClient(random);
-    const endpoint = population.pickEndpoint.get(client.profile.id)?.(random) ?? 'owa';
-    const suite = SUITES[population.pickSuite.get(client.profile.id)?.(random) ?? 'plain-http'];
+    // Without a shape no extra draw is made: the default folders stay byte for byte what they were
+    const crowd = population.crowd !== null && random.next() < population.crowdShare ? population.crowd.pick(random) : null;
+    const client = crowd?.client ?? population.pickClient(random);
+    const endpoint = crowd?.endpoint ?? population.pickEndpoint.get(client.profile.id)?.(random) ?? 'owa';
+    const suite = SUITES[crowd?.suite ?? population.pickSuite.get(client.profile.id)?.(random) ?? 'plain-http'];
     const request = buildRequest(client, endpoint, random);
     const port = suite.protocol === '-' ? 80 : 443;
     const clientIp = client.profile.viaProxy ?? client.ip ?? spec.serverIp;
