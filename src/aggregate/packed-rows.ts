@@ -1,56 +1,63 @@
-// Usage rows sent from a parse worker to the main thread in a compact form: each distinct string once, rows as
-// indexes into that list. Structured cloning copies every string of every row otherwise, and the main thread's
-// heap grew with the input (bench/RESULTS.md, "Memory over more input").
-import { DIM_KEYS, type UsageDims, type UsageRow } from '../aggregate/usage.js';
+// Usage rows sent from a parse worker to the main thread in a compact form: per row its tuple key (one string, which
+// the aggregator already made), a day index and the counters in one transferable array. The main thread writes them
+// without rebuilding row objects: the store turns a key it has seen into its id with one lookup (store/usage-rows.ts).
+import { parseTupleKey, tupleKey, type UsageRow } from './usage.js';
 
-const COUNTERS = 6; // hits, authFailures, errors, estimated, firstSeen, lastSeen
-const WIDTH = DIM_KEYS.length + COUNTERS;
+/** Numbers per row in `cells`: day index, hits, authFailures, errors, estimated. */
+export const PACKED_WIDTH = 5;
 
 export interface PackedRows {
-  /** Every distinct string of the rows; index 0 stands for null. */
-  readonly strings: (string | null)[];
-  /** WIDTH numbers per row: the dims in DIM_KEYS order (string indexes; `internal` as is), then the counters. */
-  readonly cells: number[];
+  /** tupleKey(dims) of each row. */
+  readonly keys: string[];
+  /** The distinct days of the rows. */
+  readonly days: string[];
+  /** firstSeen and lastSeen of each row. */
+  readonly seen: string[];
+  readonly cells: Float64Array;
 }
 
 export function packRows(rows: readonly UsageRow[]): PackedRows {
-  const strings: (string | null)[] = [null];
-  const index = new Map<string, number>();
-  const ref = (s: string | null): number => {
-    if (s === null) return 0;
-    let i = index.get(s);
-    if (i === undefined) {
-      i = strings.push(s) - 1;
-      index.set(s, i);
+  const keys = new Array<string>(rows.length);
+  const seen = new Array<string>(2 * rows.length);
+  const cells = new Float64Array(PACKED_WIDTH * rows.length);
+  const days: string[] = [];
+  let lastDay = '';
+  let dayIndex = -1;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const day = r.dims.day;
+    if (day !== lastDay) {
+      dayIndex = days.indexOf(day);
+      if (dayIndex < 0) dayIndex = days.push(day) - 1;
+      lastDay = day;
     }
-    return i;
-  };
-  const cells: number[] = [];
-  for (const r of rows) {
-    for (const k of DIM_KEYS) cells.push(k === 'internal' ? r.dims.internal : ref(r.dims[k]));
-    cells.push(r.hits, r.authFailures, r.errors, r.estimated, ref(r.firstSeen), ref(r.lastSeen));
+    keys[i] = r.key ?? tupleKey(r.dims); // rows not made by an aggregator carry no key
+    seen[2 * i] = r.firstSeen;
+    seen[2 * i + 1] = r.lastSeen;
+    const c = PACKED_WIDTH * i;
+    cells[c] = dayIndex;
+    cells[c + 1] = r.hits;
+    cells[c + 2] = r.authFailures;
+    cells[c + 3] = r.errors;
+    cells[c + 4] = r.estimated;
   }
-  return { strings, cells };
+  return { keys, days, seen, cells };
 }
 
+/** The rows as objects again, dims included (tests, and callers that need the dims). */
 export function unpackRows(packed: PackedRows): UsageRow[] {
-  const { strings, cells } = packed;
-  const text = (i: number): string => strings[i] ?? '';
   const rows: UsageRow[] = [];
-  for (let at = 0; at < cells.length; at += WIDTH) {
-    const dims: Record<string, unknown> = {};
-    DIM_KEYS.forEach((k, j) => {
-      dims[k] = k === 'internal' ? cells[at + j] : strings[cells[at + j]];
-    });
-    const c = at + DIM_KEYS.length;
+  for (let i = 0; i < packed.keys.length; i++) {
+    const c = PACKED_WIDTH * i;
     rows.push({
-      dims: dims as unknown as UsageDims,
-      hits: cells[c],
-      authFailures: cells[c + 1],
-      errors: cells[c + 2],
-      estimated: cells[c + 3] as 0 | 1,
-      firstSeen: text(cells[c + 4]),
-      lastSeen: text(cells[c + 5]),
+      dims: { day: packed.days[packed.cells[c]], ...parseTupleKey(packed.keys[i]) },
+      key: packed.keys[i],
+      hits: packed.cells[c + 1],
+      authFailures: packed.cells[c + 2],
+      errors: packed.cells[c + 3],
+      estimated: packed.cells[c + 4] as 0 | 1,
+      firstSeen: packed.seen[2 * i],
+      lastSeen: packed.seen[2 * i + 1],
     });
   }
   return rows;

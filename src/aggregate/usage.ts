@@ -1,12 +1,14 @@
 // In-memory aggregation of log events into usage rows (one per distinct key), drained to storage in batches.
 // Knows nothing of formats or SQLite; parse workers send these rows to the main thread, which writes them.
 
-import { DIM_KEYS, type UsageDims } from './usage-dims.js';
+import { DIM_KEYS, type DimKey, type UsageDims } from './usage-dims.js';
 
 export { DIM_KEYS, usageDims, type UsageDims } from './usage-dims.js';
 
 export interface UsageRow {
   readonly dims: UsageDims;
+  /** tupleKey(dims), when the aggregator made the row: the store's key cache reads it, not the dims. */
+  readonly key?: string;
   hits: number;
   authFailures: number;
   errors: number;
@@ -25,6 +27,44 @@ export function dimsKey(d: UsageDims): string {
   return key;
 }
 
+// The dimension tuple of a row without its day, as one string: what parse workers send for each row and what the
+// store's key table caches (one integer per distinct tuple). Exact and reversible for any value.
+
+/** Every dimension but `day`, in key order: the order of the parts of a tuple string. */
+export const TUPLE_DIMS = DIM_KEYS.filter((k): k is Exclude<DimKey, 'day'> => k !== 'day');
+
+export type TupleDims = Omit<UsageDims, 'day'>;
+
+const SEP = '\u001f';
+const NULL = '\u0000';
+/** U+0000, U+0001 and U+001F inside a value are escaped after U+0001, so no value can fake a separator or a null. */
+const SPECIAL = /[\u0000\u0001\u001f]/;
+const escape = (v: string): string => v.replace(/[\u0000\u0001\u001f]/g, (c) => `\u0001${String.fromCharCode(c.charCodeAt(0) + 0x30)}`);
+const unescape = (v: string): string => v.replace(/\u0001([\u0030\u0031\u004f])/g, (_, c: string) => String.fromCharCode(c.charCodeAt(0) - 0x30));
+
+/** The tuple string of `d` (its day left out): values joined by U+001F, null as U+0000, `internal` as a number. */
+export function tupleKey(d: UsageDims | TupleDims): string {
+  let key = '';
+  for (let i = 0; i < TUPLE_DIMS.length; i++) {
+    const v = d[TUPLE_DIMS[i]];
+    const part = v === null ? NULL : typeof v === 'number' ? String(v) : SPECIAL.test(v) ? escape(v) : v;
+    key += i === 0 ? part : SEP + part;
+  }
+  return key;
+}
+
+/** The dimensions of a tuple string made by tupleKey. */
+export function parseTupleKey(key: string): TupleDims {
+  const parts = key.split(SEP);
+  if (parts.length !== TUPLE_DIMS.length) throw new Error(`not a usage key: ${parts.length} parts`);
+  const out: Record<string, string | number | null> = {};
+  for (let i = 0; i < TUPLE_DIMS.length; i++) {
+    const v = parts[i];
+    out[TUPLE_DIMS[i]] = TUPLE_DIMS[i] === 'internal' ? Number(v) : v === NULL ? null : v.includes('\u0001') ? unescape(v) : v;
+  }
+  return out as unknown as TupleDims;
+}
+
 export function touch(row: UsageRow, ts: string): void {
   if (row.firstSeen === '' || ts < row.firstSeen) row.firstSeen = ts;
   if (ts > row.lastSeen) row.lastSeen = ts;
@@ -41,10 +81,11 @@ export class UsageAggregator {
 
   /** The row for these dims, created with zero counts when new. */
   row(dims: UsageDims): UsageRow {
-    const key = dimsKey(dims);
+    const tuple = tupleKey(dims);
+    const key = dims.day + '\u001f' + tuple;
     let row = this.rows.get(key);
     if (!row) {
-      row = { dims, hits: 0, authFailures: 0, errors: 0, estimated: 0, firstSeen: '', lastSeen: '' };
+      row = { dims, key: tuple, hits: 0, authFailures: 0, errors: 0, estimated: 0, firstSeen: '', lastSeen: '' };
       this.rows.set(key, row);
     }
     return row;

@@ -1,5 +1,6 @@
 // Reads one input from its stored position to its end and turns it into batches (rows, read position, parser
 // state, diagnostics, content hashes). It never touches the database, so it runs alike inline and in a worker.
+import type { PackedRows } from '../aggregate/packed-rows.js';
 import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate/report-rows.js';
 import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../aggregate/diagnostics.js';
@@ -25,6 +26,8 @@ export interface SessionLimits {
 /** What one commit needs: everything since the previous batch of the same input. */
 export interface Batch {
   readonly rows: UsageRow[];
+  /** Rows as a parse worker sends them (then `rows` is empty). */
+  readonly packed?: PackedRows;
   readonly reports: ReportRow[];
   readonly pending?: PendingDelta;
   readonly consumed: number;
@@ -110,7 +113,8 @@ export async function runSession(
   record: FileRecord,
   limits: SessionLimits,
   emit: (batch: Batch) => void,
-  tick: (consumed: number, lines: number) => void = () => undefined,
+  /** May return a promise: the session reads on once it settles (a worker waiting for the main thread to catch up). */
+  tick: (consumed: number, lines: number) => void | Promise<void> = () => undefined,
   pending?: PendingScope,
 ): Promise<void> {
   const agg = new UsageAggregator();
@@ -162,7 +166,8 @@ export async function runSession(
         tracker.push(chunk);
         splitter.push(chunk);
         tracker.settle(splitter.consumed);
-        tick(splitter.consumed, splitter.lineNo);
+        const wait = tick(splitter.consumed, splitter.lineNo);
+        if (wait !== undefined) await wait;
       }
       const finished = input.compressed || limits.nowMs - input.mtimeMs > limits.settleMs;
       splitter.end(finished);

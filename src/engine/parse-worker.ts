@@ -4,9 +4,9 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { iisW3cFormat } from '../formats/iis-w3c.js';
 import { fileChunks, plainInput, type ScanInput } from '../sources/plain-input.js';
-import { packRows } from './packed-rows.js';
+import { packRows } from '../aggregate/packed-rows.js';
 import { runSession } from './parse-session.js';
-import type { Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
+import type { BatchAck, Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
 /** Progress is posted at most every this many bytes. */
 const TICK_BYTES = 8 << 20;
@@ -15,10 +15,30 @@ const READ_BYTES = 4 << 20;
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread');
 const post = (reply: WorkerReply): void => port.postMessage(reply);
+const postMoving = (reply: WorkerReply, move: ArrayBuffer[]): void => port.postMessage(reply, move);
+
+/**
+ * Batches posted and not yet taken by the main thread. Past MAX_UNACKED the session waits at its next chunk: a
+ * worker never runs further ahead of the commits than that, so memory stays bounded at any number of keys.
+ */
+const MAX_UNACKED = 2;
+let unacked = 0;
+let resume: (() => void) | null = null;
+const caughtUp = (): Promise<void> | undefined =>
+  unacked < MAX_UNACKED ? undefined : new Promise<void>((r) => (resume = r));
 
 // Jobs run one after the other: the pool sends the next one before this one ends, so no time is lost between them.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (job: WorkerJob) => {
+port.on('message', (job: WorkerJob | BatchAck) => {
+  if (job.kind === 'ack') {
+    unacked--;
+    if (unacked < MAX_UNACKED && resume !== null) {
+      const r = resume;
+      resume = null;
+      r();
+    }
+    return;
+  }
   queue = queue.then(async () => {
     try {
       if (job.kind === 'parse') await parse(job);
@@ -54,11 +74,18 @@ async function parse(job: ParseJob): Promise<void> {
     format,
     job.record,
     job.limits,
-    (batch) => post({ id: job.id, kind: 'batch', batch: { ...batch, rows: [] }, rows: packRows(batch.rows) }),
+    (batch) => {
+      const rows = packRows(batch.rows);
+      unacked++;
+      // the counters' buffer moves to the main thread instead of being copied
+      postMoving({ id: job.id, kind: 'batch', batch: { ...batch, rows: [] }, rows }, [rows.cells.buffer as ArrayBuffer]);
+    },
     (consumed, lines) => {
-      if (consumed - lastTick < TICK_BYTES) return;
-      lastTick = consumed;
-      post({ id: job.id, kind: 'tick', consumed, lines });
+      if (consumed - lastTick >= TICK_BYTES) {
+        lastTick = consumed;
+        post({ id: job.id, kind: 'tick', consumed, lines });
+      }
+      return caughtUp();
     },
   );
 }

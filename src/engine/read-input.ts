@@ -84,6 +84,7 @@ export function batchCommitter(ctx: ReadContext, target: ReadTarget): Committer 
       },
       now,
       b.reports,
+      b.packed,
     );
     reprint = undefined;
     for (const d of b.diagnostics) {

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../bundle-info.js';
 import type { FileRecord } from '../store/store.js';
 import type { FoundFile } from '../sources/walk.js';
-import { unpackRows, type PackedRows } from './packed-rows.js';
+import type { PackedRows } from '../aggregate/packed-rows.js';
 import type { Batch, SessionLimits } from './parse-session.js';
 
 /** Parse a plain file from `record.consumed` to its end, or to `end` (a line start) for a byte range. */
@@ -29,6 +29,12 @@ export interface DirectivesJob {
 }
 
 export type WorkerJob = ParseJob | DirectivesJob;
+
+/** The main thread has taken a batch of job `id` off the queue: the worker may send more (see parse-worker.ts). */
+export interface BatchAck {
+  readonly kind: 'ack';
+  readonly id: number;
+}
 
 export interface Directive {
   readonly offset: number;
@@ -137,7 +143,13 @@ export class ParsePool {
     const job = this.running.get(m.id);
     if (job === undefined) return;
     try {
-      if (m.kind === 'batch') return job.onBatch({ ...m.batch, rows: unpackRows(m.rows) });
+      if (m.kind === 'batch') {
+        try {
+          return job.onBatch({ ...m.batch, packed: m.rows });
+        } finally {
+          job.worker.postMessage({ kind: 'ack', id: m.id } satisfies BatchAck); // also after a failed commit
+        }
+      }
       if (m.kind === 'tick') return job.onTick(m.consumed, m.lines);
       if (m.kind === 'directives') return job.onDirectives?.(m.list);
     } catch (err) {

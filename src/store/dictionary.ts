@@ -1,21 +1,48 @@
-// The dictionaries of schema 6 (tables strings and user_agents): text → id for the usage_rows columns, id 0 for NULL.
+// The dictionaries of schema 6 (tables strings and user_agents): text → id for the usage_keys columns, id 0 for NULL.
 // A bounded in-memory cache sits in front of a prepared SELECT and INSERT; it is not a copy of the table.
 import type { Db } from './open-database.js';
 
-/** Entries a Dictionary keeps in memory before it starts again empty (a scan's memory stays flat). */
-export const DICTIONARY_CACHE_ENTRIES = 100_000;
+/** Bytes of strings a Dictionary keeps in memory before it starts again empty (a scan's memory stays flat). */
+export const DICTIONARY_CACHE_BYTES = 8 << 20;
+/** What a Map entry costs besides its string's characters (the entry, the string's header, the number). */
+const ENTRY_OVERHEAD = 64;
+
+/** string → number, emptied whole when its strings pass a number of bytes: bounded whatever the strings' lengths. */
+export class BoundedCache {
+  private map = new Map<string, number>();
+  private bytes = 0;
+
+  constructor(private readonly maxBytes: number) {}
+
+  get(key: string): number | undefined {
+    return this.map.get(key);
+  }
+
+  set(key: string, value: number): void {
+    const cost = 2 * key.length + ENTRY_OVERHEAD;
+    if (this.bytes + cost > this.maxBytes) this.clear();
+    this.map.set(key, value);
+    this.bytes += cost;
+  }
+
+  clear(): void {
+    this.map = new Map();
+    this.bytes = 0;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}
 
 const TABLES = { strings: 'value', user_agents: 'user_agent' } as const;
 
 export class Dictionary {
-  private cache = new Map<string, number>();
+  private readonly cache: BoundedCache;
   private readonly q;
 
-  constructor(
-    db: Db,
-    table: keyof typeof TABLES,
-    private readonly maxEntries = DICTIONARY_CACHE_ENTRIES,
-  ) {
+  constructor(db: Db, table: keyof typeof TABLES, maxBytes = DICTIONARY_CACHE_BYTES) {
+    this.cache = new BoundedCache(maxBytes);
     const column = TABLES[table];
     this.q = {
       find: db.prepare<[string], { id: number }>(`SELECT id FROM ${table} WHERE ${column} = ?`),
@@ -32,7 +59,6 @@ export class Dictionary {
     const cached = this.cache.get(value);
     if (cached !== undefined) return cached;
     const id = this.q.find.get(value)?.id ?? Number(this.q.add.run(value).lastInsertRowid);
-    if (this.cache.size >= this.maxEntries) this.cache.clear();
     this.cache.set(value, id);
     return id;
   }
@@ -58,13 +84,14 @@ const STRING_ID_COLUMNS = [
 ] as const;
 
 /**
- * Deletes the dictionary entries no usage row refers to any more (after prune and scan --full), inside the
+ * Deletes the keys no usage row refers to any more, then the dictionary entries no key refers to (after prune and scan --full), inside the
  * caller's transaction. No Store may keep using its cache afterwards: run it before a scan's Store exists.
  */
 export function dropUnusedEntries(db: Db): { strings: number; userAgents: number } {
-  const used = STRING_ID_COLUMNS.map((c) => `SELECT ${c} FROM usage_rows`).join(' UNION ');
+  db.prepare(`DELETE FROM usage_keys WHERE id NOT IN (SELECT key_id FROM usage_rows)`).run();
+  const used = STRING_ID_COLUMNS.map((c) => `SELECT ${c} FROM usage_keys`).join(' UNION ');
   const strings = db.prepare(`DELETE FROM strings WHERE id NOT IN (${used})`).run().changes;
-  const userAgents = db.prepare(`DELETE FROM user_agents WHERE id NOT IN (SELECT user_agent_id FROM usage_rows)`)
+  const userAgents = db.prepare(`DELETE FROM user_agents WHERE id NOT IN (SELECT user_agent_id FROM usage_keys)`)
     .run().changes;
   return { strings, userAgents };
 }

@@ -51,8 +51,9 @@ export class ExoRowWriter {
           tls10, tls11, tls12, tls13, unknown, tls10_pct, tls11_pct, tls12_pct, tls13_pct, estimated, file_id, line,
           exported_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      smtpUsageDel: db.prepare<[number, string, number]>(
-        `DELETE FROM usage_rows WHERE source = 'exo-smtp-auth' AND username_id = ? AND day = ? AND detail_id = ?`,
+      smtpUsageDel: db.prepare<[string, number, number]>(
+        `DELETE FROM usage_rows WHERE day = ? AND key_id IN (SELECT id FROM usage_keys
+           WHERE source = 'exo-smtp-auth' AND username_id = ? AND detail_id = ?)`,
       ),
       connOld: db.prepare<[string, string, string, string], { exported_at: string }>(
         `SELECT exported_at FROM exo_connector WHERE connector = ? AND day = ? AND connector_type = ? AND direction = ?`,
@@ -62,9 +63,9 @@ export class ExoRowWriter {
           tls10, tls11, tls12, tls13, unknown, no_tls_pct, tls10_pct, tls11_pct, tls12_pct, tls13_pct, estimated,
           file_id, line, exported_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      connUsageDel: db.prepare<[number, string, number, number]>(
-        `DELETE FROM usage_rows WHERE source = 'exo-connector' AND site_id = ? AND day = ? AND endpoint_id = ?
-           AND detail_id = ?`,
+      connUsageDel: db.prepare<[string, number, number, number]>(
+        `DELETE FROM usage_rows WHERE day = ? AND key_id IN (SELECT id FROM usage_keys
+           WHERE source = 'exo-connector' AND site_id = ? AND endpoint_id = ? AND detail_id = ?)`,
       ),
       older: db.prepare(`
         INSERT INTO diagnostics (file_id, code, count, first_line, message) VALUES (?, 'older_export', ?, ?, ?)
@@ -96,7 +97,7 @@ export class ExoRowWriter {
     if (old && old.exported_at > exported) return false;
     const detail = periodDetail(start, end);
     const stored = old ? this.storedIds(r.sender, detail) : null;
-    if (stored) q.smtpUsageDel.run(stored[0], end, stored[1]);
+    if (stored) q.smtpUsageDel.run(end, stored[0], stored[1]);
     const c = r.counts;
     q.smtpPut.run(r.sender, start, end, r.periodSource, r.domain, r.messages, c.tls10 ?? 0, c.tls11 ?? 0, c.tls12 ?? 0,
       c.tls13, c.unknown ?? 0, ...pcts(r.percents), r.estimated, fileId, r.line, exported);
@@ -111,7 +112,7 @@ export class ExoRowWriter {
     if (old && old.exported_at > exported) return false;
     // The usage rows' endpoint and detail are the type and direction, NULL when empty (see usage() below)
     const stored = old ? this.storedIds(r.connector, r.connectorType || null, r.direction || null) : null;
-    if (stored) q.connUsageDel.run(stored[0], r.day, stored[1], stored[2]);
+    if (stored) q.connUsageDel.run(r.day, stored[0], stored[1], stored[2]);
     const c = r.counts;
     const p = r.percents;
     q.connPut.run(r.day, r.connector, r.connectorType, r.direction, r.forcedTls, r.volume, c.none ?? 0, c.tls10 ?? 0,

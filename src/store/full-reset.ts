@@ -24,7 +24,7 @@ export function resetForFull(db: Db): FullReset {
   const keepSources = present.map((t) => `'${t.source}'`).join(', ') || `''`;
   const keepFiles = present.map((t) => `SELECT file_id FROM ${t.table}`).join(' UNION ') || 'SELECT -1';
   const reset = db.transaction((): FullReset => {
-    const usageRows = db.prepare(`DELETE FROM usage_rows WHERE source NOT IN (${keepSources})`).run().changes;
+    const usageRows = db.prepare(`DELETE FROM usage_rows WHERE key_id IN (SELECT id FROM usage_keys WHERE source NOT IN (${keepSources}))`).run().changes;
     dropUnusedEntries(db);
     const mergeSources = (db.prepare(`SELECT count(*) AS n FROM merge_sources`).get() as { n: number }).n;
     db.prepare(`DELETE FROM merge_rows WHERE source NOT IN (${keepSources})`).run();

@@ -6,6 +6,7 @@ import { CLIENTS_MIGRATION } from './migration-clients.js';
 import { DICTIONARY_MIGRATION } from './migration-dictionary.js';
 import { EXCHANGE_MIGRATION } from './migration-exchange.js';
 import { EXO_MIGRATION } from './migration-exo.js';
+import { KEYS_MIGRATION } from './migration-keys.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
 import { PEOPLE_MIGRATION } from './migration-people.js';
 import type { Migration } from './migration.js';
@@ -97,6 +98,7 @@ SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source,
   NIGHTLY_MIGRATION,
   DICTIONARY_MIGRATION,
   PEOPLE_MIGRATION,
+  KEYS_MIGRATION,
 ];
 
 /** In version order, whatever order they are listed in above. */

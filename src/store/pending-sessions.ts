@@ -90,7 +90,8 @@ export class PendingTable {
       del: this.db.prepare<[string, string]>(`DELETE FROM pending_sessions WHERE format = ? AND session_key = ?`),
       // A hit taken back leaves its row at 0 when the whole session lands in another row: such rows mean nothing.
       zero: this.db.prepare(
-        `DELETE FROM usage_rows WHERE hits = 0 AND source IN ('smtp-receive', 'smtp-send', 'pop3', 'imap4')`,
+        `DELETE FROM usage_rows WHERE hits = 0
+           AND key_id IN (SELECT id FROM usage_keys WHERE source IN ('smtp-receive', 'smtp-send', 'pop3', 'imap4'))`,
       ),
     };
   }

@@ -1,6 +1,7 @@
 // Storage of scan results: file identities by content, usage upserts and checkpoints, one transaction each.
 // Aggregates and the read position of their file commit together, so a killed scan resumes exactly.
 import { createHash } from 'node:crypto';
+import type { PackedRows } from '../aggregate/packed-rows.js';
 import type { ReportRow } from '../aggregate/report-rows.js';
 import type { UsageRow } from '../aggregate/usage.js';
 import type { DiagnosticEntry } from '../aggregate/diagnostics.js';
@@ -189,9 +190,12 @@ export class Store {
 
   /** One transaction: the rows, the file's new read position and state, its diagnostics. */
   /** `reports`: rows of report exports, written by identity (store/exo-rows.ts), not added like `rows`. */
-  commit(rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[] = []): void {
+  /** `packed`: rows as a parse worker sent them, written as they are besides `rows`. */
+  commit(
+    rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[] = [], packed?: PackedRows,
+  ): void {
     try {
-      this.tx.immediate(rows, cp, now, reports);
+      this.tx.immediate(rows, cp, now, reports, packed);
     } catch (err) {
       this.usage.forget(); // the dictionary ids this transaction added were rolled back with it
       throw err;
@@ -202,8 +206,11 @@ export class Store {
 
   private readonly tx: ReturnType<Db['transaction']>;
 
-  private txBody = (rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[]): void => {
+  private txBody = (
+    rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[], packed: PackedRows | undefined,
+  ): void => {
     this.writeRows(rows);
+    if (packed) this.usage.addPacked(packed);
     if (cp.pending) pendingTable(this).apply(cp.pending);
     if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db, this.usage)).write(reports, cp.fileId);
     const q = this.q;

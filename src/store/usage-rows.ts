@@ -1,53 +1,124 @@
-// Writes usage rows into table usage_rows (schema 6): text dimensions become dictionary ids, NULL becomes id 0.
-// Readers use the view `usage`, which turns the ids back into the same text; nothing here reads it.
-import type { UsageDims, UsageRow } from '../aggregate/usage.js';
-import { COUNTER_COLUMNS, DIM_COLUMNS, DIM_KEYS, type DimKey } from '../aggregate/usage-dims.js';
-import { Dictionary } from './dictionary.js';
+// Writes usage rows (schema 8): the dimension tuple becomes one id in usage_keys (its text dimensions ids into the
+// dictionaries, NULL id 0), and usage_rows holds (day, key_id) and the counters. Readers use the view `usage`.
+// A key seen before costs one lookup in a cache bounded by bytes; only a new key touches the dictionaries.
+import type { PackedRows } from '../aggregate/packed-rows.js';
+import { PACKED_WIDTH } from '../aggregate/packed-rows.js';
+import { parseTupleKey, TUPLE_DIMS, tupleKey, type TupleDims, type UsageRow } from '../aggregate/usage.js';
+import { DIM_COLUMNS, type DimKey } from '../aggregate/usage-dims.js';
+import { BoundedCache, Dictionary } from './dictionary.js';
 import type { Db } from './open-database.js';
 
-/** Dimensions stored as they are; user_agent is an id into `user_agents`, the others ids into `strings`. */
-const KEPT: ReadonlySet<DimKey> = new Set(['day', 'source', 'protocol', 'internal']);
-const KEY = DIM_KEYS.map((k) => (KEPT.has(k) ? DIM_COLUMNS[k] : `${DIM_COLUMNS[k]}_id`)).join(', ');
-const COLUMNS = `${KEY}, ${COUNTER_COLUMNS.join(', ')}`;
-const VALUES = Array.from({ length: DIM_KEYS.length + COUNTER_COLUMNS.length }, () => '?').join(', ');
+/** Dimensions usage_keys keeps as they are; user_agent is an id into `user_agents`, the others ids into `strings`. */
+const KEPT: ReadonlySet<DimKey> = new Set(['source', 'protocol', 'internal']);
+const KEY_COLUMNS = TUPLE_DIMS.map((k) => (KEPT.has(k) ? DIM_COLUMNS[k] : `${DIM_COLUMNS[k]}_id`));
+const KEY = KEY_COLUMNS.join(', ');
+const KEY_MATCH = KEY_COLUMNS.map((c) => `${c} = ?`).join(' AND ');
+const COLUMNS = 'day, key_id, hits, auth_failures, errors, estimated, first_seen, last_seen';
+
+/** A stored time as the view shows it (migration-keys.ts). */
+const asText = (col: string): string =>
+  `(CASE WHEN typeof(${col}) = 'integer' THEN day || 'T' || time(${col}, 'unixepoch') || 'Z' ELSE ${col} END)`;
+
+const digits2 = (s: string, at: number): number => {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? 10 * a + b : -1;
+};
+
+/**
+ * `dayTHH:MM:SSZ` as seconds into `day`; any other text as it is (the view gives back exactly the same text). A bigint,
+ * because better-sqlite3 binds a number as REAL, which the column (no affinity) would keep in 8 bytes.
+ */
+export function storedTime(ts: string, day: string): string | bigint {
+  if (ts.length !== 20 || ts.charCodeAt(10) !== 84 || ts.charCodeAt(19) !== 90 || !ts.startsWith(day)) return ts;
+  if (ts.charCodeAt(13) !== 58 || ts.charCodeAt(16) !== 58) return ts;
+  const h = digits2(ts, 11);
+  const m = digits2(ts, 14);
+  const s = digits2(ts, 17);
+  return h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59 ? ts : BigInt(3600 * h + 60 * m + s);
+}
+
+/** Bytes of key strings the key cache holds before it starts again empty (a scan's memory stays flat). */
+export const KEY_CACHE_BYTES = 24 << 20;
 
 export class UsageRowWriter {
   readonly strings: Dictionary;
   readonly userAgents: Dictionary;
+  private readonly keyIds: BoundedCache;
   private readonly q;
 
-  constructor(db: Db) {
+  constructor(db: Db, keyCacheBytes = KEY_CACHE_BYTES) {
     this.strings = new Dictionary(db, 'strings');
     this.userAgents = new Dictionary(db, 'user_agents');
+    this.keyIds = new BoundedCache(keyCacheBytes);
     this.q = {
-      add: db.prepare(`INSERT INTO usage_rows (${COLUMNS}) VALUES (${VALUES})
-        ON CONFLICT (${KEY}) DO UPDATE SET hits = hits + excluded.hits,
+      findKey: db.prepare<unknown[], { id: number }>(`SELECT id FROM usage_keys WHERE ${KEY_MATCH}`),
+      // A key not in the cache is mostly new: one statement adds it and gives its id; findKey only after a conflict
+      addKey: db.prepare<unknown[], { id: number }>(`INSERT INTO usage_keys (${KEY}) VALUES (${KEY_COLUMNS.map(() => '?').join(', ')})
+        ON CONFLICT DO NOTHING RETURNING id`),
+      // min/max of the times as the view shows them: as numbers when both are seconds, else as text
+      add: db.prepare(`INSERT INTO usage_rows (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (day, key_id) DO UPDATE SET hits = hits + excluded.hits,
           auth_failures = auth_failures + excluded.auth_failures, errors = errors + excluded.errors,
-          estimated = max(estimated, excluded.estimated), first_seen = min(first_seen, excluded.first_seen),
-          last_seen = max(last_seen, excluded.last_seen)`),
-      replace: db.prepare(`INSERT OR REPLACE INTO usage_rows (${COLUMNS}) VALUES (${VALUES})`),
+          estimated = max(estimated, excluded.estimated),
+          first_seen = CASE WHEN typeof(first_seen) = 'integer' AND typeof(excluded.first_seen) = 'integer'
+            THEN min(first_seen, excluded.first_seen)
+            WHEN ${asText('excluded.first_seen')} < ${asText('first_seen')} THEN excluded.first_seen ELSE first_seen END,
+          last_seen = CASE WHEN typeof(last_seen) = 'integer' AND typeof(excluded.last_seen) = 'integer'
+            THEN max(last_seen, excluded.last_seen)
+            WHEN ${asText('excluded.last_seen')} > ${asText('last_seen')} THEN excluded.last_seen ELSE last_seen END`),
+      replace: db.prepare(`INSERT OR REPLACE INTO usage_rows (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
     };
   }
 
   /** Adds the row's counts to the stored row with the same key (a new row when there is none). */
   add(r: UsageRow): void {
-    this.q.add.run(...this.key(r.dims), r.hits, r.authFailures, r.errors, r.estimated, r.firstSeen, r.lastSeen);
+    const key = this.keyId(r.key ?? tupleKey(r.dims), r.dims);
+    const day = r.dims.day;
+    this.q.add.run(day, key, r.hits, r.authFailures, r.errors, r.estimated, storedTime(r.firstSeen, day),
+      storedTime(r.lastSeen, day));
+  }
+
+  /** The rows of a parse worker's batch, as they came (aggregate/packed-rows.ts). */
+  addPacked(p: PackedRows): void {
+    const { keys, days, seen, cells } = p;
+    const add = this.q.add;
+    for (let i = 0; i < keys.length; i++) {
+      const c = PACKED_WIDTH * i;
+      const day = days[cells[c]];
+      add.run(day, this.keyId(keys[i]), cells[c + 1], cells[c + 2], cells[c + 3], cells[c + 4], storedTime(seen[2 * i], day),
+        storedTime(seen[2 * i + 1], day));
+    }
   }
 
   /** Stores the row as it is, in place of the stored row with the same key (rows kept by identity). */
   replace(r: UsageRow): void {
-    this.q.replace.run(...this.key(r.dims), r.hits, r.authFailures, r.errors, r.estimated, r.firstSeen, r.lastSeen);
+    const key = this.keyId(r.key ?? tupleKey(r.dims), r.dims);
+    const day = r.dims.day;
+    this.q.replace.run(day, key, r.hits, r.authFailures, r.errors, r.estimated, storedTime(r.firstSeen, day),
+      storedTime(r.lastSeen, day));
   }
 
   /** After a rollback: ids added by the failed transaction must not be used again. */
   forget(): void {
     this.strings.forget();
     this.userAgents.forget();
+    this.keyIds.clear();
   }
 
-  private key(d: UsageDims): (string | number)[] {
+  /** The usage_keys id of a tuple, added when new; `dims` when the caller has them, else read from the key. */
+  private keyId(key: string, dims?: TupleDims): number {
+    const cached = this.keyIds.get(key);
+    if (cached !== undefined) return cached;
+    const values = this.keyValues(dims ?? parseTupleKey(key));
+    const id = (this.q.addKey.get(...values) ?? (this.q.findKey.get(...values) as { id: number })).id;
+    this.keyIds.set(key, id);
+    return id;
+  }
+
+  private keyValues(d: TupleDims): (string | number)[] {
     const out: (string | number)[] = [];
-    for (const k of DIM_KEYS) {
+    for (const k of TUPLE_DIMS) {
       const v = d[k];
       if (KEPT.has(k)) out.push(v as string | number);
       else out.push((k === 'userAgent' ? this.userAgents : this.strings).id(v as string | null));

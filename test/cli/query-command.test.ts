@@ -38,7 +38,7 @@ describe('tls-census query', () => {
   });
 
   it.each([
-    'INSERT INTO usage_rows (day, source, protocol, hits, first_seen, last_seen) VALUES (1, 2, 3, 4, 5, 6)',
+    'INSERT INTO usage_rows (day, key_id, hits, first_seen, last_seen) VALUES (1, 2, 3, 4, 5)',
     'UPDATE usage_rows SET hits = 0',
     'DELETE FROM usage_rows',
     'DROP TABLE usage_rows',

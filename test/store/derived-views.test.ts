@@ -21,6 +21,7 @@ const FROZEN: Record<number, string> = {
   5: '8d249bde3ffe8499',
   6: '992d87caef08ad8b',
   7: 'aa320e3eabca9fc7',
+  8: '631e0e78938b30b5',
 };
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);

@@ -39,7 +39,7 @@ describe('usage rows and dictionaries', () => {
       { server: 'EXCH01', site: null, username: 'EXCH01', user_agent: 'EXCH01', detail: null },
       { server: 'EXCH01', site: '', username: 'EXCH01', user_agent: 'EXCH01', detail: null },
     ]);
-    const ids = db.prepare(`SELECT server_id, site_id, username_id, user_agent_id, detail_id FROM usage_rows ORDER BY site_id`).all();
+    const ids = db.prepare(`SELECT server_id, site_id, username_id, user_agent_id, detail_id FROM usage_keys ORDER BY site_id`).all();
     const exch = db.prepare(`SELECT id FROM strings WHERE value = 'EXCH01'`).pluck().get();
     const empty = db.prepare(`SELECT id FROM strings WHERE value = ''`).pluck().get();
     expect(ids).toEqual([
@@ -48,6 +48,32 @@ describe('usage rows and dictionaries', () => {
     ]);
     expect(db.prepare(`SELECT value FROM strings ORDER BY value`).pluck().all()).toEqual(['', 'EXCH01']);
     expect(db.prepare(`SELECT user_agent FROM user_agents`).pluck().all()).toEqual(['EXCH01']);
+    db.close();
+  });
+
+  it("stores a time on the row's day as seconds and any other as text, and the view gives back the same text", () => {
+    const db = fresh();
+    const store = new Store(db);
+    const at = (firstSeen: string, lastSeen: string, clientIp = '10.0.0.1'): UsageRow => ({ ...row({ clientIp }), firstSeen, lastSeen });
+    db.transaction(() => store.writeRows([
+      at('2024-03-11T08:00:00Z', '2024-03-11T09:30:15Z'),
+      at('2024-03-10T23:59:59Z', '2024-03-11T23:59:60Z', '10.0.0.2'), // the day before; a leap second
+      at('2024-03-11T08:00:00.123Z', '', '10.0.0.3'),
+    ]))();
+    expect(db.prepare(`SELECT typeof(first_seen) AS f, typeof(last_seen) AS l FROM usage_rows ORDER BY key_id`).all()).toEqual([
+      { f: 'integer', l: 'integer' }, { f: 'text', l: 'text' }, { f: 'text', l: 'text' },
+    ]);
+    // later rows of the same keys: min and max as text, whatever form each side is stored in
+    db.transaction(() => store.writeRows([
+      at('2024-03-11T07:59:59Z', '2024-03-11T09:30:14Z'),
+      at('2024-03-11T00:00:00Z', '2024-03-11T23:59:59Z', '10.0.0.2'),
+      at('2024-03-11T08:00:00Z', '2024-03-11T00:00:01Z', '10.0.0.3'),
+    ]))();
+    expect(db.prepare(`SELECT client_ip, first_seen, last_seen, hits FROM usage ORDER BY client_ip`).all()).toEqual([
+      { client_ip: '10.0.0.1', first_seen: '2024-03-11T07:59:59Z', last_seen: '2024-03-11T09:30:15Z', hits: 2 },
+      { client_ip: '10.0.0.2', first_seen: '2024-03-10T23:59:59Z', last_seen: '2024-03-11T23:59:60Z', hits: 2 },
+      { client_ip: '10.0.0.3', first_seen: '2024-03-11T08:00:00.123Z', last_seen: '2024-03-11T00:00:01Z', hits: 2 },
+    ]);
     db.close();
   });
 

@@ -92,6 +92,26 @@ describe('generateIisFolder', () => {
     expect(() => generateIisFolder(dir, { ...SAMPLE_OPTIONS, days: 0 })).toThrow(/days/);
     expect(() => generateIisFolder(dir, { ...SAMPLE_OPTIONS, servers: [] })).toThrow(/servers/);
     expect(() => generateIisFolder(dir, { ...SAMPLE_OPTIONS, servers: ['../x'] })).toThrow(/servers/);
+    expect(() => generateIisFolder(dir, { ...SAMPLE_OPTIONS, shape: { clients: 0, agents: 1, spread: 1, share: 1 } })).toThrow(/clients/);
+    expect(() => generateIisFolder(dir, { ...SAMPLE_OPTIONS, shape: { clients: 9, agents: 1, spread: 1, share: 1.5 } })).toThrow(/share/);
+  });
+
+  it('adds a crowd of internet clients with a shape: its share of the lines, its addresses, its spread of agents', () => {
+    const options: IisFolderOptions = { servers: ['EXCH01'], days: 1, startDate: '2024-03-11', linesPerServerPerDay: 4000, seed: 3 };
+    const shape = { clients: 500, agents: 40, spread: 3, share: 0.5 };
+    const [file] = generateIisFolder(freshDir(), { ...options, shape }).files;
+    const data = readFileSync(file, 'utf8').split('\r\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(' '));
+    const crowd = data.filter((t) => t[8].startsWith('100.64.'));
+    expect(crowd.length / data.length).toBeGreaterThan(0.45);
+    expect(crowd.length / data.length).toBeLessThan(0.55);
+    expect(new Set(crowd.map((t) => t[8])).size).toBeGreaterThan(400); // 2,000 draws over 500 addresses
+    const agents = new Set(crowd.map((t) => t[9]));
+    expect(agents.size).toBeGreaterThan(30);
+    expect(agents.size).toBeLessThanOrEqual(40);
+    // each address keeps to its few combinations: at most `spread` agents
+    const perClient = new Map<string, Set<string>>();
+    for (const t of crowd) perClient.set(t[8], (perClient.get(t[8]) ?? new Set()).add(t[9]));
+    expect(Math.max(...[...perClient.values()].map((a) => a.size))).toBeLessThanOrEqual(3);
   });
 });
 
