@@ -105,7 +105,7 @@ export async function run(ctx) {
   });
   const chartPath = ctx.write ? join(ctx.root, 'bench', CHART) : join(ctx.workDir, CHART);
   writeFileSync(chartPath, chart);
-  lines.push(`- Chart: [${CHART}](${CHART}) (lines/s and peak RSS against distinct usage rows, tls-census and ${awk?.name ?? 'awk'}; the sweep's four points)`);
+  lines.push(`- Chart: [${CHART}](${CHART}) (lines/s and peak RSS against distinct usage rows, tls-census and ${awk?.name ?? 'awk'}; the sweep's points)`);
   lines.push(`- Floor: \`${awk?.name ?? 'awk'} '${AWK_IIS}'\`; the two take turns, round after round. Default options (parse workers = cores); warm page cache; a fresh database per run.`);
   lines.push('- Sweep: only the crowd of `src/synth/traffic-shape.ts` (clients × spread combinations per server and day); internet mix: the Exchange population plus 4,000 addresses making a fifth of the requests.');
   if (ctx.smoke) lines.push('- Smoke size: numbers only show that the harness works.');
