@@ -2,7 +2,7 @@
 // `usage_keys.id`, and usage_rows keeps (day, key_id), the counters and the first and last times (seconds into the
 // day when they fall on it). The view `usage` keeps its columns and values.
 // Frozen once released: a later change needs a new migration, not an edit here.
-import type { Migration } from './migrations.js';
+import type { Migration } from './migration.js';
 
 export const KEYS_MIGRATION: Migration = {
   version: 8,
