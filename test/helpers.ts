@@ -29,7 +29,7 @@ export interface Parsed {
   lines: number;
 }
 
-export const NO_HINTS: PathHints = { server: 'HOST', site: null, folders: ['HOST'] };
+export const NO_HINTS: PathHints = { server: 'HOST', serverOrigin: 'folder', site: null, folders: ['HOST'] };
 
 /**
  * The line splitter's handler for `parser` as the engine wires it (src/engine/parse-session.ts), without batch

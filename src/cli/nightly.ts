@@ -5,6 +5,8 @@ import { invalid, positiveInt } from './options.js';
 
 export interface NightlyFlags {
   'fail-on-legacy'?: number;
+  'count-noise': boolean;
+  'allow-unknown': boolean;
   'fail-on-bad-lines'?: number;
   exceptions?: string;
   'stale-days': number;
@@ -12,8 +14,12 @@ export interface NightlyFlags {
 }
 
 export interface NightlyOptions {
-  /** Trip when more than this many legacy hits (not excepted) fall in the window; null: no threshold. */
+  /** Trip when more than this many legacy hits that the verdicts count fall in the window; null: no threshold. */
   readonly failOnLegacy: number | null;
+  /** --count-noise: noise counts against --fail-on-legacy too. */
+  readonly countNoise: boolean;
+  /** --allow-unknown: a machine whose verdict is unknown does not trip --fail-on-legacy. */
+  readonly allowUnknown: boolean;
   /** Trip when more than this percentage of lines are bad; null: no threshold. */
   readonly failOnBadLines: number | null;
   readonly exceptionsFile: string | null;
@@ -25,7 +31,19 @@ export interface NightlyOptions {
 export const NIGHTLY_OPTIONS = {
   'fail-on-legacy': {
     type: 'number',
-    describe: 'Exit 1 when more than N legacy hits (default 0; known exceptions excluded) fall in the window',
+    describe: 'Exit 1 when more than N legacy hits (default 0) fall in the window, counting what the verdicts count: ' +
+      "real clients and the servers' own components, not noise, not clients under a known exception in force; " +
+      'also exit 1 when a server\'s verdict is unknown',
+  },
+  'count-noise': {
+    type: 'boolean',
+    default: false,
+    describe: 'With --fail-on-legacy: count noise too (health checks, challenge-only clients, scanners)',
+  },
+  'allow-unknown': {
+    type: 'boolean',
+    default: false,
+    describe: 'With --fail-on-legacy: a server whose verdict is unknown (logs that cannot tell the TLS version) does not trip it',
   },
   'fail-on-bad-lines': { type: 'number', describe: 'Exit 1 when more than PERCENT of the lines read are bad' },
   exceptions: { type: 'string', describe: 'CSV of known exceptions (match,value,expires,reason), with the stored ones' },
@@ -61,6 +79,8 @@ export function nightlyOptions(f: NightlyFlags): NightlyOptions {
   }
   return {
     failOnLegacy: legacy ?? null,
+    countNoise: f['count-noise'] ?? false,
+    allowUnknown: f['allow-unknown'] ?? false,
     failOnBadLines: bad ?? null,
     exceptionsFile: f.exceptions ?? null,
     staleDays: positiveInt('--stale-days', f['stale-days']),

@@ -25,6 +25,14 @@ export function parseFieldMap(values: readonly string[] | undefined): Readonly<R
   return map;
 }
 
+/** --server-name: a name as Windows would write it, no path separators or control characters. */
+export function parseServerName(v: unknown): string | null {
+  if (v === undefined) return null;
+  const name = typeof v === 'string' ? v.trim() : '';
+  if (!/^[^\\/\s\p{Cc}]{1,255}$/u.test(name)) throw invalid('--server-name', 'a server name without spaces or slashes', v);
+  return name;
+}
+
 export function positiveInt(flag: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw invalid(flag, 'a whole number ≥ 1', v);
   return v;

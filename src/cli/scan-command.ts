@@ -16,7 +16,8 @@ import { percentOf } from '../report/thresholds.js';
 import { activeExceptions } from '../exceptions/exception-store.js';
 import { nightlyVerdict } from '../report/threshold-verdict.js';
 import { NIGHTLY_OPTIONS, nightlyOptions, type NightlyFlags } from './nightly.js';
-import { parseFieldMap, parsePeriod, positiveInt } from './options.js';
+import { parseFieldMap, parsePeriod, parseServerName, positiveInt } from './options.js';
+import { serverNamesText } from './server-names.js';
 import { startProgress } from './progress.js';
 import { useColor } from './report-command.js';
 import { filterSpec, THRESHOLD_FILTER_OPTIONS, type ReportFlags } from './report-options.js';
@@ -31,6 +32,7 @@ interface ScanArgs extends ReportFlags, NightlyFlags {
   db: string;
   'field-map'?: string[];
   period?: string;
+  'server-name'?: string;
   quiet: boolean;
   top: number;
 }
@@ -56,6 +58,11 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
           describe: 'Days an Exchange Online SMTP AUTH report export covers (it holds no dates): START..END, ' +
             'e.g. 2024-03-04..2024-03-10; else a date in the file name, else its modification day',
         })
+        .option('server-name', {
+          type: 'string',
+          describe: 'Server name for files whose path and lines name none (default: this machine\'s host name); ' +
+            'a logged s-computername or SMTP connector id and a server folder (EXCH01\\W3SVC1) win over it',
+        })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
         .option('top', { type: 'number', default: 20, describe: 'How many legacy clients the summary lists' })
         .option('full', {
@@ -77,6 +84,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       const fieldMap = parseFieldMap(args['field-map']);
       const top = positiveInt('--top', args.top);
       const reportPeriod = parsePeriod(args.period);
+      const serverName = parseServerName(args['server-name']);
       // Before the database exists: a mistyped path leaves nothing behind
       await checkPathsExist(args.paths);
       const fresh = noteNewDatabase(args.db);
@@ -96,6 +104,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
             paths: args.paths,
             fieldMap,
             reportPeriod,
+            serverName,
             now: new Date(),
             exclude: [resolve(args.db)],
             onDiagnostic: (file, line, code, message) => {
@@ -123,8 +132,9 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
             `${num(stats.filesSkipped)} skipped, ${num(stats.filesFailed)} unreadable; ` +
             `${num(stats.lines)} new lines (${num(stats.badLines)} bad)` +
             (stats.heldBack > 0 ? `; ${stats.heldBack} unfinished last line(s) left for the next scan` : '') +
-            '\n\n',
+            '\n',
         );
+        process.stdout.write(serverNamesText(stats.serverNames) + '\n');
         const exceptions = activeExceptions(db, nightly.exceptionsFile, new Date());
         process.stdout.write(formatText(readSummary(db, { top, exceptions, minDays: nightly.minDays }), { db: args.db, color: useColor(process.stdout) }));
         process.stdout.write(`\n${verdict.text}`);

@@ -11,10 +11,12 @@ import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
 import type { ContentMark, FileRecord } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
 import { openAfterTail } from './open-after-tail.js';
-import { pathHints } from './path-hints.js';
+import { pathHints, type ServerNaming } from './path-hints.js';
 
 export interface SessionLimits {
   readonly fieldMap: Readonly<Record<string, string>>;
+  /** Server names for files whose path and lines name none (see path-hints.ts). */
+  readonly naming: ServerNaming;
   readonly reportPeriod?: ReportPeriod;
   /** Scan start (ms) and how long before it a file must be untouched for its unfinished last line to count. */
   readonly nowMs: number;
@@ -121,7 +123,7 @@ export async function runSession(
   const diags = new DiagnosticCounter(input.path);
   const reports = new ReportRowBuffer();
   const parser = format.create(
-    { file: input.path, hints: pathHints(input.folders), fieldMap: limits.fieldMap, agg, diags,
+    { file: input.path, hints: pathHints(input.path, input.folders, limits.naming), fieldMap: limits.fieldMap, agg, diags,
       reportPeriod: limits.reportPeriod, mtimeMs: input.mtimeMs, reports, pending },
     record.state,
   );

@@ -5,6 +5,7 @@ import { FINGERPRINT_BYTES, fingerprintOf, type FileRecord, type Store } from '.
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/inputs.js';
 import { runSession, type Batch, type SessionLimits } from './parse-session.js';
+import { localHostName } from './path-hints.js';
 import type { ScanOptions, ScanStats } from './scan-options.js';
 
 export interface ReadContext {
@@ -29,6 +30,7 @@ export interface ReadTarget {
 export function sessionLimits(opts: ScanOptions): SessionLimits {
   return {
     fieldMap: opts.fieldMap,
+    naming: { serverName: opts.serverName ?? null, hostName: opts.hostName ?? localHostName() },
     reportPeriod: opts.reportPeriod,
     nowMs: opts.now.getTime(),
     settleMs: opts.settleMs,

@@ -2,7 +2,7 @@
 // that the scan and the modules it calls (read-input.ts) do not import each other.
 import type { ReportPeriod } from '../aggregate/report-rows.js';
 import type { DiagnosticListener } from '../aggregate/diagnostics.js';
-import type { FormatDef } from '../formats/types.js';
+import type { FormatDef, ServerOrigin } from '../formats/types.js';
 
 export interface ScanOptions {
   readonly paths: readonly string[];
@@ -31,6 +31,10 @@ export interface ScanOptions {
   readonly splitBytes?: number;
   /** Less than this left to read is parsed in this thread: starting a worker costs more (tests: 0). */
   readonly workerMinBytes?: number;
+  /** --server-name: the server of files whose path and lines name none (else the host name). */
+  readonly serverName?: string | null;
+  /** This machine's name for its own log folders (default: localHostName()). */
+  readonly hostName?: string;
 }
 
 export interface ScanProgress {
@@ -53,4 +57,12 @@ export interface ScanStats {
   records: number;
   badLines: number;
   heldBack: number; // unfinished last lines left for a later scan
+  /** Where the server names of the files read came from (when their lines name none): one entry per name and origin. */
+  serverNames: ServerNameUse[];
+}
+
+export interface ServerNameUse {
+  readonly server: string;
+  readonly origin: ServerOrigin;
+  files: number;
 }

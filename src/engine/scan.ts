@@ -7,13 +7,14 @@ import { excludedFiles } from '../sources/path-rules.js';
 import { checkPathsExist, walk } from '../sources/walk.js';
 import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { identify, type Identity } from './identify.js';
+import { pathHints } from './path-hints.js';
 import { batchCommitter, readInput, sessionLimits } from './read-input.js';
 import { planRanges, RangeSequencer, SPLIT_BYTES } from './split-file.js';
 import { ParsePool } from './worker-pool.js';
 import { HEAD_BYTES, sniff, type Sniffed } from './sniff.js';
 import type { ScanOptions, ScanStats } from './scan-options.js';
 
-export type { ScanOptions, ScanProgress, ScanStats } from './scan-options.js';
+export type { ScanOptions, ScanProgress, ScanStats, ServerNameUse } from './scan-options.js';
 
 /** Reports the bytes and lines read so far from the input being read. */
 type Tick = (bytes: number, lines: number) => void;
@@ -66,7 +67,7 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   await checkPathsExist(opts.paths);
   const stats: ScanStats = {
     filesRead: 0, filesUnchanged: 0, filesSkipped: 0, filesFailed: 0,
-    bytes: 0, lines: 0, records: 0, badLines: 0, heldBack: 0,
+    bytes: 0, lines: 0, records: 0, badLines: 0, heldBack: 0, serverNames: [],
   };
   const now = opts.now.toISOString();
   const problem = (path: string, message: string): void => {
@@ -104,6 +105,15 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   }
   classifyUserAgents(store.db); // new user agents get their client, TLS 1.2 verdict and hint
   return stats;
+}
+
+/** Counts the server name this input's rows get when its lines name none (the summary says where names came from). */
+function noteServerName(stats: ScanStats, input: ScanInput, opts: ScanOptions): void {
+  const hints = pathHints(input.path, input.folders, sessionLimits(opts).naming);
+  if (hints.server === null || hints.serverOrigin === null) return;
+  const known = stats.serverNames.find((u) => u.server === hints.server && u.origin === hints.serverOrigin);
+  if (known) known.files++;
+  else stats.serverNames.push({ server: hints.server, origin: hints.serverOrigin, files: 1 });
 }
 
 /** Parse jobs under way on workers: a file's record is busy until its job is done. */
@@ -169,6 +179,7 @@ async function scanInput(
     }
     record = store.createFile(input.path, sniffed.format.name, head, input.size ?? 0, now);
   }
+  noteServerName(stats, input, opts);
   const formats = opts.formats ?? FORMATS;
   const format = formats.find((f) => f.name === record.format) ?? (sniffed && 'format' in sniffed ? sniffed.format : null);
   if (format === null) return failed(new Error(`format ${record.format} is not known to this tls-census`));

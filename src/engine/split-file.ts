@@ -63,7 +63,7 @@ export async function planRanges(
   // Replay the directives in order on a parser to learn the state at each cut.
   const replay = format.create(
     {
-      file: file.path, hints: { server: null, site: null, folders: [] }, fieldMap,
+      file: file.path, hints: { server: null, serverOrigin: null, site: null, folders: [] }, fieldMap,
       agg: new UsageAggregator(), diags: new DiagnosticCounter(file.path),
     },
     record.state,

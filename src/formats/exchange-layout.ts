@@ -1,20 +1,17 @@
-// Where an Exchange or HTTP.sys log sits: the server name and the transport role, from the folder names above it.
-// Only names are looked at (domain.md §4.2, §2.4); a server named in the file itself (connector id) wins over these.
+// Where an IIS, Exchange or HTTP.sys log sits: which folder names are the products' own layout (never a server
+// name), and the transport role. Only names are looked at (domain.md §2.3, §2.4, §4.2, §4.4).
 
-/** Folder names of the product's own layout, which never name a server. */
+/** Folder names of the IIS, HTTP.sys, Exchange and Windows log layouts, which never name a server. */
 const LAYOUT_FOLDERS: ReadonlySet<string> = new Set([
   'smtpreceive', 'smtpsend', 'protocollog', 'frontend', 'hub', 'mailbox', 'edge', 'delivery', 'submission',
-  'logs', 'transportroles', 'logging', 'pop3', 'imap4', 'v15', 'v14', 'exchange server', 'microsoft',
-  'program files', 'httperr', 'logfiles', 'system32', 'windows',
+  'logs', 'log', 'transportroles', 'logging', 'pop3', 'imap4', 'v15', 'v14', 'exchange server', 'exchange',
+  'microsoft', 'program files', 'httperr', 'logfiles', 'system32', 'windows', 'inetpub', 'httpproxy',
 ]);
 
-/** The nearest folder above the file that is not part of the Exchange/Windows log layout, else null. */
-export function serverFromFolders(folders: readonly string[]): string | null {
-  for (let i = folders.length - 1; i >= 0; i--) {
-    const f = folders[i];
-    if (!LAYOUT_FOLDERS.has(f.toLowerCase()) && !/^[A-Za-z]:$/.test(f)) return f;
-  }
-  return null;
+/** A folder name that cannot be a server's: the log layouts above, W3SVCn and its kin, a drive, an admin share. */
+export function isLayoutFolder(name: string): boolean {
+  return name === '' || LAYOUT_FOLDERS.has(name.toLowerCase()) || /^(?:W3SVC|FTPSVC|SMTPSVC)\d*$/i.test(name) ||
+    /^[A-Za-z]:\\?$/.test(name) || /^[A-Za-z]\$$/.test(name);
 }
 
 export type TransportRole = 'frontend' | 'hub' | 'mailbox' | 'edge';

@@ -5,7 +5,6 @@ import { usageDims, type UsageDims } from '../aggregate/usage.js';
 import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
 import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
-import { serverFromFolders } from './exchange-layout.js';
 import type { SessionBase } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
@@ -105,7 +104,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
 
   constructor(ctx: ParseContext, state: SessionLogState<PopImapSession, Kind> | null) {
     super(ctx, state, { dims, authFailures: (s) => s.authFailures, errors: (s) => s.errors, valid: isSession });
-    this.folderServer = serverFromFolders(ctx.hints.folders);
+    this.folderServer = ctx.hints.server;
     this.folderKind = folderKind(ctx.hints.folders);
   }
 

@@ -2,7 +2,7 @@
 // row hit per session, with the TLS version of its "TLS protocol … negotiation succeeded" line. Detected by the
 // #Log-type / #Fields directives, never by name; lines without directives are not read.
 import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
-import { serverFromFolders, smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
+import { smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import {
   applySmtpEvent, isSmtpSession, newSmtpSession, smtpAuthFailures, smtpDims, Tls, type SmtpSession,
@@ -58,7 +58,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
   constructor(ctx: ParseContext, state: SessionLogState<SmtpSession, Direction> | null) {
     super(ctx, state, { dims: smtpDims, authFailures: smtpAuthFailures, errors: (s) => s.errors, valid: isSmtpSession });
     const folders = ctx.hints.folders;
-    this.folderServer = serverFromFolders(folders);
+    this.folderServer = ctx.hints.server;
     this.folderDir = smtpDirectionFromFolders(folders);
     this.role = transportRole(folders);
   }

@@ -2,7 +2,6 @@
 // with the s-reason as detail. They carry no TLS version (protocol `unknown`); the summary relates their client
 // addresses to IIS rows instead. Detected by `#Software: Microsoft HTTP API` (or an s-reason #Fields), never by name.
 import { usageDims, type UsageDims, type UsageRow } from '../aggregate/usage.js';
-import { serverFromFolders } from './exchange-layout.js';
 import { endpointOf } from './iis-endpoint.js';
 import type { FormatDef, LineParser, ParseContext } from './types.js';
 import { parseW3cDirective, splitW3cLine, w3cDirectives } from './w3c-line.js';
@@ -62,7 +61,7 @@ class HttpErrParser implements LineParser {
     state: HttpErrState | null,
   ) {
     this.gen = ctx.agg.generation;
-    this.server = serverFromFolders(ctx.hints.folders);
+    this.server = ctx.hints.server;
     if (state?.fields) this.setFields(state.fields);
   }
 

@@ -6,9 +6,17 @@ import type { LineRun } from '../sources/line-splitter.js';
 import type { DiagnosticCounter } from '../aggregate/diagnostics.js';
 import type { PendingSessions } from '../aggregate/pending-session.js';
 
+/**
+ * Where the server name of a file's rows comes from when the file itself logs none (s-computername, an SMTP
+ * connector id): a server folder the admin laid out (`EXCH01\W3SVC1\…`), `scan --server-name`, the host of a UNC
+ * path (`\\EXCH01\c$\…`), or this machine's host name (its own log folders scanned in place).
+ */
+export type ServerOrigin = 'folder' | 'option' | 'unc' | 'host';
+
 export interface PathHints {
-  /** Server from the folder layout (`EXCH01/W3SVC1/…` → EXCH01, else the folder holding the file). */
+  /** Server for rows whose file names none (see ServerOrigin); null only where no naming applies (replays). */
   readonly server: string | null;
+  readonly serverOrigin: ServerOrigin | null;
   /** Site from a `W3SVCn` folder. */
   readonly site: string | null;
   /** Folder names from the top of the scanned path down to the file, for formats that look at the layout. */

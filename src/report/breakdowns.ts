@@ -126,7 +126,9 @@ function evidence(v: VerdictBase, verdict: Verdict, reason: UnknownReason | null
       `${num(people)} ${people === 1 ? 'person or device' : 'people or devices'} (${num(clients)} ${clients === 1 ? 'client' : 'clients'})`;
     const parts = [
       ...(v.realLegacyHits > 0 ? [`${num(v.realLegacyHits)} legacy hits from ${who(v.realLegacyPeople, v.realLegacyClients)}`] : []),
-      ...(v.ownHits > 0 ? [`${num(v.ownHits)} from ${num(v.ownClients)} of the server's own components (probes, server-to-server)`] : []),
+      ...(v.ownHits > 0
+        ? [`${num(v.ownHits)} legacy hits from the server's own components (${num(v.ownClients)} ${v.ownClients === 1 ? 'client' : 'clients'}: probes, server-to-server)`]
+        : []),
     ];
     return `${parts.join(' and ')} in ${num(v.hits)} hits, ${span}${dependenciesText(v)}${aside}`;
   }

@@ -4,7 +4,7 @@ import type { ExceptionMatcher } from '../exceptions/exceptions.js';
 import { LEGACY_SQL_LIST, legacyHitColumnsSql, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import type { Dependency, LegacyClient, LegacyPerson, NoiseGroup, Tls12Capable } from './model.js';
+import type { Dependency, LegacyClient, LegacyPerson, LegacyTally, NoiseGroup, Share, Tls12Capable } from './model.js';
 import { groupPeople, personKey } from './people.js';
 
 /** Columns of legacy_clients that client identification adds (migration 4); older databases lack them. */
@@ -117,7 +117,11 @@ export interface SiteLegacy {
 export const OWN_NOISE = 'managed-availability';
 const LOOPBACK = /^(?:127\.|::1$|::ffff:127\.)/;
 
-type Share = 'noise' | 'excepted' | 'own' | 'real';
+
+export interface SiteShares {
+  readonly sites: readonly SiteLegacy[];
+  readonly tally: LegacyTally;
+}
 
 /**
  * Where one client's legacy hits go in a verdict: other noise first; probes and health mailboxes are own traffic
@@ -215,7 +219,8 @@ ${legacyHitColumnsSql('         ')}
     };
   }
 
-  sites(match: ExceptionMatcher | null): SiteLegacy[] {
+  /** Legacy hits per site split by share, and the window's totals per share (clients counted once). */
+  sites(match: ExceptionMatcher | null): SiteShares {
     const where = usageCondition(this.f, 'u');
     const rows = this.db
       .prepare<SqlValue[], Key & { server: string | null; site: string | null; noise: string | null; internal: number; hits: number; last: string }>(
@@ -227,6 +232,8 @@ ${legacyHitColumnsSql('         ')}
       )
       .all(...where.params);
     const sites = new Map<string, SiteLegacy & { classes: Set<string>; people: Set<string>; deps: Dependency[] }>();
+    const hits: Record<Share, number> = { noise: 0, excepted: 0, own: 0, real: 0 };
+    const clients: Record<Share, Set<string>> = { noise: new Set(), excepted: new Set(), own: new Set(), real: new Set() };
     for (const r of rows) {
       const key = JSON.stringify([r.source, r.server, r.site]);
       const s = sites.get(key) ?? {
@@ -235,6 +242,8 @@ ${legacyHitColumnsSql('         ')}
         dependencies: [], classes: new Set<string>(), people: new Set<string>(), deps: [],
       };
       const share = shareOf(r, match);
+      hits[share] += r.hits;
+      clients[share].add(JSON.stringify([r.source, r.client_ip, r.username, r.user_agent]));
       if (share === 'noise' && r.noise !== null) s.classes.add(r.noise);
       if (share === 'real') s.people.add(personKey(keyOf(r)));
       if ((share === 'real' || share === 'own') && NAMED_DEPENDENCIES.has(r.source)) {
@@ -254,9 +263,13 @@ ${legacyHitColumnsSql('         ')}
         realPeople: s.people.size,
       });
     }
-    return [...sites.values()].map(({ classes, people, deps, ...s }) => ({
-      ...s, realPeople: people.size, noiseClasses: [...classes].sort(), dependencies: deps.sort(byWeight),
-    }));
+    const tally = (share: Share) => ({ hits: hits[share], clients: clients[share].size });
+    return {
+      sites: [...sites.values()].map(({ classes, people, deps, ...s }) => ({
+        ...s, realPeople: people.size, noiseClasses: [...classes].sort(), dependencies: deps.sort(byWeight),
+      })),
+      tally: { noise: tally('noise'), excepted: tally('excepted'), own: tally('own'), real: tally('real') },
+    };
   }
 
   /**

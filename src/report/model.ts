@@ -137,6 +137,12 @@ export interface SiteVerdict {
   readonly evidence: string;
 }
 
+/** Where a legacy client's hits go in a verdict (see legacy-query.ts shareOf). */
+export type Share = 'noise' | 'excepted' | 'own' | 'real';
+
+/** Legacy hits and distinct clients of the window per share: what the verdicts (and so the thresholds) count. */
+export type LegacyTally = Readonly<Record<Share, { readonly hits: number; readonly clients: number }>>;
+
 /** What blocks a machine: real legacy clients, or its own components (fixed on the server itself). */
 export type BlockerKind = 'clients' | 'server-own';
 
@@ -290,6 +296,8 @@ export interface Summary {
   readonly machines: readonly MachineVerdict[];
   /** One plan per machine, in the order of `machines` (plan.ts). */
   readonly plans: readonly MachinePlan[];
+  /** Legacy hits and clients of the window by share (real, own, noise, excepted): what the verdicts count. */
+  readonly tally: LegacyTally;
   readonly daily: readonly DailyProtocols[];
   readonly endpoints: readonly EndpointBreakdown[];
   readonly plain: { readonly hits: number; readonly clients: number };

@@ -2,12 +2,13 @@
 // daily and per-endpoint breakdowns, plain-HTTP and unknown traffic, file problems. Read-only; no formatting here.
 import { matcherOf, type KnownException } from '../exceptions/exceptions.js';
 import type { Db } from '../store/open-database.js';
-import { readDaily, readEndpoints, readVerdicts } from './breakdowns.js';
+import { readDaily, readEndpoints } from './breakdowns.js';
 import { NO_FILTER, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import { LEGACY_SQL_LIST } from '../tls/legacy.js';
 import { LegacyWindow } from './legacy-query.js';
-import { DEFAULT_MIN_DAYS, machineKey, machineVerdicts, readMachineDays } from './machine-verdict.js';
+import { machineKey } from './machine-verdict.js';
 import { buildPlans, type Outbound } from './plan.js';
+import { verdictsOf } from './verdict-set.js';
 import { readExchangeSection } from './sections/exchange.js';
 import { readExoSection } from './sections/exo.js';
 import { readFindings } from './sections/findings.js';
@@ -41,11 +42,11 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
   const match = opts.exceptions && opts.exceptions.length > 0 ? matcherOf(opts.exceptions) : null;
   const window = LegacyWindow.open(db, filter);
   let legacy;
-  let sites;
+  let judged;
   let people;
   try {
     legacy = window.read(opts.top, match);
-    sites = window.sites(match);
+    judged = verdictsOf(db, filter, window, match, opts.minDays);
     people = window.daily();
   } finally {
     window.close();
@@ -74,8 +75,7 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
       `SELECT path, records FROM files WHERE status = 'read' AND format = 'iis-w3c' AND tls_fields = 0 ORDER BY path`,
     )
     .all();
-  const verdicts = readVerdicts(db, filter, sites);
-  const machines = machineVerdicts(verdicts, readMachineDays(db, filter), opts.minDays ?? DEFAULT_MIN_DAYS);
+  const { verdicts, machines, tally } = judged;
   const plans = buildPlans(machines, legacy.all, readOutbound(db, filter));
   const newest = db.prepare<[], { t: string | null }>(`SELECT max(last_seen) AS t FROM usage`).get();
   return {
@@ -93,6 +93,7 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     verdicts,
     machines,
     plans,
+    tally,
     daily: readDaily(db, filter, people),
     endpoints: readEndpoints(db, filter),
     plain: { hits: plain.hits ?? 0, clients: plain.clients },

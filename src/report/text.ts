@@ -110,7 +110,16 @@ function verdictLines(v: SiteVerdict, paint: (style: Style, text: string) => str
 
 function legacyLines(s: Summary, paint: (style: Style, text: string) => string): string[] {
   const out: string[] = [];
-  if (s.legacyClients === 0) return ['Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1): none found.'];
+  if (s.legacyClients === 0) {
+    const unknown = s.machines.filter((m) => m.verdict === 'unknown').length;
+    // Never good news when some logs cannot tell: say what "none" covers
+    return [
+      unknown === 0
+        ? 'Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1): none found.'
+        : `Legacy clients (SSL 2.0/3.0, TLS 1.0/1.1): none in the logs that tell the TLS version; ${num(unknown)} ` +
+          `server${unknown === 1 ? '' : 's'} unknown (above).`,
+    ];
+  }
   const noiseClients = s.noise.reduce((n, g) => n + g.clients, 0);
   const realTotal = s.legacyClients - noiseClients;
   out.push(

@@ -6,11 +6,18 @@ import { readChanges } from './changes.js';
 import type { ReportFilter } from './filter.js';
 import { formatChanges } from './nightly-text.js';
 import { num } from './strings.js';
-import { tallyLegacy } from './thresholds.js';
+import { legacyThresholdLines } from './thresholds.js';
+import { readVerdictSet } from './verdict-set.js';
 
 /** The thresholds asked for (null: none), as the CLI validated them. */
 export interface ThresholdOptions {
   readonly failOnLegacy: number | null;
+  /** Noise counts against --fail-on-legacy too. */
+  readonly countNoise: boolean;
+  /** A machine whose verdict is unknown does not trip --fail-on-legacy. */
+  readonly allowUnknown: boolean;
+  /** A machine's yes over fewer observed days says so. */
+  readonly minDays: number;
   readonly failOnBadLines: number | null;
   readonly exceptionsFile: string | null;
   readonly staleDays: number;
@@ -38,14 +45,11 @@ export function nightlyVerdict(
     text: boolean;
   },
 ): ThresholdVerdict {
-  const tally = opts.failOnLegacy !== null
-    ? tallyLegacy(db, ctx.filter, activeExceptions(db, opts.exceptionsFile, ctx.now))
-    : null;
   const tripped: string[] = [];
-  if (tally !== null && opts.failOnLegacy !== null && tally.counted > opts.failOnLegacy) {
+  if (opts.failOnLegacy !== null) {
+    const set = readVerdictSet(db, ctx.filter, activeExceptions(db, opts.exceptionsFile, ctx.now), opts.minDays);
     tripped.push(
-      `--fail-on-legacy ${opts.failOnLegacy}: ${num(tally.counted)} legacy hits from ${num(tally.countedClients)} clients ` +
-        `in the window` + (tally.excepted > 0 ? ` (${num(tally.excepted)} more covered by known exceptions)` : ''),
+      ...legacyThresholdLines(set, { max: opts.failOnLegacy, countNoise: opts.countNoise, allowUnknown: opts.allowUnknown }),
     );
   }
   const b = ctx.badLines;

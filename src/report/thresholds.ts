@@ -1,48 +1,52 @@
-// The figures --fail-on-legacy and --fail-on-bad-lines compare: legacy hits in the report window, split into
-// counted and excepted (known exceptions in force today), and the share of bad lines. Read-only.
-import { matcherOf, type ClientKey, type KnownException } from '../exceptions/exceptions.js';
-import { LEGACY_SQL_LIST } from '../tls/legacy.js';
+// The figures the thresholds compare, and the lines a tripped one prints: --fail-on-legacy counts the legacy hits
+// the verdicts count (real clients and the server's own traffic; noise only with --count-noise; known exceptions in
+// force never), and a machine whose verdict is unknown trips it unless --allow-unknown. Read-only.
 import type { Db } from '../store/open-database.js';
-import { usageCondition, type ReportFilter } from './filter.js';
+import type { VerdictSet } from './verdict-set.js';
+import { num } from './strings.js';
 
-export interface ExceptedClient extends ClientKey {
-  readonly hits: number;
-  readonly exception: KnownException;
+export interface LegacyThreshold {
+  /** More than this many counted legacy hits trip it. */
+  readonly max: number;
+  /** Count noise (health checks, challenge-only clients, scanners) too. */
+  readonly countNoise: boolean;
+  /** A machine whose verdict is unknown does not trip it. */
+  readonly allowUnknown: boolean;
 }
 
-export interface LegacyTally {
-  /** Legacy hits in the window that no exception in force covers: what --fail-on-legacy compares. */
-  readonly counted: number;
-  readonly countedClients: number;
-  readonly excepted: number;
-  readonly exceptedClients: readonly ExceptedClient[];
+/** The counted legacy hits and clients of a verdict set under these options. */
+export function countedLegacy(set: VerdictSet, t: Pick<LegacyThreshold, 'countNoise'>): { hits: number; clients: number } {
+  const { real, own, noise } = set.tally;
+  const parts = t.countNoise ? [real, own, noise] : [real, own];
+  return { hits: parts.reduce((n, p) => n + p.hits, 0), clients: parts.reduce((n, p) => n + p.clients, 0) };
 }
 
-export function tallyLegacy(db: Db, filter: ReportFilter, activeExceptions: readonly KnownException[]): LegacyTally {
-  const where = usageCondition(filter);
-  const rows = db
-    .prepare<unknown[], ClientKey & { hits: number }>(
-      `SELECT source, client_ip AS clientIp, username, user_agent AS userAgent, sum(hits) AS hits FROM usage
-       WHERE protocol IN ${LEGACY_SQL_LIST} AND ${where.sql}
-       GROUP BY source, client_ip, username, user_agent ORDER BY hits DESC`,
-    )
-    .all(...where.params);
-  const match = matcherOf(activeExceptions);
-  let counted = 0;
-  let countedClients = 0;
-  let excepted = 0;
-  const exceptedClients: ExceptedClient[] = [];
-  for (const r of rows) {
-    const exception = match(r);
-    if (exception === null) {
-      counted += r.hits;
-      countedClients++;
-    } else {
-      excepted += r.hits;
-      exceptedClients.push({ ...r, exception });
-    }
+/** One line per way the threshold tripped (none when it did not). */
+export function legacyThresholdLines(set: VerdictSet, t: LegacyThreshold): string[] {
+  const out: string[] = [];
+  const flag = `--fail-on-legacy ${t.max}`;
+  const counted = countedLegacy(set, t);
+  if (counted.hits > t.max) {
+    const { own, noise, excepted } = set.tally;
+    const asides = [
+      ...(own.hits > 0 ? [`${num(own.hits)} of them from the servers' own components`] : []),
+      ...(!t.countNoise && noise.hits > 0 ? [`${num(noise.hits)} more from noise, not counted`] : []),
+      ...(excepted.hits > 0 ? [`${num(excepted.hits)} more covered by known exceptions`] : []),
+    ];
+    out.push(
+      `${flag}: ${num(counted.hits)} legacy hits from ${num(counted.clients)} clients in the window` +
+        (asides.length > 0 ? ` (${asides.join('; ')})` : ''),
+    );
   }
-  return { counted, countedClients, excepted, exceptedClients };
+  const unknown = set.machines.filter((m) => m.verdict === 'unknown');
+  if (!t.allowUnknown && unknown.length > 0) {
+    const which = unknown.map((m) => `${m.server ?? '(no server name)'}: ${m.unknowns.map((u) => (u.site === null ? u.source : `${u.source} ${u.site}`)).join(', ')}`);
+    out.push(
+      `${flag}: verdict unknown for ${num(unknown.length)} server${unknown.length === 1 ? '' : 's'} ` +
+        `(${which.join('; ')}): their logs cannot tell the TLS version of some traffic; --allow-unknown accepts that`,
+    );
+  }
+  return out;
 }
 
 /** Bad lines per 100 lines read, over every file in the database (bad lines carry no date: no window). */

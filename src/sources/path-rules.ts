@@ -33,13 +33,17 @@ export function distinctPaths(paths: readonly string[], rules: PathRules = NATIV
 
 /**
  * The name a named folder gives its files' `folders` (its own name; the folder holding it for a named file): none for
- * a drive or file-system root, the share's name for a UNC share root (`\\server\share`).
+ * a drive or file-system root, the share's name for a UNC share root (`\\server\share`). An IIS site folder
+ * (`W3SVCn`) adds its parent's name before its own, so that naming `EXCH01\W3SVC1` itself still shows the server
+ * folder an admin laid out (engine/path-hints.ts).
  */
 export function namedFolders(p: string, isFolder: boolean, rules: PathRules = NATIVE, cwd?: string): string[] {
   const full = cwd === undefined ? rules.path.resolve(p) : rules.path.resolve(cwd, p);
   const folder = isFolder ? full : rules.path.dirname(full);
   const name = rules.path.basename(folder);
-  return name === '' ? [] : [name];
+  if (name === '') return [];
+  const parent = rules.path.basename(rules.path.dirname(folder));
+  return /^W3SVC\d+$/i.test(name) && parent !== '' ? [parent, name] : [name];
 }
 
 /** A test for the files a scan must not read: each database given and its -wal, -shm, -journal and -lock files. */

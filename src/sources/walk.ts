@@ -9,7 +9,7 @@ import { distinctPaths, namedFolders } from './path-rules.js';
 export interface FoundFile {
   /** Path as the user will recognise it (joined from what they typed). */
   readonly path: string;
-  /** Folder names from the named path down to the file's folder (the named folder's own name first). */
+  /** Folder names from the named path down to the file's folder (the named folder's own name first, see namedFolders). */
   readonly folders: readonly string[];
   readonly size: number;
   readonly mtimeMs: number;

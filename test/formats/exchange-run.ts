@@ -1,6 +1,7 @@
 // Test helper: runs an Exchange or HTTP.sys format over bytes as the engine does (line splitter, chunks, end of read,
 // a saved state handed to a new parser every `resumeEvery` lines, held lines flushed as before a commit, pending
 // sessions shared between runs).
+import { pathHints } from '../../src/engine/path-hints.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageAggregator, type UsageRow } from '../../src/aggregate/usage.js';
@@ -43,7 +44,7 @@ export function runFormat(format: FormatDef, bytes: Buffer | string, opts: RunOp
   const pending = opts.pending ?? memoryPending();
   const folders = opts.folders ?? ['EXCH01'];
   const make = (state: unknown): LineParser =>
-    format.create({ file: 'test', hints: { server: null, site: null, folders }, fieldMap: {}, agg, diags, pending }, state);
+    format.create({ file: 'test', hints: pathHints('test', folders, { serverName: null, hostName: 'HOST' }), fieldMap: {}, agg, diags, pending }, state);
   let parser = make(opts.state ?? null);
   let records = 0;
   let tls = false;

@@ -120,7 +120,7 @@ describe('Exchange SMTP through the scan engine', () => {
     const input = plainInput({ path, folders: ['EXCH01', 'SmtpReceive'], size: statSync(path).size, mtimeMs: 0 });
     const record = { id: 1, format: 'exchange-smtp', fpBytes: 0, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
     const batches: Batch[] = [];
-    const limits = { fieldMap: DEFAULT_FIELD_MAP, nowMs: Date.parse('2024-03-11T01:00:30Z'), settleMs: 0, flushRows: 1_000_000, flushLines: 50 };
+    const limits = { fieldMap: DEFAULT_FIELD_MAP, naming: { serverName: null, hostName: 'HOST' }, nowMs: Date.parse('2024-03-11T01:00:30Z'), settleMs: 0, flushRows: 1_000_000, flushLines: 50 };
     await runSession(input, exchangeSmtpFormat, record, limits, (b) => batches.push(b));
     expect(batches.length).toBeGreaterThan(10);
     for (const b of batches) expect(b.records).toBe(b.lines - 5); // every data line up to the batch's position was read

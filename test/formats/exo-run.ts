@@ -34,7 +34,7 @@ export function runReport(format: FormatDef, bytes: Buffer, opts: RunOptions = {
     format.create(
       {
         file: opts.file ?? 'report.csv',
-        hints: { server: null, site: null, folders: [] },
+        hints: { server: null, serverOrigin: null, site: null, folders: [] },
         fieldMap: {},
         agg,
         diags,

@@ -104,7 +104,7 @@ describe('readSummary', () => {
     expect(byServer.EXCH01.evidence).toBe('12 legacy hits from 2 people or devices (2 clients) in 167 hits, 2024-03-10 to 2024-03-12');
     // A Managed Availability probe on TLS 1.0 is the server's own traffic: it blocks, apart from real clients
     expect(byServer.EXCH02).toMatchObject({ verdict: 'no', legacyHits: 4, noiseHits: 0, noiseClasses: [], ownHits: 4, realLegacyClients: 0 });
-    expect(byServer.EXCH02.evidence).toBe("4 from 1 of the server's own components (probes, server-to-server) in 34 hits, 2024-03-11");
+    expect(byServer.EXCH02.evidence).toBe("4 legacy hits from the server's own components (1 client: probes, server-to-server) in 34 hits, 2024-03-11");
     expect(byServer.EXCH03).toMatchObject({ verdict: 'unknown', noTlsFieldHits: 9, unknownReason: 'no-tls-fields' });
     // A window that leaves the legacy days out turns EXCH01 green.
     const later = summary({ since: '2024-03-13' });
