@@ -2,10 +2,10 @@
 // else --server-name, else a UNC host, else this machine's host name. Windows paths (drive letters, UNC, admin
 // shares, backslashes) are read as Windows writes them.
 import { describe, expect, it } from 'vitest';
-import { localHostName, pathHints, uncHost } from '../../src/engine/path-hints.js';
+import { localHostName, pathHints, uncHost, type ServerNaming } from '../../src/engine/path-hints.js';
 import { namedFolders, POSIX, WINDOWS } from '../../src/sources/path-rules.js';
 
-const HOST = { serverName: null, hostName: 'HOSTNAME' };
+const HOST: ServerNaming = { serverName: null, hostName: 'HOSTNAME' };
 const named = { serverName: 'EXCH09', hostName: 'HOSTNAME' };
 const hints = (path: string, folders: string[], naming = HOST) => {
   const h = pathHints(path, folders, naming);
