@@ -8,10 +8,10 @@ const LAYOUT_FOLDERS: ReadonlySet<string> = new Set([
   'microsoft', 'program files', 'httperr', 'logfiles', 'system32', 'windows', 'inetpub', 'httpproxy',
 ]);
 
-/** A folder name that cannot be a server's: the log layouts above, W3SVCn and its kin, a drive, an admin share. */
+/** A folder name that cannot be a server's: the log layouts above, W3SVCn and its kin, a drive, a hidden share. */
 export function isLayoutFolder(name: string): boolean {
   return name === '' || LAYOUT_FOLDERS.has(name.toLowerCase()) || /^(?:W3SVC|FTPSVC|SMTPSVC)\d*$/i.test(name) ||
-    /^[A-Za-z]:\\?$/.test(name) || /^[A-Za-z]\$$/.test(name);
+    /^[A-Za-z]:\\?$/.test(name) || name.endsWith('$'); // a drive; an admin or hidden share (c$, logs$)
 }
 
 export type TransportRole = 'frontend' | 'hub' | 'mailbox' | 'edge';

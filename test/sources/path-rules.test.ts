@@ -16,8 +16,9 @@ describe('Windows path rules (path.win32)', () => {
     expect(namedFolders('D:\\logs', true, WINDOWS, CWD)).toEqual(['logs']);
     expect(namedFolders('D:\\logs\\', true, WINDOWS, CWD)).toEqual(['logs']);
     expect(namedFolders('d:/logs/', true, WINDOWS, CWD)).toEqual(['logs']);
-    expect(namedFolders('\\\\server\\share\\W3SVC1', true, WINDOWS, CWD)).toEqual(['W3SVC1']);
-    expect(namedFolders('\\\\server\\share\\W3SVC1\\u_ex240311.log', false, WINDOWS, CWD)).toEqual(['W3SVC1']);
+    // an IIS site folder brings its parent's name: the server folder of `EXCH01\W3SVC1` named itself
+    expect(namedFolders('\\\\server\\share\\W3SVC1', true, WINDOWS, CWD)).toEqual(['share', 'W3SVC1']);
+    expect(namedFolders('\\\\server\\share\\W3SVC1\\u_ex240311.log', false, WINDOWS, CWD)).toEqual(['share', 'W3SVC1']);
     expect(namedFolders('\\\\server\\share', true, WINDOWS, CWD)).toEqual(['share']);
     expect(namedFolders('logs\\EXCH01', true, WINDOWS, CWD)).toEqual(['EXCH01']);
     expect(namedFolders('D:\\', true, WINDOWS, CWD)).toEqual([]);
@@ -26,12 +27,13 @@ describe('Windows path rules (path.win32)', () => {
   });
 
   it('takes the site from a UNC W3SVC folder and the server from the folder above it, as for a local one', () => {
-    expect(pathHints(namedFolders('\\\\EXCH01\\logs$\\W3SVC1', true, WINDOWS, CWD))).toMatchObject({ server: null, site: 'W3SVC1' });
-    expect(pathHints([...namedFolders('\\\\fs\\exports', true, WINDOWS, CWD), 'EXCH01', 'W3SVC2'])).toMatchObject({
-      server: 'EXCH01',
-      site: 'W3SVC2',
-    });
-    expect(pathHints(namedFolders('D:\\', true, WINDOWS, CWD))).toMatchObject({ server: null, site: null });
+    const naming = { serverName: null, hostName: 'HOST' };
+    const unc = '\\\\EXCH01\\logs$\\W3SVC1';
+    // a hidden share names no server: the UNC host does
+    expect(pathHints(`${unc}\\u.log`, namedFolders(unc, true, WINDOWS, CWD), naming)).toMatchObject({ server: 'EXCH01', serverOrigin: 'unc', site: 'W3SVC1' });
+    expect(pathHints('\\\\fs\\exports\\EXCH01\\W3SVC2\\u.log', [...namedFolders('\\\\fs\\exports', true, WINDOWS, CWD), 'EXCH01', 'W3SVC2'], naming))
+      .toMatchObject({ server: 'EXCH01', serverOrigin: 'folder', site: 'W3SVC2' });
+    expect(pathHints('D:\\u.log', namedFolders('D:\\', true, WINDOWS, CWD), naming)).toMatchObject({ server: 'HOST', serverOrigin: 'host', site: null });
   });
 
   it('keeps the first of the same folder named in another case, slash or with a trailing separator', () => {
