@@ -7,6 +7,7 @@ import { exceptionsCommand } from './exceptions-command.js';
 import { mergeCommand } from './merge-command.js';
 import { withOptionalValues } from './nightly.js';
 import { pruneCommand } from './prune-command.js';
+import { renameServerCommand } from './rename-server-command.js';
 import { exportCommand } from './export-command.js';
 import { queryCommand } from './query-command.js';
 import { reportCommand } from './report-command.js';
@@ -29,7 +30,9 @@ export async function execute(argv: readonly string[]): Promise<number> {
   const setCode = (c: number): void => {
     code = Math.max(code, c);
   };
-  const commands = [scanCommand, reportCommand, mergeCommand, pruneCommand, exceptionsCommand, queryCommand, exportCommand]
+  const commands = [
+    scanCommand, reportCommand, mergeCommand, pruneCommand, renameServerCommand, exceptionsCommand, queryCommand, exportCommand,
+  ]
     .map((c) => c(setCode) as CommandModule);
   const names = commands.map((c) => String(c.command).split(' ')[0]);
   const cli = yargs(withOptionalValues(argv))

@@ -26,10 +26,10 @@ export function parseFieldMap(values: readonly string[] | undefined): Readonly<R
 }
 
 /** --server-name: a name as Windows would write it, no path separators or control characters. */
-export function parseServerName(v: unknown): string | null {
+export function parseServerName(v: unknown, flag = '--server-name'): string | null {
   if (v === undefined) return null;
   const name = typeof v === 'string' ? v.trim() : '';
-  if (!/^[^\\/\s\p{Cc}]{1,255}$/u.test(name)) throw invalid('--server-name', 'a server name without spaces or slashes', v);
+  if (!/^[^\\/\s\p{Cc}]{1,255}$/u.test(name)) throw invalid(flag, 'a server name without spaces or slashes', v);
   return name;
 }
 
