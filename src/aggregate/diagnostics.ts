@@ -24,6 +24,12 @@ export const DIAGNOSTIC_CODES = {
   count_mismatch: { bad: true, meaning: 'an Exchange Online report row whose counts do not add up' },
   ambiguous_date: { bad: true, meaning: 'an Exchange Online report whose day/month order was guessed wrong' },
   older_export: { bad: false, meaning: 'an older Exchange Online export read after a newer one: ignored' },
+  bad_json: { bad: true, meaning: 'JSON that does not parse: an NDJSON line, or a document from that point on (line and column given)' },
+  truncated: { bad: true, meaning: 'a JSON document that ends before it is complete (an interrupted download): what came before is read' },
+  unknown_columns: { bad: false, meaning: 'a sign-in log CSV with columns the reader does not use, named in the message' },
+  no_tls_details: { bad: false, meaning: 'a sign-in log CSV without AuthenticationProcessingDetails: its TLS versions are unknown' },
+  duplicate_signin: { bad: false, meaning: 'an Entra ID sign-in already counted (same id, this or another export): counted once' },
+  pruned_day: { bad: false, meaning: 'an Entra ID sign-in on a day prune removed: not counted again' },
 } as const satisfies Record<string, { bad: boolean; meaning: string }>;
 
 type Codes = typeof DIAGNOSTIC_CODES;

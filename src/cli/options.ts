@@ -38,6 +38,13 @@ export function positiveInt(flag: string, v: unknown): number {
   return v;
 }
 
+/** --tenant NAME: a non-empty name, trimmed. */
+export function tenantName(v: unknown): string {
+  const name = typeof v === 'string' ? v.trim() : '';
+  if (name === '') throw invalid('--tenant', 'a name such as contoso.onmicrosoft.com', v);
+  return name;
+}
+
 /** "--period 2024-03-04..2024-03-10" → inclusive days; undefined when the flag is not given. */
 export function parsePeriod(v: unknown): ReportPeriod | undefined {
   if (v === undefined) return undefined;

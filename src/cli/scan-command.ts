@@ -16,7 +16,7 @@ import { percentOf } from '../report/thresholds.js';
 import { activeExceptions } from '../exceptions/exception-store.js';
 import { nightlyVerdict } from '../report/threshold-verdict.js';
 import { NIGHTLY_OPTIONS, nightlyOptions, type NightlyFlags } from './nightly.js';
-import { parseFieldMap, parsePeriod, parseServerName, positiveInt } from './options.js';
+import { parseFieldMap, parsePeriod, parseServerName, positiveInt, tenantName } from './options.js';
 import { serverNamesText } from './server-names.js';
 import { startProgress } from './progress.js';
 import { useColor } from './report-command.js';
@@ -33,6 +33,7 @@ interface ScanArgs extends ReportFlags, NightlyFlags {
   'field-map'?: string[];
   period?: string;
   'server-name'?: string;
+  tenant?: string;
   quiet: boolean;
   top: number;
 }
@@ -63,6 +64,10 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
           describe: 'Server name for files whose path and lines name none (default: this machine\'s host name); ' +
             'a logged s-computername or SMTP connector id and a server folder (EXCH01\\W3SVC1) win over it',
         })
+        .option('tenant', {
+          type: 'string',
+          describe: 'Name for the tenant of Entra ID sign-in exports (usage.server); else the tenant id in the data, else "Entra ID"',
+        })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
         .option('top', { type: 'number', default: 20, describe: 'How many legacy clients the summary lists' })
         .option('full', {
@@ -85,6 +90,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       const top = positiveInt('--top', args.top);
       const reportPeriod = parsePeriod(args.period);
       const serverName = parseServerName(args['server-name']);
+      const tenant = args.tenant === undefined ? undefined : tenantName(args.tenant);
       // Before the database exists: a mistyped path leaves nothing behind
       await checkPathsExist(args.paths);
       const fresh = noteNewDatabase(args.db);
@@ -105,6 +111,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
             fieldMap,
             reportPeriod,
             serverName,
+            tenant,
             now: new Date(),
             exclude: [resolve(args.db)],
             onDiagnostic: (file, line, code, message) => {

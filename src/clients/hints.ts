@@ -71,4 +71,16 @@ export const NOISE_HINTS = {
   'health-check': HINTS.healthCheck,
   'challenge-only': 'only ever got 401 over TLS 1.0/1.1: no working sign-in - likely a stale device or saved password',
   scanner: HINTS.scanner,
+  'password-spray': 'every legacy sign-in from this address failed: password spraying over old TLS, not a client to fix - block the address, check the accounts',
 } as const;
+
+/**
+ * Entra ID sign-ins: hints from the client app the sign-in used (usage.detail `app=…`), for legacy clients whose
+ * user agent gives none. Pattern for `details LIKE …` → hint.
+ */
+export const ENTRA_APP_HINTS: readonly (readonly [string, string])[] = [
+  ['%app=Authenticated SMTP%', 'SMTP AUTH (a device or app sending mail): update its TLS stack or firmware, or send through a connector or relay'],
+  ['%app=Exchange ActiveSync%', 'Exchange ActiveSync device: update or replace it (or move it to Outlook mobile)'],
+  ['%app=IMAP4%', 'IMAP4/POP3 mail app: update the app and its OS, or move to Outlook with modern authentication'],
+  ['%app=POP3%', 'IMAP4/POP3 mail app: update the app and its OS, or move to Outlook with modern authentication'],
+];

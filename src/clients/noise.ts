@@ -46,6 +46,12 @@ export const NOISE_CLASSES: readonly NoiseClassInfo[] = [
     sources: HTTP_SOURCES,
   },
   {
+    id: 'password-spray',
+    label: 'password spraying over legacy TLS (Entra ID sign-ins)',
+    detection: 'Entra ID sign-ins: every legacy sign-in from the address failed, whatever the user',
+    sources: ['entra-signin'],
+  },
+  {
     id: 'scanner',
     label: 'scanners',
     detection: 'a scanner user agent (zgrab, masscan, Nmap, Nuclei, …), or no user agent and only errors',
@@ -115,4 +121,7 @@ export const NOISE_SQL = `CASE
       WHEN g.user_agent IS NULL AND g.username IS NULL AND g.legacy_errors = 0 AND g.legacy_auth_failures = 0 THEN 'health-check'
     END
     WHEN g.source IN ${sourceList(SIGN_IN_MAIL_SOURCES)} AND g.username LIKE '%HealthMailbox%' THEN 'managed-availability'
+    WHEN g.source = 'entra-signin' AND g.client_ip IS NOT NULL
+      AND sum(g.legacy_hits - g.legacy_auth_failures) OVER (PARTITION BY g.source, g.client_ip) = 0 THEN 'password-spray'
+    WHEN g.source = 'entra-signin' THEN coalesce(c.noise, CASE WHEN g.username LIKE '%HealthMailbox%' THEN 'managed-availability' END)
   END`;

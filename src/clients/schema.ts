@@ -3,9 +3,13 @@
 // whenever this text changes, so a rule edit reaches existing and new databases alike.
 import { LEGACY_SQL_LIST as LEGACY, legacyHitColumnsSql, MODERN_SQL_LIST, sqlText as q } from '../tls/legacy.js';
 import { groupWeaknessSql, o365Sql, weaknessSql } from './crypto.js';
-import { BACK_END_HINT, CAPABLE_HINT, HINTS, MAIL_AUTH_FAILED_HINT, MEASURED_HINT, NOISE_HINTS, SMTP_SEND_HINT } from './hints.js';
+import { BACK_END_HINT, CAPABLE_HINT, ENTRA_APP_HINTS, HINTS, MAIL_AUTH_FAILED_HINT, MEASURED_HINT, NOISE_HINTS, SMTP_SEND_HINT } from './hints.js';
 import { HTTP_SOURCES, NOISE_SQL, SIGN_IN_MAIL_SOURCES, sourceList } from './noise.js';
 
+
+const ENTRA_HINT_SQL = ENTRA_APP_HINTS
+  .map(([pattern, hint]) => `WHEN source = 'entra-signin' AND c_hint IS NULL AND details LIKE ${q(pattern)} THEN ${q(hint)}`)
+  .join('\n    ');
 
 const NOISE_HINT_SQL = Object.entries(NOISE_HINTS)
   .map(([noise, hint]) => `WHEN ${q(noise)} THEN ${q(hint)}`)
@@ -16,7 +20,7 @@ const NOISE_HINT_SQL = Object.entries(NOISE_HINTS)
  * name the rules read as a host name or a printer's default name; any other reading of an EHLO name (a "monitor", a
  * "scanner", a program) came from rules written for HTTP user agents and is not used (README "Client identification").
  */
-const UA_OK = `source IN ${sourceList(HTTP_SOURCES)} OR (source LIKE 'smtp-%' AND c_family IN ('SMTP', 'Printer'))`;
+const UA_OK = `source IN ${sourceList(HTTP_SOURCES)} OR source = 'entra-signin' OR (source LIKE 'smtp-%' AND c_family IN ('SMTP', 'Printer'))`;
 
 /**
  * legacy_clients: the Core's columns (schema 1), identification columns after them (schema 4); noise, client
@@ -42,7 +46,8 @@ ${legacyHitColumnsSql('    ')}
     group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN server END) AS servers,
     group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN endpoint END) AS endpoints,
     min(CASE WHEN protocol IN ${LEGACY} THEN internal END) AS internal,
-    ${groupWeaknessSql()} AS weak_crypto
+    ${groupWeaknessSql()} AS weak_crypto,
+    group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN detail END) AS details
   FROM usage
   GROUP BY source, client_ip, username, user_agent
   HAVING legacy_hits > 0
@@ -77,10 +82,12 @@ SELECT
     WHEN source IN ${sourceList(SIGN_IN_MAIL_SOURCES)} AND legacy_auth_failures >= legacy_hits
       AND (source <> 'smtp-receive' OR username IS NULL) THEN ${q(MAIL_AUTH_FAILED_HINT)}
     WHEN modern_hits > 0 THEN ${q(MEASURED_HINT)}
+    ${ENTRA_HINT_SQL}
     WHEN ua_ok = 1 THEN coalesce(c_hint, CASE WHEN c_tls12 = 'yes' THEN ${q(CAPABLE_HINT)} END)
     WHEN source LIKE 'smtp-%' AND user_agent IS NOT NULL THEN ${q(HINTS.smtpHost)}
   END AS hint,
-  weak_crypto
+  weak_crypto,
+  details
 FROM v;
 `;
 

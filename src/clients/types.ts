@@ -7,7 +7,7 @@ import type { HintId } from './hints.js';
 export type Tls12Capable = 'yes' | 'no' | 'unknown';
 
 /** Noise classes: legacy traffic that is not a user's client (see noise.ts). */
-export type NoiseClass = 'managed-availability' | 'health-check' | 'challenge-only' | 'scanner';
+export type NoiseClass = 'managed-availability' | 'health-check' | 'challenge-only' | 'scanner' | 'password-spray';
 
 /** What a rule says about one user agent. */
 export interface Verdict {

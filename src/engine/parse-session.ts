@@ -8,6 +8,7 @@ import type { FormatDef, LineParser } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
 import { LineSplitter, type LineHandler, type LineRun } from '../sources/line-splitter.js';
 import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
+import type { SignInDelta, SignInLedger } from '../store/signin-ledger.js';
 import type { ContentMark, FileRecord } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
 import { openAfterTail } from './open-after-tail.js';
@@ -18,6 +19,8 @@ export interface SessionLimits {
   /** Server names for files whose path and lines name none (see path-hints.ts). */
   readonly naming: ServerNaming;
   readonly reportPeriod?: ReportPeriod;
+  /** --tenant: the name Entra ID sign-ins are stored under. */
+  readonly tenant?: string;
   /** Scan start (ms) and how long before it a file must be untouched for its unfinished last line to count. */
   readonly nowMs: number;
   readonly settleMs: number;
@@ -32,6 +35,8 @@ export interface Batch {
   readonly packed?: PackedRows;
   readonly reports: ReportRow[];
   readonly pending?: PendingDelta;
+  /** Entra ID sign-in ids counted in this batch. */
+  readonly signIns?: SignInDelta;
   readonly consumed: number;
   readonly lines: number;
   /** Bytes held back after `consumed` (an unfinished last line). */
@@ -118,13 +123,14 @@ export async function runSession(
   /** May return a promise: the session reads on once it settles (a worker waiting for the main thread to catch up). */
   tick: (consumed: number, lines: number) => void | Promise<void> = () => undefined,
   pending?: PendingScope,
+  signIns?: SignInLedger,
 ): Promise<void> {
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter(input.path);
   const reports = new ReportRowBuffer();
   const parser = format.create(
     { file: input.path, hints: pathHints(input.path, input.folders, limits.naming), fieldMap: limits.fieldMap, agg, diags,
-      reportPeriod: limits.reportPeriod, mtimeMs: input.mtimeMs, reports, pending },
+      reportPeriod: limits.reportPeriod, mtimeMs: input.mtimeMs, reports, pending, signIns, tenant: limits.tenant },
     record.state,
   );
   let tracker = new ContentTracker(record.consumed, Buffer.alloc(0));
@@ -136,6 +142,7 @@ export async function runSession(
       rows: agg.drain(),
       reports: reports.drain(),
       pending: pending?.drain(),
+      signIns: signIns?.drain(),
       consumed: splitter.consumed,
       lines: splitter.lineNo,
       held: splitter.pending,
@@ -151,7 +158,7 @@ export async function runSession(
     });
   };
   const checkRows = (): void => {
-    if (agg.size + reports.size >= limits.flushRows) flush(false);
+    if (agg.size + reports.size + (signIns?.size ?? 0) >= limits.flushRows) flush(false);
   };
   const handler = parser.runBytes
     ? new ByteLines(parser, diags, checkRows, limits.flushLines, () => flush(false), () => limits.flushRows - reports.size,

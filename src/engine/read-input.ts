@@ -1,9 +1,11 @@
 // Commits the batches of one input: rows with the file's new position, tail hash, content marks and parser
 // state, one transaction per batch. The batches come from runSession, inline or from a parse worker.
 import { pendingTable } from '../store/pending-sessions.js';
+import { SignInLedger } from '../store/signin-ledger.js';
 import { FINGERPRINT_BYTES, fingerprintOf, type FileRecord, type Store } from '../store/store.js';
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/inputs.js';
+import { runDocumentSession } from './document-session.js';
 import { runSession, type Batch, type SessionLimits } from './parse-session.js';
 import { localHostName } from './path-hints.js';
 import type { ScanOptions, ScanStats } from './scan-options.js';
@@ -32,6 +34,7 @@ export function sessionLimits(opts: ScanOptions): SessionLimits {
     fieldMap: opts.fieldMap,
     naming: { serverName: opts.serverName ?? null, hostName: opts.hostName ?? localHostName() },
     reportPeriod: opts.reportPeriod,
+    tenant: opts.tenant,
     nowMs: opts.now.getTime(),
     settleMs: opts.settleMs,
     flushRows: opts.flushRows,
@@ -75,6 +78,7 @@ export function batchCommitter(ctx: ReadContext, target: ReadTarget): Committer 
         marks: b.marks,
         container: b.complete && target.container !== null ? target.container : undefined,
         pending: b.pending,
+        signIns: b.signIns,
         run: opts.scanId === undefined ? undefined : {
           scanId: opts.scanId,
           files: b.last && newLines ? 1 : 0,
@@ -111,5 +115,11 @@ export function batchCommitter(ctx: ReadContext, target: ReadTarget): Committer 
 export async function readInput(ctx: ReadContext, target: ReadTarget): Promise<void> {
   const { commit, progress } = batchCommitter(ctx, target);
   const pending = pendingTable(ctx.store).scope(target.format.name);
-  await runSession(target.input, target.format, target.record, sessionLimits(ctx.opts), commit, progress, pending);
+  const signIns = target.format.name.startsWith('entra-') ? new SignInLedger(ctx.store.db) : undefined;
+  const { input, format, record } = target;
+  if (format.document !== undefined) {
+    await runDocumentSession(input, { ...format, document: format.document }, record, sessionLimits(ctx.opts), commit, progress, signIns);
+  } else {
+    await runSession(input, format, record, sessionLimits(ctx.opts), commit, progress, pending, signIns);
+  }
 }

@@ -17,6 +17,8 @@ export interface ScanOptions {
   readonly formats?: readonly FormatDef[];
   /** --period: the period of report exports that carry no dates (Exchange Online SMTP AUTH clients report). */
   readonly reportPeriod?: ReportPeriod;
+  /** --tenant: the name Entra ID sign-ins are stored under (usage.server), else the tenant in the data. */
+  readonly tenant?: string;
   /** Databases never to read, with their -wal/-shm/-journal/-lock files (any spelling of their paths). */
   readonly exclude?: readonly string[];
   /** First occurrence of each problem per file (bad line reasons, unreadable files). */

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { dimsKey } from '../aggregate/usage.js';
 import { dimsOfColumns, type UsageTableRow } from '../aggregate/usage-dims.js';
+import { ENTRA_LEGACY_LABEL, ENTRA_MODERN_LABEL } from '../tls/legacy.js';
 
 export { USAGE_COLUMNS, type UsageTableRow } from '../aggregate/usage-dims.js';
 
@@ -77,6 +78,9 @@ function tlsFields(row: UsageTableRow): EcsTls | undefined {
   if (known) {
     tls.version = known.version;
     tls.version_protocol = known.protocol;
+    tls.established = true;
+  } else if (row.protocol === ENTRA_LEGACY_LABEL || row.protocol === ENTRA_MODERN_LABEL) {
+    tls.version_protocol = 'tls'; // an Entra ID sign-in over TLS whose version the log does not name
     tls.established = true;
   } else if (row.protocol === 'failed') {
     tls.established = false;

@@ -1,5 +1,6 @@
 // The contract between the scan engine and one input format: sniff a file's head, then parse its lines.
 // A parser is a pure state machine over lines: it adds to the aggregator and reports diagnostics, never does I/O.
+import type { SignInClaims } from '../aggregate/signin-claims.js';
 import type { ReportPeriod, ReportRowBuffer } from '../aggregate/report-rows.js';
 import type { UsageAggregator } from '../aggregate/usage.js';
 import type { LineRun } from '../sources/line-splitter.js';
@@ -38,7 +39,12 @@ export interface ParseContext {
   readonly reports?: ReportRowBuffer;
   /** Sessions left open by earlier files and scans of this format (Exchange SMTP, POP3/IMAP4); see pending-sessions.ts. */
   readonly pending?: PendingSessions;
+  /** Entra ID sign-ins already counted (by id), shared by every file and scan; see store/signin-ledger.ts. */
+  readonly signIns?: SignInClaims;
+  /** --tenant: the name Entra ID sign-ins are stored under (usage.server). */
+  readonly tenant?: string;
 }
+
 
 export type { PendingSession, PendingSessions } from '../aggregate/pending-session.js';
 
@@ -62,10 +68,31 @@ export interface LineParser {
   end?(now: Date): void;
 }
 
+/** Reads a whole JSON document (not line by line): from its first byte, each time, counting records as it goes. */
+export interface DocumentReader {
+  /**
+   * Reads the input to its end; `progress(bytes)` after each chunk (bytes read so far); `between()` at record
+   * boundaries, where the engine may commit what was counted (a document is always read again from its start, so
+   * these commits keep the counts, not a read position). Malformed JSON ends the reading with a diagnostic, whose
+   * exact place `again` (the input from its start once more) lets the reader find.
+   */
+  read(
+    chunks: AsyncIterable<Buffer>, progress: (bytes: number) => void, between: () => void, again?: () => AsyncIterable<Buffer>,
+  ): Promise<void>;
+  /** Lines read so far (for the files table). */
+  readonly lines: number;
+  /** Records counted so far. */
+  readonly records: number;
+  /** JSON-serializable state stored with the checkpoint. */
+  saveState(): unknown;
+}
+
 export interface FormatDef {
   /** Stored in files.format. */
   readonly name: string;
   /** The file's first lines (decoded, without line ends): is it this format? */
   sniff(head: readonly string[]): boolean;
   create(ctx: ParseContext, state: unknown): LineParser;
+  /** A document format: read whole with this instead of line by line (`create` is then never called). */
+  readonly document?: (ctx: ParseContext) => DocumentReader;
 }

@@ -1,7 +1,7 @@
 // Window breakdowns for the richer reports: hits per day by protocol, per endpoint, and the per-site verdict
 // "safe to disable TLS 1.0/1.1?". Reads only; the verdict rule lives here so every format states the same one.
 import type { Db } from '../store/open-database.js';
-import { MODERN_PROTOCOLS } from '../tls/legacy.js';
+import { ENTRA_SOURCE, MODERN_PROTOCOLS } from '../tls/legacy.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import type { SiteLegacy } from './legacy-query.js';
 import { compareText as cmp, num } from './strings.js';
@@ -84,6 +84,7 @@ const UNKNOWN_TEXT: Record<UnknownReason, string> = {
   'no-tls-lines': 'are SMTP sessions without a logged TLS result (protocol logging below Verbose?)',
   'httperr-only': 'are HTTP.sys drops and timeouts, and no IIS log with TLS versions covers this server',
   'no-versions': 'carry no TLS version',
+  'no-signin-details': 'are Entra ID sign-ins from exports without authenticationProcessingDetails (Graph v1.0, or a CSV without that column)',
 };
 
 function unknownReasonOf(source: string): UnknownReason {
@@ -91,6 +92,7 @@ function unknownReasonOf(source: string): UnknownReason {
   if (source === 'pop3' || source === 'imap4') return 'no-mail-versions';
   if (source.startsWith('smtp-')) return 'no-tls-lines';
   if (source === 'httperr') return 'httperr-only';
+  if (source === ENTRA_SOURCE) return 'no-signin-details';
   return 'no-versions';
 }
 

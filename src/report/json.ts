@@ -1,7 +1,8 @@
 // The report as JSON for pipelines: a stable, documented shape (README "JSON shape") with a `schema` version.
 // The mapping is spelled out field by field so internal changes never leak into it; new fields only ever get added.
 import { describeBlindSpots } from './sections/blind-spots.js';
-import { protocolsOf, type FormatOptions, type SiteVerdict, type Summary } from './model.js';
+import { ENTRA_LEGACY_LABEL } from '../tls/legacy.js';
+import { flaggedHits, protocolsOf, type FormatOptions, type SiteVerdict, type Summary } from './model.js';
 import { ACTION_TITLES } from './plan.js';
 import type { FindingsSection } from './sections/findings.js';
 
@@ -137,7 +138,9 @@ export function toJson(s: Summary, opts: FormatOptions) {
       hint: c.hint,
       protocols: protocolsOf(c),
       legacyHits: c.legacyHits,
-      hitsByProtocol: { 'SSL 2.0': c.ssl2Hits, 'SSL 3.0': c.ssl3Hits, 'TLS 1.0': c.tls10Hits, 'TLS 1.1': c.tls11Hits },
+      hitsByProtocol: {
+        'SSL 2.0': c.ssl2Hits, 'SSL 3.0': c.ssl3Hits, 'TLS 1.0': c.tls10Hits, 'TLS 1.1': c.tls11Hits, [ENTRA_LEGACY_LABEL]: flaggedHits(c),
+      },
       modernHits: c.modernHits,
       authFailures: c.authFailures,
       errors: c.errors,

@@ -6,6 +6,7 @@ import type { ExoSection } from './sections/exo.js';
 import type { FindingsSection } from './sections/findings.js';
 
 export { LEGACY_PROTOCOLS } from '../tls/legacy.js';
+import { ENTRA_LEGACY_LABEL } from '../tls/legacy.js';
 
 export interface ProtocolTotal {
   readonly source: string;
@@ -88,7 +89,7 @@ export type Verdict = 'yes' | 'no' | 'unknown';
  * logs without versions, SMTP sessions whose TLS line is not logged (below Verbose), or a machine whose only HTTP
  * evidence is the HTTP.sys error log (drops and timeouts, no IIS log with TLS versions).
  */
-export type UnknownReason = 'no-tls-fields' | 'no-mail-versions' | 'no-tls-lines' | 'httperr-only' | 'no-versions';
+export type UnknownReason = 'no-tls-fields' | 'no-mail-versions' | 'no-tls-lines' | 'httperr-only' | 'no-signin-details' | 'no-versions';
 
 /**
  * A real legacy client behind a "no" of an SMTP connector (smtp-receive, smtp-send): the remote host that needs
@@ -318,7 +319,7 @@ export interface Summary {
   readonly findings?: FindingsSection | null;
 }
 
-type ProtocolHits = Pick<LegacyClient, 'ssl2Hits' | 'ssl3Hits' | 'tls10Hits' | 'tls11Hits'>;
+type ProtocolHits = Pick<LegacyClient, 'legacyHits' | 'ssl2Hits' | 'ssl3Hits' | 'tls10Hits' | 'tls11Hits'>;
 
 /** Turns a legacy client's (or person's) per-protocol hits into "SSL3+1.0"-style labels. */
 export function protocolsOf(c: ProtocolHits): string[] {
@@ -327,8 +328,12 @@ export function protocolsOf(c: ProtocolHits): string[] {
   if (c.ssl3Hits) parts.push('SSL 3.0');
   if (c.tls10Hits) parts.push('TLS 1.0');
   if (c.tls11Hits) parts.push('TLS 1.1');
+  if (flaggedHits(c) > 0) parts.push(ENTRA_LEGACY_LABEL);
   return parts;
 }
+
+/** Legacy hits of no known version: Entra ID sign-ins flagged "TLS 1.0/1.1 or 3DES". */
+export const flaggedHits = (c: ProtocolHits): number => c.legacyHits - c.ssl2Hits - c.ssl3Hits - c.tls10Hits - c.tls11Hits;
 
 /** What a formatter needs besides the data. */
 export interface FormatOptions {

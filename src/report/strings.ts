@@ -1,5 +1,6 @@
 // Small formatting helpers shared by the formatters: numbers, shares, and log strings made safe to print.
 // Escaping for a target language (HTML, Markdown, CSV) lives with its formatter, not here.
+import { ENTRA_LEGACY_LABEL } from '../tls/legacy.js';
 
 export const num = (n: number): string => n.toLocaleString('en-US');
 
@@ -13,6 +14,7 @@ export function clean(s: string | null, max: number = Number.MAX_SAFE_INTEGER): 
 
 /** "SSL 3.0" → "SSL3", "TLS 1.0" → "1.0": the short labels of the text and Markdown tables. */
 export function shortProtocol(p: string): string {
+  if (p === ENTRA_LEGACY_LABEL) return 'old/3DES'; // Entra ID's flag: TLS 1.0/1.1 or 3DES, which one is not said
   return p.startsWith('TLS ') ? p.slice(4) : p.replace(' ', '').replace(/\.0$/, '');
 }
 

@@ -31,6 +31,8 @@ export function resetForFull(db: Db): FullReset {
     db.prepare(`UPDATE merge_sources SET last_scan_id = NULL, last_scan_started = NULL`).run();
     // Exchange sessions left open by the logs are rebuilt with them; a counted one would otherwise be taken back twice
     db.prepare(`DELETE FROM pending_sessions`).run();
+    // Entra ID sign-ins are counted again with their rows
+    db.prepare(`DELETE FROM entra_signins`).run();
     // diagnostics, file_marks and file_containers go with their files (ON DELETE CASCADE)
     const files = db.prepare(`DELETE FROM files WHERE id NOT IN (${keepFiles})`).run().changes;
     return { usageRows, files, mergeSources };

@@ -5,6 +5,7 @@
 import { CLIENTS_MIGRATION } from './migration-clients.js';
 import { DICTIONARY_MIGRATION } from './migration-dictionary.js';
 import { EXCHANGE_MIGRATION } from './migration-exchange.js';
+import { ENTRA_MIGRATION } from './migration-entra.js';
 import { EXO_MIGRATION } from './migration-exo.js';
 import { KEYS_MIGRATION } from './migration-keys.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
@@ -99,6 +100,7 @@ SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source,
   DICTIONARY_MIGRATION,
   PEOPLE_MIGRATION,
   KEYS_MIGRATION,
+  ENTRA_MIGRATION,
 ];
 
 /** In version order, whatever order they are listed in above. */

@@ -4,6 +4,7 @@
 import { dropUnusedEntries } from './dictionary.js';
 import type { Db } from './open-database.js';
 import { metaValue, setMeta } from './meta.js';
+import { dayNumber } from './signin-ledger.js';
 
 export interface PruneResult {
   /** First day kept (YYYY-MM-DD), or null when the database holds no usage. */
@@ -20,6 +21,7 @@ export function pruneOlderThan(db: Db, days: number): PruneResult {
     const usageRows = db.prepare(`DELETE FROM usage_rows WHERE day < ?`).run(keepFrom).changes;
     dropUnusedEntries(db);
     const mergeRows = db.prepare(`DELETE FROM merge_rows WHERE day < ?`).run(keepFrom).changes;
+    db.prepare(`DELETE FROM entra_signins WHERE day < ?`).run(dayNumber(keepFrom)); // their sign-ins stay out: pruned_before
     const before = metaValue(db, 'pruned_before');
     if (before === null || before < keepFrom) setMeta(db, 'pruned_before', keepFrom);
     return { keepFrom, usageRows, mergeRows };

@@ -9,6 +9,7 @@ import type { ContentMark } from './content-marks.js';
 import { ExoRowWriter } from './exo-rows.js';
 import type { Db } from './open-database.js';
 import { pendingTable, type PendingDelta } from './pending-sessions.js';
+import { insertSignIns, type SignInDelta } from './signin-ledger.js';
 import { UsageRowWriter } from './usage-rows.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
@@ -59,6 +60,8 @@ export interface Checkpoint {
   readonly run?: RunDelta;
   /** Changes to pending_sessions (Exchange sessions open across files and scans). */
   readonly pending?: PendingDelta;
+  /** Entra ID sign-in ids counted with these rows (entra_signins). */
+  readonly signIns?: SignInDelta;
 }
 
 export function fingerprintOf(head: Buffer, bytes: number): string {
@@ -212,6 +215,7 @@ export class Store {
     this.writeRows(rows);
     if (packed) this.usage.addPacked(packed);
     if (cp.pending) pendingTable(this).apply(cp.pending);
+    if (cp.signIns) insertSignIns(this.db, cp.signIns);
     if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db, this.usage)).write(reports, cp.fileId);
     const q = this.q;
     q.checkpoint.run(cp.path, cp.bytes, cp.consumed, cp.lines, cp.records, cp.badLines, cp.tlsFields ? 1 : 0,

@@ -2,17 +2,27 @@
 // the lists and the per-protocol hit columns generated here, never the labels typed again.
 import type { ProtocolLabel } from './tables.js';
 
-export const LEGACY_PROTOCOLS = ['SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1'] as const satisfies readonly ProtocolLabel[];
-export const MODERN_PROTOCOLS = ['TLS 1.2', 'TLS 1.3'] as const satisfies readonly ProtocolLabel[];
+/** The source of Entra ID sign-ins, the only one whose labels below say less than a version. */
+export const ENTRA_SOURCE = 'entra-signin';
+/** An Entra ID sign-in flagged "Legacy TLS (TLS 1.0, 1.1, 3DES)": Microsoft does not say which of the three. */
+export const ENTRA_LEGACY_LABEL = 'TLS 1.0/1.1 or 3DES' satisfies ProtocolLabel;
+/** An Entra ID sign-in whose processing details carry no legacy flag: TLS 1.2 or later, the version not said. */
+export const ENTRA_MODERN_LABEL = 'TLS 1.2+' satisfies ProtocolLabel;
+
+export const LEGACY_PROTOCOLS = ['SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1', ENTRA_LEGACY_LABEL] as const satisfies readonly ProtocolLabel[];
+export const MODERN_PROTOCOLS = ['TLS 1.2', 'TLS 1.3', ENTRA_MODERN_LABEL] as const satisfies readonly ProtocolLabel[];
 export type LegacyProtocol = (typeof LEGACY_PROTOCOLS)[number];
 
-/** The column of legacy_clients (and the report's window) that counts each legacy protocol's hits. */
+/**
+ * The column of legacy_clients (and the report's window) that counts each legacy version's hits. The Entra ID label
+ * has none: its hits are `legacy_hits` less these columns.
+ */
 export const LEGACY_HIT_COLUMNS = {
   'SSL 2.0': 'ssl2_hits',
   'SSL 3.0': 'ssl3_hits',
   'TLS 1.0': 'tls10_hits',
   'TLS 1.1': 'tls11_hits',
-} as const satisfies Record<LegacyProtocol, string>;
+} as const satisfies Record<Exclude<LegacyProtocol, typeof ENTRA_LEGACY_LABEL>, string>;
 
 const LEGACY_SET: ReadonlySet<string> = new Set(LEGACY_PROTOCOLS);
 

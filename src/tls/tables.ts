@@ -9,6 +9,8 @@ export type ProtocolLabel =
   | 'TLS 1.1'
   | 'TLS 1.2'
   | 'TLS 1.3'
+  | 'TLS 1.0/1.1 or 3DES' // an Entra ID sign-in flagged "Legacy TLS (TLS 1.0, 1.1, 3DES)": which one is not said
+  | 'TLS 1.2+' // an Entra ID sign-in whose processing details carry no such flag: TLS 1.2 or later
   | 'none'
   | 'failed'
   | 'unknown';

@@ -17,6 +17,7 @@ interface Client {
   readonly authFailures: number;
   readonly errors: number;
   readonly expected: string | null;
+  readonly source?: string;
 }
 
 const OUTLOOK = 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)';
@@ -37,12 +38,17 @@ const CLIENTS: readonly Client[] = [
   { ip: '10.0.4.1', user: null, ua: null, hits: 9, authFailures: 0, errors: 0, expected: 'health-check' },
   { ip: '10.0.4.2', user: 'CONTOSO\\svc', ua: null, hits: 9, authFailures: 0, errors: 0, expected: null },
   { ip: '10.0.4.3', user: null, ua: 'kube-probe/1.27', hits: 9, authFailures: 0, errors: 1, expected: 'health-check' },
+  // password-spray: Entra ID sign-ins, every legacy one from the address failed (an IIS address with only 401s is
+  // challenge-only above)
+  { ip: '10.0.5.1', user: 'admin@contoso.com', ua: 'BAV2ROPC', hits: 6, authFailures: 6, errors: 0, expected: 'password-spray', source: 'entra-signin' },
+  { ip: '10.0.5.2', user: 'jdoe@contoso.com', ua: 'BAV2ROPC', hits: 6, authFailures: 5, errors: 0, expected: null, source: 'entra-signin' },
 ];
 
 describe('noise classes in legacy_clients', () => {
   const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'tls-census-noise-')), 'noise.db'));
   writeUsage(db, CLIENTS.map((c) => ({
-    day: '2024-03-11', source: 'iis', client_ip: c.ip, username: c.user, user_agent: c.ua, protocol: 'TLS 1.0',
+    day: '2024-03-11', source: c.source ?? 'iis', client_ip: c.ip, username: c.user, user_agent: c.ua,
+    protocol: c.source === 'entra-signin' ? 'TLS 1.0/1.1 or 3DES' : 'TLS 1.0',
     hits: c.hits, auth_failures: c.authFailures, errors: c.errors,
     first_seen: '2024-03-11T07:00:00Z', last_seen: '2024-03-11T07:00:00Z',
   })));

@@ -99,7 +99,7 @@ describe('legacy_clients after a scan', () => {
     expect(cols).toEqual([
       'source', 'client_ip', 'username', 'user_agent', 'legacy_hits', 'ssl2_hits', 'ssl3_hits', 'tls10_hits', 'tls11_hits',
       'modern_hits', 'legacy_auth_failures', 'legacy_errors', 'first_seen', 'last_seen', 'servers', 'endpoints', 'internal',
-      'client', 'client_family', 'client_version', 'os', 'tls12_capable', 'tls12_basis', 'noise', 'hint', 'weak_crypto',
+      'client', 'client_family', 'client_version', 'os', 'tls12_capable', 'tls12_basis', 'noise', 'hint', 'weak_crypto', 'details',
     ]);
   });
 });

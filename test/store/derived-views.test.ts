@@ -22,6 +22,7 @@ const FROZEN: Record<number, string> = {
   6: '992d87caef08ad8b',
   7: 'aa320e3eabca9fc7',
   8: '631e0e78938b30b5',
+  9: 'dc718e4731ebfcb8',
 };
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);

@@ -220,10 +220,10 @@ describe('decodeAlgName', () => {
 });
 
 describe('legacy protocols', () => {
-  it('are exactly SSL 2.0, SSL 3.0, TLS 1.0 and TLS 1.1', () => {
-    expect(LEGACY_PROTOCOLS).toEqual(['SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1']);
+  it('are exactly SSL 2.0, SSL 3.0, TLS 1.0, TLS 1.1 and Entra ID\'s flag', () => {
+    expect(LEGACY_PROTOCOLS).toEqual(['SSL 2.0', 'SSL 3.0', 'TLS 1.0', 'TLS 1.1', 'TLS 1.0/1.1 or 3DES']);
     for (const p of LEGACY_PROTOCOLS) expect(isLegacyProtocol(p)).toBe(true);
-    for (const p of ['TLS 1.2', 'TLS 1.3', 'none', 'failed', 'unknown', 'tls 1.0', '']) expect(isLegacyProtocol(p)).toBe(false);
+    for (const p of ['TLS 1.2', 'TLS 1.3', 'TLS 1.2+', 'none', 'failed', 'unknown', 'tls 1.0', '']) expect(isLegacyProtocol(p)).toBe(false);
   });
 });
 

@@ -1,0 +1,37 @@
+// Sign-in times as exports write them: ISO 8601 (Graph, Log Analytics JSON; up to 7 fraction digits, Z or an
+// offset) and the portal's display form in Log Analytics CSV, `11/10/2026, 9:19:43.000 PM` (UTC, month first).
+// Result: ISO 8601 UTC to the second (`2026-11-10T21:19:43Z`), or null when the text is no time.
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const DISPLAY = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AP]M)?$/i;
+
+function iso(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMin: number): string | null {
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null; // 31 February and the like
+  const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(s, 59)) - offsetMin * 60_000;
+  return new Date(t).toISOString().slice(0, 19) + 'Z';
+}
+
+export function parseSignInTime(text: string): string | null {
+  const s = text.trim();
+  const m = ISO.exec(s);
+  if (m) {
+    let offset = 0;
+    const z = m[7];
+    if (z !== undefined && z.toUpperCase() !== 'Z') {
+      const sign = z[0] === '-' ? -1 : 1;
+      const digits = z.slice(1).replace(':', '');
+      offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
+    }
+    return iso(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], offset);
+  }
+  const d = DISPLAY.exec(s);
+  if (!d) return null;
+  let hour = +d[4];
+  const half = d[7]?.toUpperCase();
+  if (half !== undefined) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (half === 'PM' ? 12 : 0);
+  }
+  return iso(+d[3], +d[1], +d[2], hour, +d[5], d[6] === undefined ? 0 : +d[6], 0);
+}
