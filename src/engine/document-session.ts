@@ -25,7 +25,7 @@ export async function runDocumentSession(
   const diags = new DiagnosticCounter(input.path);
   const reports = new ReportRowBuffer();
   const reader: DocumentReader = format.document({
-    file: input.path, hints: pathHints(input.folders), fieldMap: limits.fieldMap, agg, diags,
+    file: input.path, hints: pathHints(input.path, input.folders, limits.naming), fieldMap: limits.fieldMap, agg, diags,
     reportPeriod: limits.reportPeriod, mtimeMs: input.mtimeMs, reports, signIns, tenant: limits.tenant,
   });
   const tracker = new ContentTracker(0, Buffer.alloc(0));
