@@ -1,5 +1,6 @@
 // `tls-census scan <path…>`: read logs into the database under the scan lock and a run record, then print the
 // summary, what changed since the previous run, and the threshold verdicts (exit 1 when one trips).
+import { LOG_TYPES, type LogType } from '../formats/default-layouts.js';
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { DEFAULT_SCAN, scan } from '../engine/scan.js';
@@ -34,6 +35,7 @@ interface ScanArgs extends ReportFlags, NightlyFlags {
   period?: string;
   'server-name'?: string;
   tenant?: string;
+  'log-type'?: string;
   quiet: boolean;
   top: number;
 }
@@ -67,6 +69,11 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         .option('tenant', {
           type: 'string',
           describe: 'Name for the tenant of Entra ID sign-in exports (usage.server); else the tenant id in the data, else "Entra ID"',
+        })
+        .option('log-type', {
+          type: 'string',
+          choices: LOG_TYPES,
+          describe: 'Which Exchange log a file without directives is, when neither its folder nor a TLS line tells',
         })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
         .option('top', { type: 'number', default: 20, describe: 'How many legacy clients the summary lists' })
@@ -112,6 +119,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
             reportPeriod,
             serverName,
             tenant,
+            logType: args['log-type'] as LogType | undefined,
             now: new Date(),
             exclude: [resolve(args.db)],
             onDiagnostic: (file, line, code, message) => {

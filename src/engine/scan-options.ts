@@ -2,12 +2,15 @@
 // that the scan and the modules it calls (read-input.ts) do not import each other.
 import type { ReportPeriod } from '../aggregate/report-rows.js';
 import type { DiagnosticListener } from '../aggregate/diagnostics.js';
+import type { LogType } from '../formats/default-layouts.js';
 import type { FormatDef, ServerOrigin } from '../formats/types.js';
 
 export interface ScanOptions {
   readonly paths: readonly string[];
   /** Logical crypt field → field name as logged, lower case. */
   readonly fieldMap: Readonly<Record<string, string>>;
+  /** --log-type: which Exchange log a file without directives is, when neither its folder nor its TLS lines tell. */
+  readonly logType?: LogType;
   /** When the scan started; files modified within `settleMs` before it may still be written to. */
   readonly now: Date;
   readonly settleMs: number;

@@ -171,13 +171,15 @@ async function scanInput(
     } catch (err) {
       return failed(err);
     }
-    sniffed = sniff(sniffHead, opts.formats ?? FORMATS);
+    sniffed = sniff(sniffHead, opts.formats ?? FORMATS, { folders: input.folders, logType: opts.logType ?? null });
     if ('skip' in sniffed) {
       stats.filesSkipped++;
       store.recordUnread(input.path, 'skipped', sniffed.skip, input.size ?? sniffHead.length, now);
       return;
     }
-    record = store.createFile(input.path, sniffed.format.name, head, input.size ?? 0, now);
+    record = store.createFile(input.path, sniffed.format.name, head, input.size ?? 0, now, sniffed.start?.layout ?? null);
+    // no directives: the parser starts as if the default #Fields (and #Log-type) had been there; saved with the state
+    if (sniffed.start !== undefined) record = { ...record, state: sniffed.start.state };
   }
   noteServerName(stats, input, opts);
   const formats = opts.formats ?? FORMATS;

@@ -1,11 +1,24 @@
 // Decides a file's format from its first bytes (directives or a header row), never from its name.
+import { inferExchangeLayout, type LogType } from '../formats/default-layouts.js';
 import type { FormatDef } from '../formats/types.js';
 import { PLAIN_HEAD_BYTES } from '../sources/plain-input.js';
 
 export const HEAD_BYTES = PLAIN_HEAD_BYTES;
 const HEAD_LINES = 200;
 
-export type Sniffed = { readonly format: FormatDef } | { readonly skip: string };
+/**
+ * A format, and for a file without directives the parser state to start from (the default fields) and how they were
+ * known (files.layout); or why the file is skipped.
+ */
+export type Sniffed =
+  | { readonly format: FormatDef; readonly start?: { readonly state: unknown; readonly layout: string } }
+  | { readonly skip: string };
+
+/** What tells a file without directives apart: its folders (from the scanned path down) and `--log-type`. */
+export interface SniffHints {
+  readonly folders: readonly string[];
+  readonly logType: LogType | null;
+}
 
 export function headLines(head: Buffer): string[] {
   let text = head.toString('utf8');
@@ -13,7 +26,7 @@ export function headLines(head: Buffer): string[] {
   return text.split('\n', HEAD_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
-export function sniff(head: Buffer, formats: readonly FormatDef[]): Sniffed {
+export function sniff(head: Buffer, formats: readonly FormatDef[], hints: SniffHints = { folders: [], logType: null }): Sniffed {
   if (head.length === 0) return { skip: 'empty file' };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     return { skip: 'UTF-16 text: save the log as UTF-8 or ANSI' };
@@ -21,9 +34,15 @@ export function sniff(head: Buffer, formats: readonly FormatDef[]): Sniffed {
   const lines = headLines(head);
   for (const format of formats) if (format.sniff(lines)) return { format };
   const directives = lines.some((l) => /^#\s*(Fields|Software)\s*:/i.test(l));
+  if (!lines.some((l) => l.startsWith('#'))) {
+    const inferred = inferExchangeLayout(lines, hints.folders, hints.logType);
+    if (inferred !== null && 'skip' in inferred) return inferred;
+    const format = inferred === null ? undefined : formats.find((f) => f.name === inferred.format);
+    if (inferred !== null && format !== undefined) return { format, start: { state: inferred.state, layout: inferred.layout } };
+  }
   return {
     skip: directives
       ? 'unrecognized log directives (not an IIS, HTTP.sys, Exchange or Exchange Online log)'
-      : 'not a recognized log: no #Software/#Fields directives or report header (logs without directives are not read)',
+      : 'not a recognized log: no #Software/#Fields directives or report header, and its lines fit no Exchange default layout',
   };
 }

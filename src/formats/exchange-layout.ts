@@ -34,3 +34,13 @@ export function smtpDirectionFromFolders(folders: readonly string[]): 'receive' 
   }
   return null;
 }
+
+/** POP3 or IMAP4, from a `Pop3`/`Imap4` folder (`%ExchangeInstallPath%Logging\Pop3`), for files without #Log-type. */
+export function popImapKindFromFolders(folders: readonly string[]): 'pop3' | 'imap4' | null {
+  for (let i = folders.length - 1; i >= 0; i--) {
+    const f = folders[i].toLowerCase();
+    if (f === 'pop3') return 'pop3';
+    if (f === 'imap4') return 'imap4';
+  }
+  return null;
+}

@@ -5,6 +5,7 @@ import { usageDims, type UsageDims } from '../aggregate/usage.js';
 import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
 import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
+import { popImapKindFromFolders } from './exchange-layout.js';
 import type { SessionBase } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
@@ -68,15 +69,6 @@ function logTypeKind(value: string): Kind | null {
   return null;
 }
 
-function folderKind(folders: readonly string[]): Kind | null {
-  for (let i = folders.length - 1; i >= 0; i--) {
-    const f = folders[i].toLowerCase();
-    if (f === 'pop3') return 'pop3';
-    if (f === 'imap4') return 'imap4';
-  }
-  return null;
-}
-
 /** A TLS version in the free text, when Exchange wrote one (no public sample shows it; domain.md §4.4). */
 function tlsIn(text: string): { proto: ProtocolLabel; code: string } | null {
   if (!text.includes('SP_PROT_')) return null;
@@ -105,7 +97,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
   constructor(ctx: ParseContext, state: SessionLogState<PopImapSession, Kind> | null) {
     super(ctx, state, { dims, authFailures: (s) => s.authFailures, errors: (s) => s.errors, valid: isSession });
     this.folderServer = ctx.hints.server;
-    this.folderKind = folderKind(ctx.hints.folders);
+    this.folderKind = popImapKindFromFolders(ctx.hints.folders);
   }
 
   protected bind(names: readonly string[]): Binding | null {

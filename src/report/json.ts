@@ -173,6 +173,7 @@ export function toJson(s: Summary, opts: FormatOptions) {
       lines: s.files.lines,
       badLines: s.files.badLines,
       unread: s.files.unread.map((u) => ({ path: u.path, status: u.status, reason: u.reason })),
+      inferred: s.files.inferred.map((x) => ({ path: x.path, format: x.format, layout: x.layout })),
       problems: s.files.problems.map((p) => ({ path: p.path, code: p.code, count: p.count, firstLine: p.firstLine, message: p.message })),
       withoutTlsFields: {
         files: s.withoutTlsFields.files,

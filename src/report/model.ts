@@ -266,6 +266,8 @@ export interface FileStats {
   readonly lines: number;
   readonly badLines: number;
   readonly unread: readonly { readonly path: string; readonly status: string; readonly reason: string | null }[];
+  /** Files read without directives: the default fields they were read with and how those were inferred. */
+  readonly inferred: readonly { readonly path: string; readonly format: string; readonly layout: string }[];
   readonly problems: readonly {
     readonly path: string;
     readonly code: string;

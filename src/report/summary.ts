@@ -124,6 +124,15 @@ function readFiles(db: Db): FileStats {
       `SELECT path, status, reason FROM files WHERE status != 'read' ORDER BY status, path`,
     )
     .all();
+  // files.layout since schema 8 (a read-only report may open an older database)
+  const hasLayout = db.prepare(`SELECT 1 FROM pragma_table_info('files') WHERE name = 'layout'`).get() !== undefined;
+  const inferred = hasLayout
+    ? db
+      .prepare<[], { path: string; format: string; layout: string }>(
+        `SELECT path, format, layout FROM files WHERE layout IS NOT NULL ORDER BY path`,
+      )
+      .all()
+    : [];
   const problems = db
     .prepare<[], { path: string; code: string; count: number; firstLine: number; message: string }>(
       `SELECT f.path, d.code, d.count, d.first_line AS firstLine, d.message
@@ -137,6 +146,7 @@ function readFiles(db: Db): FileStats {
     lines: count('read')?.lines ?? 0,
     badLines: count('read')?.bad ?? 0,
     unread,
+    inferred,
     problems,
   };
 }

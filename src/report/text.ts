@@ -32,6 +32,8 @@ export function formatText(s: Summary, opts: FormatOptions): string {
     `Files: ${num(f.read)} read, ${num(f.skipped)} skipped, ${num(f.failed)} unreadable; ` +
       `${num(f.lines)} lines, ${num(f.badLines)} bad lines` + (s.newestSeen ? `; newest event ${s.newestSeen}` : ''),
   );
+  for (const x of f.inferred.slice(0, 5)) out.push(clean(`  read without directives: ${x.path}: ${x.layout}`, WIDTH));
+  if (f.inferred.length > 5) out.push(`  … ${num(f.inferred.length - 5)} more read without directives: SELECT path, layout FROM files WHERE layout IS NOT NULL`);
   out.push('');
   if (s.totals.length === 0) {
     out.push(window === null ? 'No log events stored yet.' : 'No log events in this window.');

@@ -9,6 +9,7 @@ import { ENTRA_MIGRATION } from './migration-entra.js';
 import { EXO_MIGRATION } from './migration-exo.js';
 import { KEYS_MIGRATION } from './migration-keys.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
+import { LAYOUT_MIGRATION } from './migration-layout.js';
 import { PEOPLE_MIGRATION } from './migration-people.js';
 import type { Migration } from './migration.js';
 
@@ -101,6 +102,7 @@ SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source,
   PEOPLE_MIGRATION,
   KEYS_MIGRATION,
   ENTRA_MIGRATION,
+  LAYOUT_MIGRATION,
 ];
 
 /** In version order, whatever order they are listed in above. */

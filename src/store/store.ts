@@ -120,8 +120,8 @@ export class Store {
         )
         .pluck(),
       insertFile: db.prepare(
-        `INSERT INTO files (path, format, status, fingerprint, fp_bytes, bytes, first_scanned, last_scanned)
-         VALUES (?, ?, 'read', ?, ?, ?, ?, ?)`,
+        `INSERT INTO files (path, format, status, fingerprint, fp_bytes, bytes, first_scanned, last_scanned, layout)
+         VALUES (?, ?, 'read', ?, ?, ?, ?, ?, ?)`,
       ),
       skippedByPath: db.prepare<[string], { id: number }>(`SELECT id FROM files WHERE path = ? AND status != 'read'`),
       insertSkipped: db.prepare(
@@ -173,9 +173,10 @@ export class Store {
     return this.q.markAtOrBelow.get(fileId, offset) ?? null;
   }
 
-  createFile(path: string, format: string, head: Buffer, bytes: number, now: string): FileRecord {
+  /** `layout`: how a file without directives is read (files.layout), null for one with directives. */
+  createFile(path: string, format: string, head: Buffer, bytes: number, now: string, layout: string | null = null): FileRecord {
     const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
-    const info = this.q.insertFile.run(path, format, fingerprintOf(head, fpBytes), fpBytes, bytes, now, now);
+    const info = this.q.insertFile.run(path, format, fingerprintOf(head, fpBytes), fpBytes, bytes, now, now, layout);
     const id = Number(info.lastInsertRowid);
     return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
   }

@@ -18,14 +18,14 @@ export const SEND_DIRECTIVES =
   '#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Send Protocol Log\r\n' +
   '#Date: 2019-11-04T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n';
 
-async function scanned(layout: 'directives'): Promise<string> {
+async function scanned(layout: 'directives' | 'as published', ...more: string[]): Promise<string> {
   const dir = tempDir('tls-census-send-');
   const logs = join(dir, 'logs');
   mkdirSync(logs);
   if (layout === 'directives') writeFileSync(join(logs, 'SEND20191104-1.LOG'), Buffer.concat([Buffer.from(SEND_DIRECTIVES), readFileSync(FIXTURE)]));
   else copyFileSync(FIXTURE, join(logs, 'SEND20191104-1.LOG'));
   const db = join(dir, 'send.db');
-  const r = await runCli(['scan', logs, '--db', db, '--quiet']);
+  const r = await runCli(['scan', logs, '--db', db, '--quiet', ...more]);
   expect(r.code).toBe(0);
   return db;
 }
@@ -77,5 +77,18 @@ describe('real SMTP Send excerpt (exchange-css-docsite), with the standard direc
     const redacted = JSON.parse(await report(db, 'json', '--redact'));
     expect(redacted.verdicts[0].evidence).not.toContain(REMOTE);
     expect(redacted.verdicts[0].evidence).toContain(redacted.verdicts[0].dependencies[0].clientIp);
+  });
+});
+
+describe('the same excerpt as published (no directives)', () => {
+  it('is read with the SMTP default fields, Send from its TLS line, with the same result; the files row says how', async () => {
+    const db = await scanned('as published');
+    const json = JSON.parse(await report(db, 'json'));
+    expect(json.legacyClients).toEqual([expect.objectContaining({ source: 'smtp-send', clientIp: REMOTE, userAgent: REMOTE_NAME, noise: null })]);
+    expect(json.verdicts).toEqual([expect.objectContaining({ site: CONNECTOR, safeToDisable: 'no' })]);
+    expect(json.files.inferred).toEqual([
+      expect.objectContaining({ format: 'exchange-smtp', layout: 'SMTP Send default fields, inferred from the TLS line' }),
+    ]);
+    expect(await report(db, 'text')).toMatch(/read without directives: .*SEND20191104-1\.LOG: SMTP Send default/);
   });
 });
