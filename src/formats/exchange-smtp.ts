@@ -1,6 +1,6 @@
 // Exchange SMTP Receive and Send protocol logs (RECV*.LOG, SEND*.LOG): CSV rows grouped into sessions, one usage
 // row hit per session, with the TLS version of its "TLS protocol … negotiation succeeded" line. Detected by the
-// #Log-type / #Fields directives, never by name; lines without directives are not read.
+// #Log-type / #Fields directives, never by name; files without any directive by their lines (default-layouts.ts).
 import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
 import { smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
 import { looksLikeIp, stripPort } from './ip.js';
