@@ -84,7 +84,7 @@ describe('migrations 6 to 8 (dictionaries, usage as a view; one key id per dimen
   it('keeps every row and every view answer of a schema 5 database', async () => {
     const scanned = await fixtureRows();
     expect(new Set(scanned.map((r) => r.source))).toEqual(
-      new Set(['iis', 'httperr', 'smtp-receive', 'exo-smtp-auth', 'exo-connector', 'entra-signin']),
+      new Set(['iis', 'httperr', 'smtp-receive', 'smtp-send', 'exo-smtp-auth', 'exo-connector', 'entra-signin']),
     );
     const path = v5Database(scanned);
     const old = new Database(path, { readonly: true });
