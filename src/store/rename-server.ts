@@ -1,15 +1,12 @@
 // Renames a server in an existing database: every usage row of server OLD becomes a row of server NEW, adding its
-// counts to a row of NEW with the same key. One transaction; the dictionary keeps OLD's text until prune cleans it.
+// counts to a row of NEW with the same key. One transaction; rows are re-added through the usage writer (schema 8:
+// a new usage_keys id per tuple), so the upsert rules are the scan's own. OLD's keys and dictionary text stay, unused.
 // A merge target (merge_rows present) is refused: its merge snapshots are keyed by the old name, so the next merge
 // would add the source rows again under it; rename in the server's own database and merge into a fresh one.
+import { dimsOfColumns, type KeyColumnValues } from '../aggregate/usage-dims.js';
 import { CensusError } from '../errors.js';
-import { Dictionary } from './dictionary.js';
 import type { Db } from './open-database.js';
-
-const KEY_BUT_SERVER = `day, source, site_id, client_ip_id, proxy_ip_id, username_id, user_agent_id, endpoint_id,
-  protocol, protocol_code_id, cipher_id, cipher_code_id, hash_id, hash_code_id, key_exchange_id, key_exchange_code_id,
-  detail_id, internal`;
-const COUNTERS = 'hits, auth_failures, errors, estimated, first_seen, last_seen';
+import { UsageRowWriter } from './usage-rows.js';
 
 export interface RenameResult {
   /** Usage rows moved to the new name. */
@@ -18,6 +15,15 @@ export interface RenameResult {
   readonly joined: number;
   readonly hits: number;
 }
+
+type StoredRow = KeyColumnValues & {
+  hits: number;
+  auth_failures: number;
+  errors: number;
+  estimated: number;
+  first_seen: string;
+  last_seen: string;
+};
 
 export function renameServer(db: Db, from: string, to: string): RenameResult {
   if (from === to) throw new CensusError('USAGE', `rename-server: the old and the new name are both ${JSON.stringify(from)}`);
@@ -29,29 +35,32 @@ export function renameServer(db: Db, from: string, to: string): RenameResult {
         'own database, then merge the server databases into a new central one',
     );
   }
-  const strings = new Dictionary(db, 'strings');
+  const countOf = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM usage WHERE server = ?`);
   return db.transaction((): RenameResult => {
-    const old = strings.existing(from);
-    const count = old === undefined || old === 0
-      ? undefined
-      : db.prepare<[number], { n: number; hits: number | null }>(`SELECT count(*) AS n, sum(hits) AS hits FROM usage_rows WHERE server_id = ?`).get(old);
-    if (old === undefined || old === 0 || count === undefined || count.n === 0) {
+    const rows = db.prepare<[string], StoredRow>(`SELECT * FROM usage WHERE server = ?`).all(from);
+    if (rows.length === 0) {
       const known = db.prepare<[], { server: string }>(`SELECT DISTINCT server FROM usage WHERE server IS NOT NULL ORDER BY server LIMIT 20`).all();
       throw new CensusError('USAGE', `no server named ${JSON.stringify(from)} in this database (servers: ${known.map((k) => k.server).join(', ') || 'none'})`);
     }
-    const target = strings.id(to);
-    const joined = db.prepare<[number, number], { n: number }>(
-      `SELECT count(*) AS n FROM usage_rows o JOIN usage_rows t USING (${KEY_BUT_SERVER.replace(/\s+/g, ' ')})
-       WHERE o.server_id = ? AND t.server_id = ?`,
-    ).get(old, target)?.n ?? 0;
-    db.prepare<[number, number]>(
-      `INSERT INTO usage_rows (${KEY_BUT_SERVER}, server_id, ${COUNTERS})
-       SELECT ${KEY_BUT_SERVER}, ?, ${COUNTERS} FROM usage_rows WHERE server_id = ? AND true
-       ON CONFLICT DO UPDATE SET hits = hits + excluded.hits, auth_failures = auth_failures + excluded.auth_failures,
-         errors = errors + excluded.errors, estimated = max(estimated, excluded.estimated),
-         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)`,
-    ).run(target, old);
-    db.prepare<[number]>(`DELETE FROM usage_rows WHERE server_id = ?`).run(old);
-    return { rows: count.n, joined, hits: count.hits ?? 0 };
+    const before = countOf.get(to)?.n ?? 0;
+    db.prepare<[string]>(
+      `DELETE FROM usage_rows WHERE key_id IN (SELECT k.id FROM usage_keys k JOIN strings s ON s.id = k.server_id WHERE s.value = ?)`,
+    ).run(from);
+    const writer = new UsageRowWriter(db);
+    let hits = 0;
+    for (const r of rows) {
+      hits += r.hits;
+      writer.add({
+        dims: dimsOfColumns({ ...r, server: to }),
+        hits: r.hits,
+        authFailures: r.auth_failures,
+        errors: r.errors,
+        estimated: r.estimated ? 1 : 0,
+        firstSeen: r.first_seen,
+        lastSeen: r.last_seen,
+      });
+    }
+    const after = countOf.get(to)?.n ?? 0;
+    return { rows: rows.length, joined: rows.length - (after - before), hits };
   })();
 }
