@@ -40,9 +40,12 @@ export function sniff(head: Buffer, formats: readonly FormatDef[], hints: SniffH
     const format = inferred === null ? undefined : formats.find((f) => f.name === inferred.format);
     if (inferred !== null && format !== undefined) return { format, start: { state: inferred.state, layout: inferred.layout } };
   }
+  const logType = lines.find((l) => /^#Log-type\s*:/i.test(l))?.replace(/^#Log-type\s*:\s*/i, '').trim().slice(0, 80);
   return {
-    skip: directives
-      ? 'unrecognized log directives (not an IIS, HTTP.sys, Exchange or Exchange Online log)'
-      : 'not a recognized log: no #Software/#Fields directives or report header, and its lines fit no Exchange default layout',
+    skip: logType
+      ? `an Exchange "${logType}" (#Log-type), not a log tls-census reads: TLS versions are in the protocol logs (SmtpReceive, SmtpSend, Pop3, Imap4)`
+      : directives
+        ? 'unrecognized log directives (not an IIS, HTTP.sys, Exchange or Exchange Online log)'
+        : 'not a recognized log: no #Software/#Fields directives or report header, and its lines fit no Exchange default layout',
   };
 }
