@@ -9,7 +9,7 @@ import { uaContext } from './ua-context.js';
  * Bump when a rule, hint or the UA parser changes what identify() returns: stored classifications
  * of an older version are redone on the next scan or report.
  */
-export const CLASSIFIER_VERSION = 1;
+export const CLASSIFIER_VERSION = 2;
 
 export interface ClientIdentity {
   readonly client: string;

@@ -30,7 +30,7 @@ export const NOISE_CLASSES: readonly NoiseClassInfo[] = [
   {
     id: 'managed-availability',
     label: 'Exchange Managed Availability probes',
-    detection: 'user agent AMProbe/…, or a HealthMailbox… user name (mail sources: the account only)',
+    detection: 'user agent AMProbe/… or <Protocol>_AM_Probe/… (Ews_AM_Probe), or a HealthMailbox… user name (mail sources: the account only)',
     sources: [...HTTP_SOURCES, ...SIGN_IN_MAIL_SOURCES],
   },
   {
@@ -67,13 +67,17 @@ export const NOISE_RULES: readonly ClientRule[] = [
   {
     id: 'managed-availability-probe',
     test: (ctx) => {
-      const m = /^AMProbe\/(\S+)/.exec(ctx.ua);
+      // AMProbe/Local/ClientAccess; per-protocol probes name themselves <Protocol>_AM_Probe (Ews_AM_Probe/Local (…))
+      const m = /^(?:AMProbe|[A-Za-z]+_AM_Probe)\/(\S+)/.exec(ctx.ua);
       return m
         ? { client: 'Exchange Managed Availability probe', family: 'Exchange', version: m[1], os: null, tls12: 'unknown', hint: 'probe', noise: 'managed-availability' }
         : null;
     },
-    matches: [{ ua: 'AMProbe/Local/ClientAccess', client: 'Exchange Managed Availability probe', tls12: 'unknown' }],
-    nonMatches: ['Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)'],
+    matches: [
+      { ua: 'AMProbe/Local/ClientAccess', client: 'Exchange Managed Availability probe', tls12: 'unknown' },
+      { ua: 'Ews_AM_Probe/Local (ExchangeServicesClient/15.01.2375.007)', client: 'Exchange Managed Availability probe', tls12: 'unknown' },
+    ],
+    nonMatches: ['Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)', 'ExchangeServicesClient/15.01.2375.007'],
   },
   {
     id: 'health-monitor',
