@@ -8,8 +8,8 @@ import { dimsOfColumns } from '../src/aggregate/usage-dims.js';
 import type { UsageTableRow } from '../src/export/ecs.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
-import type { FormatDef, LineParser, PathHints } from '../src/formats/types.js';
-import { LineSplitter, type LineHandler } from '../src/sources/line-splitter.js';
+import type { FormatDef, LineParser, ParseContext, PathHints } from '../src/formats/types.js';
+import { openParser, ThreadEngines, type SessionLines, type SessionParser } from '../src/engine/session-parser.js';
 import type { Db } from '../src/store/open-database.js';
 import { Store } from '../src/store/store.js';
 
@@ -31,21 +31,41 @@ export interface Parsed {
 
 export const NO_HINTS: PathHints = { server: 'HOST', serverOrigin: 'folder', site: null, folders: ['HOST'] };
 
-/**
- * The line splitter's handler for `parser` as the engine wires it (src/engine/parse-session.ts), without batch
- * limits: the parser's byte path first, unless `textOnly`.
- */
-export function parserHandler(parser: LineParser, diags: DiagnosticCounter, textOnly = false): LineHandler {
-  const handler: LineHandler = {
-    line: (t, n) => parser.line(t, n),
-    tooLong: (n, b) => diags.add('line_too_long', n, `${b} bytes`),
-  };
-  const runBytes = parser.runBytes?.bind(parser);
-  if (runBytes && !textOnly) {
-    handler.runBytes = (buf, start, limit) => runBytes(buf, start, limit, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    handler.afterRun = () => undefined;
+/** The engines the parsers of this test thread share, as a parse worker's parsers do. */
+export const TEST_ENGINES = new ThreadEngines();
+
+/** The splitter's handler as a session's, without batch limits (nothing flushes). */
+class UnlimitedLines implements SessionLines {
+  constructor(
+    private readonly parser: LineParser,
+    private readonly diags: DiagnosticCounter,
+  ) {}
+
+  line(text: string, lineNo: number): void {
+    this.parser.line(text, lineNo);
   }
-  return handler;
+
+  tooLong(lineNo: number, bytes: number): void {
+    this.diags.add('line_too_long', lineNo, `${bytes} bytes`);
+  }
+
+  maxLines(): number {
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  maxRows(): number {
+    return Number.MAX_SAFE_INTEGER;
+  }
+
+  afterChunk(): void {}
+}
+
+/**
+ * `format`'s parser and its splitter as the engine wires them (src/engine/session-parser.ts), without batch
+ * limits: the format's chunk-level parser when it has one, unless `textOnly`.
+ */
+export function openTestParser(format: FormatDef, ctx: ParseContext, textOnly = false): SessionParser<SessionLines> {
+  return openParser(format, ctx, null, (p) => new UnlimitedLines(p, ctx.diags), textOnly ? undefined : TEST_ENGINES);
 }
 
 /** Feeds `bytes` to the splitter in `chunk`-byte pieces (0 = all at once) and parses with `format`. */
@@ -56,12 +76,11 @@ export function parseBytes(
 ): Parsed {
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter('test');
-  const parser = (opts.format ?? iisW3cFormat).create(
+  const { parser, splitter } = openTestParser(
+    opts.format ?? iisW3cFormat,
     { file: 'test', hints: opts.hints ?? NO_HINTS, fieldMap: opts.fieldMap ?? DEFAULT_FIELD_MAP, agg, diags },
-    null,
+    opts.textOnly,
   );
-  const handler = parserHandler(parser, diags, opts.textOnly);
-  const splitter = new LineSplitter(handler);
   const step = chunk > 0 ? chunk : bytes.length || 1;
   for (let i = 0; i < bytes.length; i += step) splitter.push(bytes.subarray(i, i + step));
   splitter.end(opts.final ?? true);

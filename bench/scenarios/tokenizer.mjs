@@ -16,24 +16,21 @@ export async function run(ctx) {
   const data = await ensureIisDataset(ctx, { servers: ['EXCH01'], days: 1, linesPerServerPerDay: size, seed: 1, backEnd: false, startDate: '2024-03-11' });
   const bytes = readFileSync(data.files[0]);
   const dist = (p) => import(pathToFileURL(join(ctx.root, 'dist', p)).href);
-  const { LineSplitter } = await dist('sources/line-splitter.js');
+  const { openParser, ThreadEngines } = await dist('engine/session-parser.js');
   const { iisW3cFormat, DEFAULT_FIELD_MAP } = await dist('formats/iis-w3c.js');
   const { UsageAggregator } = await dist('aggregate/usage.js');
-  const { DiagnosticCounter } = await dist('formats/diagnostics.js');
+  const { DiagnosticCounter } = await dist('aggregate/diagnostics.js');
 
+  const engines = new ThreadEngines();
   const ours = (bytePath) => () => {
     const agg = new UsageAggregator();
-    const parser = iisW3cFormat.create(
-      { file: 'x', hints: { server: 'S', site: null, folders: [] }, fieldMap: DEFAULT_FIELD_MAP, agg, diags: new DiagnosticCounter('x') },
-      null,
-    );
-    const handler = { line: (t, n) => parser.line(t, n), tooLong: () => undefined };
-    if (bytePath) {
-      // as src/engine/parse-session.ts wires it, without batch limits
-      handler.runBytes = (b, s, limit) => parser.runBytes(b, s, limit, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-      handler.afterRun = () => undefined;
-    }
-    const splitter = new LineSplitter(handler);
+    const ctx = { file: 'x', hints: { server: 'S', site: null, folders: [] }, fieldMap: DEFAULT_FIELD_MAP, agg, diags: new DiagnosticCounter('x') };
+    // as src/engine/parse-session.ts wires it, without batch limits; without engines, the text path alone
+    const lines = (parser) => ({
+      line: (t, n) => parser.line(t, n), tooLong: () => undefined,
+      maxLines: () => Number.MAX_SAFE_INTEGER, maxRows: () => Number.MAX_SAFE_INTEGER, afterChunk: () => undefined,
+    });
+    const { parser, splitter } = openParser(iisW3cFormat, ctx, null, lines, bytePath ? engines : undefined);
     for (let i = 0; i < bytes.length; i += 1 << 20) splitter.push(bytes.subarray(i, i + (1 << 20)));
     splitter.end(true);
     parser.flush();

@@ -4,15 +4,15 @@ import type { PackedRows } from '../aggregate/packed-rows.js';
 import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate/report-rows.js';
 import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../aggregate/diagnostics.js';
-import type { FormatDef, LineParser } from '../formats/types.js';
+import type { FormatDef, LineParser, ParseEngines } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
-import { LineSplitter, type LineHandler, type LineRun } from '../sources/line-splitter.js';
 import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
 import type { SignInDelta, SignInLedger } from '../store/signin-ledger.js';
 import type { ContentMark, FileRecord } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
 import { openAfterTail } from './open-after-tail.js';
 import { pathHints, type ServerNaming } from './path-hints.js';
+import { openParser, type SessionLines } from './session-parser.js';
 
 export interface SessionLimits {
   readonly fieldMap: Readonly<Record<string, string>>;
@@ -60,55 +60,40 @@ export interface Batch {
  * Classes, not closures, so that every session calls the same functions: a fresh closure per file made V8 throw
  * away the optimized line loop at each new file.
  */
-class TextLines implements LineHandler {
+class BatchLines implements SessionLines {
   sinceFlush = 0;
 
   constructor(
-    protected readonly parser: LineParser,
+    private readonly parser: LineParser,
     private readonly diags: DiagnosticCounter,
     /** Flushes if the rows gathered reach the limit. */
-    protected readonly checkRows: () => void,
-    protected readonly flushLines: number,
-    protected readonly flush: () => void,
+    private readonly checkRows: () => void,
+    private readonly flushLines: number,
+    private readonly flush: () => void,
+    /** How many rows the aggregator may hold before a batch is due. */
+    private readonly rowRoom: () => number,
   ) {}
 
   line(text: string, lineNo: number): void {
     this.parser.line(text, lineNo);
-    this.afterLine();
+    if (++this.sinceFlush >= this.flushLines) this.flush();
+    else this.checkRows();
   }
 
   tooLong(lineNo: number, bytes: number): void {
     this.diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
   }
 
-  protected afterLine(): void {
-    if (++this.sinceFlush >= this.flushLines) this.flush();
-    else this.checkRows();
-  }
-}
-
-class ByteLines extends TextLines {
-  constructor(
-    parser: LineParser,
-    diags: DiagnosticCounter,
-    checkRows: () => void,
-    flushLines: number,
-    flush: () => void,
-    /** How many rows the aggregator may hold before a batch is due. */
-    private readonly maxRows: () => number,
-    private readonly runs: NonNullable<LineParser['runBytes']>,
-  ) {
-    super(parser, diags, checkRows, flushLines, flush);
+  maxLines(): number {
+    return this.flushLines - this.sinceFlush;
   }
 
-  runBytes(buf: Buffer, start: number, limit: number): LineRun {
-    const run = this.runs.call(this.parser, buf, start, limit, this.flushLines - this.sinceFlush, this.maxRows());
-    this.sinceFlush += run.lines;
-    return run;
+  maxRows(): number {
+    return this.rowRoom();
   }
 
-  /** The splitter has moved past a run: flush now if the batch is full. */
-  afterRun(): void {
+  afterChunk(lines: number): void {
+    this.sinceFlush += lines;
     if (this.sinceFlush >= this.flushLines) this.flush();
     else this.checkRows();
   }
@@ -124,19 +109,20 @@ export async function runSession(
   tick: (consumed: number, lines: number) => void | Promise<void> = () => undefined,
   pending?: PendingScope,
   signIns?: SignInLedger,
+  /** The thread's engines (chunk-level parsers); without them a format's parser reads text lines only. */
+  engines?: ParseEngines,
 ): Promise<void> {
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter(input.path);
   const reports = new ReportRowBuffer();
-  const parser = format.create(
-    { file: input.path, hints: pathHints(input.path, input.folders, limits.naming), fieldMap: limits.fieldMap, agg, diags,
-      reportPeriod: limits.reportPeriod, mtimeMs: input.mtimeMs, reports, pending, signIns, tenant: limits.tenant },
-    record.state,
-  );
+  const ctx = {
+    file: input.path, hints: pathHints(input.path, input.folders, limits.naming), fieldMap: limits.fieldMap, agg, diags,
+    reportPeriod: limits.reportPeriod, mtimeMs: input.mtimeMs, reports, pending, signIns, tenant: limits.tenant,
+  };
   let tracker = new ContentTracker(record.consumed, Buffer.alloc(0));
   let complete = false;
   const flush = (last: boolean): void => {
-    handler.sinceFlush = 0;
+    lines.sinceFlush = 0;
     parser.flush?.(); // lines a parser held back become rows before the batch that covers them
     emit({
       rows: agg.drain(),
@@ -160,11 +146,9 @@ export async function runSession(
   const checkRows = (): void => {
     if (agg.size + reports.size + (signIns?.size ?? 0) >= limits.flushRows) flush(false);
   };
-  const handler = parser.runBytes
-    ? new ByteLines(parser, diags, checkRows, limits.flushLines, () => flush(false), () => limits.flushRows - reports.size,
-      parser.runBytes)
-    : new TextLines(parser, diags, checkRows, limits.flushLines, () => flush(false));
-  const splitter = new LineSplitter(handler, record.consumed, record.lines);
+  const batchLines = (p: LineParser): BatchLines =>
+    new BatchLines(p, diags, checkRows, limits.flushLines, () => flush(false), () => limits.flushRows - reports.size);
+  const { parser, splitter, lines } = openParser(format, ctx, record.state, batchLines, engines, record.consumed, record.lines);
   try {
     const opened = await openAfterTail(input, record);
     if (opened === null) {

@@ -6,11 +6,15 @@ import { iisW3cFormat } from '../formats/iis-w3c.js';
 import { fileChunks, plainInput, type ScanInput } from '../sources/plain-input.js';
 import { packRows } from '../aggregate/packed-rows.js';
 import { runSession } from './parse-session.js';
+import { ThreadEngines } from './session-parser.js';
 import type { BatchAck, Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
 /** Progress is posted at most every this many bytes. */
 const TICK_BYTES = 8 << 20;
 const READ_BYTES = 4 << 20;
+
+/** The engines of this thread's sessions (one IIS line engine, used by its parsers in turn). */
+const engines = new ThreadEngines();
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread');
@@ -87,6 +91,9 @@ async function parse(job: ParseJob): Promise<void> {
       }
       return caughtUp();
     },
+    undefined,
+    undefined,
+    engines,
   );
 }
 

@@ -3,7 +3,7 @@
 import { pendingTable } from '../store/pending-sessions.js';
 import { SignInLedger } from '../store/signin-ledger.js';
 import { FINGERPRINT_BYTES, fingerprintOf, type FileRecord, type Store } from '../store/store.js';
-import type { FormatDef } from '../formats/types.js';
+import type { FormatDef, ParseEngines } from '../formats/types.js';
 import type { ScanInput } from '../sources/inputs.js';
 import { runDocumentSession } from './document-session.js';
 import { runSession, type Batch, type SessionLimits } from './parse-session.js';
@@ -17,6 +17,8 @@ export interface ReadContext {
   readonly now: string;
   /** Reports the bytes and lines read so far from this input. */
   readonly tick: (bytes: number, lines: number) => void;
+  /** The engines this thread's parse sessions share (see session-parser.ts). */
+  readonly engines?: ParseEngines;
 }
 
 export interface ReadTarget {
@@ -120,6 +122,6 @@ export async function readInput(ctx: ReadContext, target: ReadTarget): Promise<v
   if (format.document !== undefined) {
     await runDocumentSession(input, { ...format, document: format.document }, record, sessionLimits(ctx.opts), commit, progress, signIns);
   } else {
-    await runSession(input, format, record, sessionLimits(ctx.opts), commit, progress, pending, signIns);
+    await runSession(input, format, record, sessionLimits(ctx.opts), commit, progress, pending, signIns, ctx.engines);
   }
 }

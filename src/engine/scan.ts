@@ -9,6 +9,7 @@ import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.j
 import { identify, type Identity } from './identify.js';
 import { pathHints } from './path-hints.js';
 import { batchCommitter, readInput, sessionLimits } from './read-input.js';
+import { ThreadEngines } from './session-parser.js';
 import { planRanges, RangeSequencer, SPLIT_BYTES } from './split-file.js';
 import { ParsePool } from './worker-pool.js';
 import { HEAD_BYTES, sniff, type Sniffed } from './sniff.js';
@@ -77,7 +78,7 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
   };
   let files = 0;
   let position = 0;
-  const work: Work = { jobs: opts.jobs ?? 1, pool: null, inflight: new Set(), busy: new Map() };
+  const work: Work = { jobs: opts.jobs ?? 1, pool: null, inflight: new Set(), busy: new Map(), engines: new ThreadEngines() };
   const excluded = excludedFiles(opts.exclude ?? []);
   const found$ = readAhead(walk(opts.paths, (p) => problem(p.path, p.message)), LOOKAHEAD, (f) =>
     excluded(f.path) ? null : firstBytes(f));
@@ -123,6 +124,8 @@ interface Work {
   pool: ParsePool | null;
   readonly inflight: Set<Promise<void>>;
   readonly busy: Map<number, Promise<void>>;
+  /** The engines of the sessions read in this thread. */
+  readonly engines: ThreadEngines;
 }
 
 async function scanInput(
@@ -185,7 +188,7 @@ async function scanInput(
   const formats = opts.formats ?? FORMATS;
   const format = formats.find((f) => f.name === record.format) ?? (sniffed && 'format' in sniffed ? sniffed.format : null);
   if (format === null) return failed(new Error(`format ${record.format} is not known to this tls-census`));
-  const ctx = { store, opts, stats, now, tick };
+  const ctx = { store, opts, stats, now, tick, engines: work.engines };
   const target = { input, format, record, head, container };
   const left = (input.size ?? 0) - record.consumed;
   const worthWorker = work.jobs > 1 && input.plain !== undefined && format.name === 'iis-w3c' &&

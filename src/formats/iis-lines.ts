@@ -82,30 +82,18 @@ export const LINE_NOT_PLAIN = -1;
 export const LINE_NEW_DAY = -2;
 export const LINE_NEW_KEY = -3;
 
-/** A parser using the engine; it gives the engine up (after taking its counts) when another parser needs it. */
+/** A reader using the engine; it gives the engine up (after taking its counts) when another reader needs it. */
 export interface EngineOwner {
   releaseEngine(): void;
 }
 
-let threadEngine: LineEngine | null = null;
-
 /**
- * The engine of this thread, reset for `owner`: one per thread, because making one (an instance and its memory)
- * took about 0.8 ms, a lot for a folder of small files. The previous owner is told first.
+ * One per thread, made by whoever runs the thread's parse sessions and passed to them (engine/parse-session.ts):
+ * making one (an instance and its memory) takes about 0.8 ms, a lot for a folder of small files.
  */
-export function acquireEngine(owner: EngineOwner): LineEngine {
-  const engine = (threadEngine ??= new LineEngine());
-  if (engine.owner !== owner) {
-    engine.owner?.releaseEngine();
-    engine.owner = owner;
-    engine.reset();
-  }
-  return engine;
-}
-
 export class LineEngine {
-  /** The parser the entries belong to. */
-  owner: EngineOwner | null = null;
+  /** The reader the entries belong to. */
+  private owner: EngineOwner | null = null;
   private readonly x: Exports;
   private u8: Uint8Array;
   private i32: Int32Array;
@@ -127,6 +115,14 @@ export class LineEngine {
       count++;
     }
     this.i32[SEGMENTS >> 2] = count;
+    this.reset();
+  }
+
+  /** Makes `owner` the reader the entries belong to: the previous one is told first, and the entries start empty. */
+  acquire(owner: EngineOwner): void {
+    if (this.owner === owner) return;
+    this.owner?.releaseEngine();
+    this.owner = owner;
     this.reset();
   }
 

@@ -3,9 +3,9 @@
 import type { SignInClaims } from '../aggregate/signin-claims.js';
 import type { ReportPeriod, ReportRowBuffer } from '../aggregate/report-rows.js';
 import type { UsageAggregator } from '../aggregate/usage.js';
-import type { LineRun } from '../sources/line-splitter.js';
 import type { DiagnosticCounter } from '../aggregate/diagnostics.js';
 import type { PendingSessions } from '../aggregate/pending-session.js';
+import type { LineEngine } from './iis-lines.js';
 
 /**
  * Where the server name of a file's rows comes from when the file itself logs none (s-computername, an SMTP
@@ -50,12 +50,6 @@ export type { PendingSession, PendingSessions } from '../aggregate/pending-sessi
 
 export interface LineParser {
   line(text: string, lineNo: number): void;
-  /**
-   * Optional byte path, lines read from undecoded bytes, many at once: from `start` (a line start) up to `limit`
-   * (just after an LF), at most `maxLines` lines, stopping once the aggregator holds `maxRows` rows or at a line it
-   * does not take, which then comes to `line` as text.
-   */
-  runBytes?(buf: Buffer, start: number, limit: number, maxLines: number, maxRows: number): LineRun;
   /** JSON-serializable state after the last line, stored with the checkpoint and given back to resume. */
   saveState(): unknown;
   /** Data records counted so far by this parser instance. */
@@ -66,6 +60,31 @@ export interface LineParser {
   flush?(): void;
   /** Called once the input has been read to its current end, before the last commit (`now`: the scan's clock). */
   end?(now: Date): void;
+}
+
+/** What a chunk read took: `lines` whole lines, up to byte `end`; `declined`: it stopped at a line it leaves to `line`. */
+export interface ChunkRun {
+  readonly lines: number;
+  readonly end: number;
+  readonly declined: boolean;
+}
+
+/** A parser that also reads many lines at once from undecoded bytes (the IIS byte path). */
+export interface ChunkParser extends LineParser {
+  /**
+   * Lines of `buf` from `start` (a line start) up to `limit` (just after an LF), at most `maxLines`, stopping once
+   * the aggregator holds `maxRows` rows or at a line it does not take, which then comes to `line` as text.
+   */
+  readChunk(buf: Buffer, start: number, limit: number, maxLines: number, maxRows: number): ChunkRun;
+}
+
+/**
+ * What the parse sessions of one thread share: made once by whoever runs them (a parse worker, a scan) and passed
+ * to each session, which hands it to `createChunked`.
+ */
+export interface ParseEngines {
+  /** The IIS byte path's WebAssembly line engine, used by the thread's IIS parsers in turn. */
+  lineEngine(): LineEngine;
 }
 
 /** Reads a whole JSON document (not line by line): from its first byte, each time, counting records as it goes. */
@@ -93,6 +112,8 @@ export interface FormatDef {
   /** The file's first lines (decoded, without line ends): is it this format? */
   sniff(head: readonly string[]): boolean;
   create(ctx: ParseContext, state: unknown): LineParser;
+  /** The same parser with its chunk-level path; the parse session chooses it when it has the thread's engines. */
+  readonly createChunked?: (ctx: ParseContext, state: unknown, engines: ParseEngines) => ChunkParser;
   /** A document format: read whole with this instead of line by line (`create` is then never called). */
   readonly document?: (ctx: ParseContext) => DocumentReader;
 }

@@ -5,22 +5,8 @@ import { isAscii, isUtf8 } from 'node:buffer';
 /** Longer lines are skipped up to the next newline and reported (IIS caps custom fields at 64 KiB). */
 export const MAX_LINE_BYTES = 1 << 20;
 
-/** What a handler's runBytes took: `lines` lines, up to `end`; `declined`: it stopped at a line it does not take. */
-export interface LineRun {
-  readonly lines: number;
-  readonly end: number;
-  readonly declined: boolean;
-}
-
 export interface LineHandler {
   line(text: string, lineNo: number): void;
-  /**
-   * Optional byte path: takes as many lines of `buf` from `start` (a line start) up to `limit` (just after an LF)
-   * as it can, undecoded, and says how many, where it stopped, and whether at a line it leaves to `line` (which the
-   * splitter then decodes and hands over). The splitter advances past them and calls `afterRun`.
-   */
-  runBytes?(buf: Buffer, start: number, limit: number): LineRun;
-  afterRun?(): void;
   /** A line over MAX_LINE_BYTES, dropped. */
   tooLong(lineNo: number, bytes: number): void;
 }
@@ -50,7 +36,7 @@ export class LineSplitter {
   private atStart: boolean;
 
   constructor(
-    private readonly handler: LineHandler,
+    protected readonly handler: LineHandler,
     startOffset = 0,
     startLine = 0,
   ) {
@@ -143,10 +129,12 @@ export class LineSplitter {
     this.carry = Buffer.from(rest);
   }
 
-  /** `region` ends with a newline. */
-  private emit(region: Buffer): void {
+  /**
+   * Hands out the lines of `region`, whole lines ending with a newline. A subclass may read regions another way
+   * (engine/chunk-splitter.ts) with `skipped` and `lineAt`.
+   */
+  protected emit(region: Buffer): void {
     const h = this.handler;
-    if (h.runBytes !== undefined) return this.emitBytes(region, h as Required<LineHandler>);
     const ascii = isAscii(region); // the usual case: a plain copy, and characters and bytes coincide
     if (ascii || isUtf8(region)) {
       const text = region.toString(ascii ? 'latin1' : 'utf8');
@@ -186,29 +174,23 @@ export class LineSplitter {
     }
   }
 
-  /** Lines to the byte path in runs; a line the handler declines is decoded (as `emit` would) and given to `line`. */
-  private emitBytes(region: Buffer, h: Required<LineHandler>): void {
-    let start = 0;
-    while (start < region.length) {
-      const run = h.runBytes(region, start, region.length);
-      if (run.lines > 0) {
-        this.lineNo += run.lines;
-        this.consumed += run.end - start;
-        start = run.end;
-        h.afterRun();
-        if (!run.declined) continue;
-      }
-      if (start >= region.length) break;
-      const nl = region.indexOf(10, start);
-      const end = nl > start && region[nl - 1] === 13 ? nl - 1 : nl;
-      const byteLen = nl + 1 - start;
-      this.lineNo++;
-      // Offsets advance before the handler runs so a flush inside it checkpoints after this line.
-      this.consumed += byteLen;
-      if (byteLen > MAX_LINE_BYTES) h.tooLong(this.lineNo, byteLen);
-      else h.line(decodeLineBytes(region, start, end), this.lineNo);
-      start = nl + 1;
-    }
+  /** `lines` lines of `bytes` bytes were read by other means: the position moves past them. */
+  protected skipped(lines: number, bytes: number): void {
+    this.lineNo += lines;
+    this.consumed += bytes;
+  }
+
+  /** Hands out the line of `region` at `start` (a line start; the region ends with a newline); the next line's start. */
+  protected lineAt(region: Buffer, start: number): number {
+    const nl = region.indexOf(10, start);
+    const end = nl > start && region[nl - 1] === 13 ? nl - 1 : nl;
+    const byteLen = nl + 1 - start;
+    this.lineNo++;
+    // Offsets advance before the handler runs so a flush inside it checkpoints after this line.
+    this.consumed += byteLen;
+    if (byteLen > MAX_LINE_BYTES) this.handler.tooLong(this.lineNo, byteLen);
+    else this.handler.line(decodeLineBytes(region, start, end), this.lineNo);
+    return nl + 1;
   }
 }
 

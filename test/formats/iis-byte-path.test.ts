@@ -6,7 +6,7 @@ import { UsageAggregator } from '../../src/aggregate/usage.js';
 import { DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
 import { createRandom } from '../../src/synth/random.js';
-import { NO_HINTS, parseBytes, readFixture } from '../helpers.js';
+import { NO_HINTS, parseBytes, readFixture, TEST_ENGINES } from '../helpers.js';
 
 const fixtures = readdirSync(new URL('../fixtures/iis/', import.meta.url)).filter((f) => f.endsWith('.log'));
 
@@ -31,13 +31,13 @@ describe('IIS byte path = text path', () => {
   it('takes the usual lines and declines the others without counting them', () => {
     const agg = new UsageAggregator();
     const diags = new DiagnosticCounter('test');
-    const parser = iisW3cFormat.create({ file: 'test', hints: NO_HINTS, fieldMap: DEFAULT_FIELD_MAP, agg, diags }, null);
-    const runBytes = parser.runBytes?.bind(parser);
-    if (runBytes === undefined) throw new Error('the IIS parser has no byte path');
+    const createChunked = iisW3cFormat.createChunked;
+    if (createChunked === undefined) throw new Error('the IIS format has no byte path');
+    const parser = createChunked({ file: 'test', hints: NO_HINTS, fieldMap: DEFAULT_FIELD_MAP, agg, diags }, null, TEST_ENGINES);
     // one line as a run of its own: taken (1 line) or declined (0)
     const take = (text: string) => {
       const buf = Buffer.from(`${text}\n`);
-      const run = runBytes(buf, 0, buf.length, 1e9, 1e9);
+      const run = parser.readChunk(buf, 0, buf.length, 1e9, 1e9);
       return run.lines === 1 && run.end === buf.length && !run.declined;
     };
     expect(take(line('07:00:01', '/owa/', 'A'))).toBe(false); // before #Fields

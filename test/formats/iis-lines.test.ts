@@ -6,8 +6,7 @@ import { IIS_LINES_WASM } from '../../src/formats/iis-lines-wasm.js';
 import { UsageAggregator } from '../../src/aggregate/usage.js';
 import { DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
-import { LineSplitter } from '../../src/sources/line-splitter.js';
-import { NO_HINTS, parseBytes, parserHandler } from '../helpers.js';
+import { NO_HINTS, openTestParser, parseBytes } from '../helpers.js';
 // @ts-expect-error: a plain JavaScript build script without type declarations
 import { compileWat } from '../../scripts/build-wasm.mjs';
 
@@ -59,9 +58,8 @@ describe('IIS byte path engine (iis-lines.wat)', () => {
     // the same two inputs, read in turns of 100 bytes: the engine changes hands at nearly every chunk
     const [pa, pb] = [a, b].map((bytes) => {
       const agg = new UsageAggregator();
-      const parser = iisW3cFormat.create({ file: 't', hints: NO_HINTS, fieldMap: DEFAULT_FIELD_MAP, agg, diags: new DiagnosticCounter('t') }, null);
-      const splitter = new LineSplitter(parserHandler(parser, new DiagnosticCounter('t')));
-      return { bytes, agg, parser, splitter };
+      const ctx = { file: 't', hints: NO_HINTS, fieldMap: DEFAULT_FIELD_MAP, agg, diags: new DiagnosticCounter('t') };
+      return { bytes, agg, ...openTestParser(iisW3cFormat, ctx) };
     });
     for (let at = 0; at < Math.max(a.length, b.length); at += 100) {
       for (const p of [pa, pb]) if (at < p.bytes.length) p.splitter.push(p.bytes.subarray(at, at + 100));
