@@ -79,6 +79,14 @@ async function open(name: string, bypassCSP: boolean) {
 }
 
 describe.skipIf(SKIP)('HTML report in headless Chromium', () => {
+  // A browser's first start on a fresh machine (fontconfig and profile caches built, Debian's chromium just
+  // installed) can take longer than a test's minute; start it once here, with time to spare, and close it.
+  beforeAll(async () => {
+    if (!CHROMIUM.found) return;
+    const warm = await chromium.launch({ executablePath: CHROMIUM.path, args: ARGS, headless: true, timeout: 240_000 });
+    await warm.close();
+  }, 300_000);
+
   beforeAll(() => {
     const db = openDatabase(buildDb(ROWS), { readonly: true });
     try {
