@@ -24,7 +24,7 @@ export const DIAGNOSTIC_CODES = {
   count_mismatch: { bad: true, meaning: 'an Exchange Online report row whose counts do not add up' },
   ambiguous_date: { bad: true, meaning: 'an Exchange Online report whose day/month order was guessed wrong' },
   older_export: { bad: false, meaning: 'an older Exchange Online export read after a newer one: ignored' },
-  bad_json: { bad: true, meaning: 'JSON that does not parse: an NDJSON line, or a document from that point on (line and column given)' },
+  bad_json: { bad: true, meaning: 'JSON that does not parse: an NDJSON line, or the sign-in of a document holding the bad spot (line, column and byte given; reading goes on after it)' },
   truncated: { bad: true, meaning: 'a JSON document that ends before it is complete (an interrupted download): what came before is read' },
   unknown_columns: { bad: false, meaning: 'a sign-in log CSV with columns the reader does not use, named in the message' },
   no_tls_details: { bad: false, meaning: 'a sign-in log CSV without AuthenticationProcessingDetails: its TLS versions are unknown' },

@@ -60,8 +60,8 @@ export async function runDocumentSession(
       yield chunk;
     }
   }
-  async function* again(): AsyncGenerator<Buffer> {
-    yield* (await input.open(0)) as AsyncIterable<Buffer>;
+  async function* again(start: number): AsyncGenerator<Buffer> {
+    yield* (await input.open(start)) as AsyncIterable<Buffer>;
   }
   let complete = false;
   try {

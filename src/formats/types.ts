@@ -92,11 +92,12 @@ export interface DocumentReader {
   /**
    * Reads the input to its end; `progress(bytes)` after each chunk (bytes read so far); `between()` at record
    * boundaries, where the engine may commit what was counted (a document is always read again from its start, so
-   * these commits keep the counts, not a read position). Malformed JSON ends the reading with a diagnostic, whose
-   * exact place `again` (the input from its start once more) lets the reader find.
+   * these commits keep the counts, not a read position). Malformed JSON is named with a diagnostic and skipped:
+   * `again` (the input once more, from a byte position) lets the reader find its exact place and read on after it.
    */
   read(
-    chunks: AsyncIterable<Buffer>, progress: (bytes: number) => void, between: () => void, again?: () => AsyncIterable<Buffer>,
+    chunks: AsyncIterable<Buffer>, progress: (bytes: number) => void, between: () => void,
+    again?: (start: number) => AsyncIterable<Buffer>,
   ): Promise<void>;
   /** Lines read so far (for the files table). */
   readonly lines: number;

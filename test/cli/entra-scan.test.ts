@@ -119,11 +119,16 @@ describe('tls-census scan of Entra ID sign-in exports', () => {
     const db = join(dir, '..', 'census.db');
     const r = cli(['scan', dir, copy('main'), '--db', db]);
     expect(r.code).toBe(0);
-    expect(r.err).toMatch(/download-truncated\.json:72: truncated: the JSON ends inside a sign-in at byte 2262 \(an interrupted download\?\): the 1 sign-ins before the cut were read/);
-    expect(r.err).toMatch(/malformed\.json:51: bad_json: malformed JSON at line 51, column 5: expected an object key; the 1 sign-ins before it were read/);
-    expect(query(db, `SELECT username, sum(hits) AS hits FROM usage WHERE username IN ('gina@contoso.com', 'hank@contoso.com') GROUP BY 1 ORDER BY 1`))
-      .toEqual([{ username: 'gina@contoso.com', hits: 1 }, { username: 'hank@contoso.com', hits: 1 }]);
-    expect(query(db, `SELECT sum(hits) AS n FROM usage WHERE username NOT IN ('gina@contoso.com', 'hank@contoso.com')`)).toEqual([{ n: 11 }]);
+    expect(r.err).toMatch(/download-truncated\.json:72: truncated: the JSON ends inside a sign-in at line 72, column 24 \(byte 2262\) \(an interrupted download\?\): the 1 sign-ins before the cut were read/);
+    // the second of three sign-ins is broken: the first and the third are read
+    expect(r.err).toMatch(/malformed\.json:51: bad_json: malformed JSON at line 51, column 5 \(byte 1472\): expected an object key; the sign-in there was skipped \(1 sign-ins before it were read\), reading went on after it/);
+    const names = `('gina@contoso.com', 'hank@contoso.com', 'iris@contoso.com')`;
+    expect(query(db, `SELECT username, sum(hits) AS hits FROM usage WHERE username IN ${names} GROUP BY 1 ORDER BY 1`))
+      .toEqual([{ username: 'gina@contoso.com', hits: 1 }, { username: 'hank@contoso.com', hits: 1 }, { username: 'iris@contoso.com', hits: 1 }]);
+    expect(query(db, `SELECT sum(hits) AS n FROM usage WHERE username NOT IN ${names}`)).toEqual([{ n: 11 }]);
+    expect(query(db, `SELECT d.code, d.count, d.first_line FROM diagnostics d JOIN files f ON f.id = d.file_id
+      WHERE f.path LIKE '%broken%' ORDER BY d.code`))
+      .toEqual([{ code: 'bad_json', count: 1, first_line: 51 }, { code: 'truncated', count: 1, first_line: 72 }]);
   });
 });
 

@@ -1,16 +1,18 @@
 // Entra ID sign-ins in one JSON document, streamed with stream-json (never the whole file in memory):
 // a Microsoft Graph auditLogs/signIns page `{"@odata.context", "value": [ … ], "@odata.nextLink"}`, the admin
 // center's "Download JSON" (a bare array), Log Analytics JSON (an array of rows), or sign-in objects one after
-// another. Malformed JSON stops the file at that point (exact line and column found by stream-json's verifier);
-// a truncated download keeps every sign-in before the cut. Both are counted as diagnostics; other files go on.
+// another. Malformed JSON skips the sign-in it breaks: its place is found exactly (stream-json's verifier), what came
+// before it is read again up to there, and reading goes on at the next sign-in object (resync.ts). A truncated
+// download keeps every sign-in before the cut. Both are counted as diagnostics naming line and byte.
 import Assembler from 'stream-json/assembler.js';
 import parser from 'stream-json/parser.js';
-import verifier from 'stream-json/utils/verifier.js';
-import type { Duplex } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type { DocumentReader, FormatDef, ParseContext } from '../types.js';
 import { fieldsOf, freshTally, takeSignIn, type SignInTally } from './signin.js';
+import { freshProgress, locateError, nextStart, settled, textFrom, write, type Reopen } from './resync.js';
 import { looksLikeSignIn, looksLikeSignInDocument } from './sniff.js';
+
+/** Resumptions after malformed JSON in one file; past them the rest of the file is left unread, and said so. */
+const MAX_RESUMES = 1000;
 
 interface Token {
   readonly name: string;
@@ -19,47 +21,6 @@ interface Token {
 
 /** Containers open outside a sign-in: a top-level array or object, or the `value` array of a Graph page. */
 type Frame = 'array' | 'object' | 'value';
-
-/** Resolves once the stream has closed (at once if it already has: an errored stream closes before its last write returns). */
-const closed = (s: Duplex): Promise<void> => (s.closed ? Promise.resolve() : new Promise((res) => s.once('close', () => res())));
-
-/** Writes one chunk and waits until the stream has taken it. */
-const write = (s: Duplex, chunk: Buffer | string): Promise<void> => new Promise((res) => s.write(chunk, () => res()));
-
-/** Where JSON stops parsing, from stream-json's verifier (a second read, only of a broken file): offsets in characters. */
-async function locateError(chunks: AsyncIterable<Buffer>): Promise<{ line: number; pos: number; offset: number; chars: number } | null> {
-  const v = verifier.asStream({ jsonStreaming: true });
-  let found: { line: number; pos: number; offset: number } | null = null;
-  v.on('error', (e: verifier.VerifierError) => (found = { line: e.line, pos: e.pos, offset: e.offset }));
-  v.on('data', () => undefined);
-  const decoder = new StringDecoder('utf8');
-  let chars = 0;
-  for await (const chunk of chunks) {
-    if (found !== null) break;
-    const text = decoder.write(chunk);
-    chars += text.length;
-    await write(v, text);
-  }
-  if (!v.destroyed) v.end();
-  await closed(v);
-  const at = found as { line: number; pos: number; offset: number } | null;
-  return at === null ? null : { ...at, chars };
-}
-
-/** The text of `chunks` up to `limit` characters (BOM dropped). */
-async function* upTo(chunks: AsyncIterable<Buffer>, limit: number): AsyncGenerator<string> {
-  const decoder = new StringDecoder('utf8');
-  let left = limit;
-  for await (const chunk of chunks) {
-    const text = decoder.write(chunk);
-    if (text.length >= left) {
-      yield text.slice(0, left);
-      return;
-    }
-    left -= text.length;
-    yield text;
-  }
-}
 
 class DocumentParser implements DocumentReader {
   private readonly tally: SignInTally = freshTally();
@@ -74,6 +35,11 @@ class DocumentParser implements DocumentReader {
   /** Sign-in objects met in this read, and how many of them a second read passes over (taken by the first). */
   private seen = 0;
   private skip = 0;
+  /**
+   * Reading resumed after malformed JSON, at a place that may not be a sign-in's start after all: what is not a
+   * sign-in there (a piece of the broken one) is dropped without a word.
+   */
+  private resumed = false;
 
   constructor(private readonly ctx: ParseContext) {}
 
@@ -90,7 +56,7 @@ class DocumentParser implements DocumentReader {
   }
 
   async read(
-    chunks: AsyncIterable<Buffer>, progress: (bytes: number) => void, between: () => void, again?: () => AsyncIterable<Buffer>,
+    chunks: AsyncIterable<Buffer>, progress: (bytes: number) => void, between: () => void, again?: Reopen,
   ): Promise<void> {
     let bytes = 0;
     let first = true;
@@ -103,45 +69,78 @@ class DocumentParser implements DocumentReader {
         progress(bytes);
       }
     }
-    const failure = await this.pass(counted(), between, (chunk) => {
-      for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) this.line++;
+    let failure = await this.pass(counted(), between, (chunk) => {
+      const b = chunk as Buffer;
+      for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) this.line++;
     });
     if (failure === null) {
-      if (this.frames.length > 0 || this.record !== null) this.truncated(`at byte ${bytes}`);
+      if (this.frames.length > 0 || this.record !== null) this.truncated(this.line, `at byte ${bytes}`);
       return;
     }
-    // stream-json drops the tokens of the chunk it fails in: find the exact place, then read up to it again,
-    // skipping the sign-ins already taken
-    const at = again === undefined ? null : await locateError(again()).catch(() => null);
-    if (at === null) {
+    if (again === undefined) {
       this.ctx.diags.add('bad_json', this.line, `malformed JSON (${failure.message}); the ${this.tally.counted} sign-ins before it were read`);
       return;
     }
-    if (again !== undefined) {
+    // The read that failed began at byte `start` (text `prefix` put before it) on line `startLine`
+    let start = 0;
+    let prefix = '';
+    let startLine = 1;
+    for (let resumes = 0; failure !== null; resumes++) {
+      // stream-json drops the tokens of the chunk it fails in: find the exact place, then read up to it again,
+      // skipping the sign-ins already taken
+      const at = await locateError(textFrom(again, start, prefix, null, freshProgress())).catch(() => null);
+      if (at === null) {
+        this.ctx.diags.add('bad_json', this.line, `malformed JSON (${failure.message}); the ${this.tally.counted} sign-ins before it were read`);
+        return;
+      }
       const skip = this.seen;
-      this.reset();
+      this.reset(start > 0);
       this.skip = skip;
-      await this.pass(upTo(again(), at.offset), between, () => undefined);
+      const got = freshProgress();
+      await this.pass(textFrom(again, start, prefix, at.offset, got), between, () => undefined);
+      const line = startLine + at.line - 1;
+      const byte = start + got.bytes;
+      this.line = line;
+      const where = `at line ${line}${at.line > 1 || start === 0 ? `, column ${at.pos}` : ''} (byte ${byte})`;
+      if (at.offset >= at.chars) return this.truncated(line, where);
+      // A read resumed inside an array that came to the array's end: the rest is the page's own members
+      const arrayEnd = prefix !== '' && this.frames.length === 0 && this.record === null;
+      const next = resumes < MAX_RESUMES ? await nextStart(again, byte, got.last) : null;
+      if (!arrayEnd) {
+        const reason = failure.message.replace(/^Parser (cannot parse input: )?/, '');
+        const broken = this.record !== null ? 'the sign-in there was skipped' : 'the text there was skipped';
+        const after = next !== null ? 'reading went on after it'
+          : resumes < MAX_RESUMES ? 'no sign-in follows it' : `the rest of the file was not read (${MAX_RESUMES} places already skipped)`;
+        this.ctx.diags.add('bad_json', line,
+          `malformed JSON ${where}: ${reason}; ${broken} (${this.tally.counted} sign-ins before it were read), ${after}`);
+      }
+      if (next === null) return;
+      start = next.byte;
+      prefix = next.inArray ? '[' : '';
+      startLine = line + next.newlines;
+      this.reset(true);
+      const resumed = freshProgress();
+      failure = await this.pass(textFrom(again, start, prefix, null, resumed), between, () => {
+        this.line = startLine + resumed.newlines;
+        progress(Math.max(bytes, start + resumed.bytes));
+      });
+      if (failure === null && (this.frames.length > 0 || this.record !== null)) {
+        this.truncated(this.line, `at byte ${start + resumed.bytes}`);
+      }
     }
-    this.line = at.line;
-    if (at.offset >= at.chars) {
-      this.truncated(`at line ${at.line}, column ${at.pos}`);
-      return;
-    }
-    this.ctx.diags.add('bad_json', at.line,
-      `malformed JSON at line ${at.line}, column ${at.pos}: ${failure.message.replace(/^Parser cannot parse input: /, '')}; the ${this.tally.counted} sign-ins before it were read, the rest of the file was not`);
   }
 
-  private truncated(where: string): void {
-    this.ctx.diags.add('truncated', this.line,
+  private truncated(line: number, where: string): void {
+    this.ctx.diags.add('truncated', line,
       `the JSON ends ${this.record !== null ? 'inside a sign-in' : 'before the document is complete'} ${where} (an interrupted download?): the ${this.tally.counted} sign-ins before the cut were read`);
   }
 
   /** One read through the tokens; the parser's error, if any. */
   private async pass(
-    chunks: AsyncIterable<Buffer | string>, between: () => void, fed: (chunk: Buffer) => void,
+    chunks: AsyncIterable<Buffer | string>, between: () => void, fed: (chunk: Buffer | string) => void,
   ): Promise<Error | null> {
     const tokens = parser.asStream({ jsonStreaming: true, streamValues: false });
+    const done = settled(tokens);
     let failure: Error | null = null;
     tokens.on('data', (t: Token) => {
       this.token(t);
@@ -151,15 +150,17 @@ class DocumentParser implements DocumentReader {
     for await (const chunk of chunks) {
       if (failure !== null) break;
       await write(tokens, chunk);
-      if (typeof chunk !== 'string') fed(chunk);
+      fed(chunk);
     }
     if (!tokens.destroyed) tokens.end();
-    await closed(tokens);
+    await done;
     return failure;
   }
 
-  /** Back to the start of the document, for a second read. */
-  private reset(): void {
+  /** Back to the start of the document, or to a place where reading resumes, for another read. */
+  private reset(resumed: boolean): void {
+    this.resumed = resumed;
+    this.skip = 0;
     this.frames.length = 0;
     this.record = null;
     this.shell = null;
@@ -217,6 +218,7 @@ class DocumentParser implements DocumentReader {
         }
         return this.shellToken(t);
       default:
+        if (this.resumed) return this.shellToken(t);
         if (depth > 0 && this.frames[depth - 1] === 'value') {
           this.ctx.diags.add('bad_record', this.line, 'a value in a sign-in list that is not an object');
           return;
@@ -247,12 +249,13 @@ class DocumentParser implements DocumentReader {
     if (this.sawPage) return; // a Graph page: its sign-ins were counted one by one
     const obj = shell.current as Record<string, unknown>;
     if (looksLikeSignIn(obj)) this.signIn(obj);
-    else this.ctx.diags.add('bad_record', this.line, 'a JSON object that is neither a sign-in nor a page of sign-ins');
+    else if (!this.resumed) this.ctx.diags.add('bad_record', this.line, 'a JSON object that is neither a sign-in nor a page of sign-ins');
   }
 
   private signIn(value: unknown): void {
     if (this.seen++ < this.skip) return;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+    if (this.resumed && !looksLikeSignIn(value as Record<string, unknown>)) return;
     takeSignIn(this.ctx, fieldsOf(value as Record<string, unknown>), this.line, this.tally);
   }
 }
