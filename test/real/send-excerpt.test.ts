@@ -9,14 +9,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/run-cli.js';
 import { tempDir } from '../helpers.js';
+import { SEND_DIRECTIVES } from './send-directives.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'exchange', 'css-docsite-SEND20191104-excerpt.LOG');
 const CONNECTOR = '组织内 SMTP 发送连接器';
 const REMOTE = '10.**.**.168';
 const REMOTE_NAME = 'M10-SD-MLCH04.sd.cnc.intra';
-export const SEND_DIRECTIVES =
-  '#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Send Protocol Log\r\n' +
-  '#Date: 2019-11-04T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n';
 
 async function scanned(layout: 'directives' | 'as published', ...more: string[]): Promise<string> {
   const dir = tempDir('tls-census-send-');
