@@ -1,6 +1,7 @@
 // Which stored file an input is, by content only: same beginning, and the same bytes before the stored read
 // position (or, for a shorter copy, before its last content mark). Reads a few KiB of plain files, never all.
-import { readFileRange, readStart, type ScanInput } from '../sources/inputs.js';
+import { readFileRange } from '../sources/file-reader.js';
+import { readStart, type ScanInput } from '../sources/plain-input.js';
 import { TAIL_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { ContentTracker, hashBytes, tailHashOf } from './content-tracker.js';
 

@@ -1,17 +1,16 @@
 // Worker thread: parses plain log files (or byte ranges of them) handed over by the ParsePool and posts their
 // batches back, or lists a range's directive lines. It never opens the database; the main thread commits.
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { iisW3cFormat } from '../formats/iis-w3c.js';
-import { fileChunks, plainInput, type ScanInput } from '../sources/plain-input.js';
+import { fileChunks, fileStream, linesStartingWith } from '../sources/file-reader.js';
+import { plainInput, type ScanInput } from '../sources/plain-input.js';
 import { packRows } from '../aggregate/packed-rows.js';
 import { runSession } from './parse-session.js';
 import { ThreadEngines } from './session-parser.js';
-import type { BatchAck, Directive, DirectivesJob, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
+import type { BatchAck, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
 /** Progress is posted at most every this many bytes. */
 const TICK_BYTES = 8 << 20;
-const READ_BYTES = 4 << 20;
 
 /** The engines of this thread's sessions (one IIS line engine, used by its parsers in turn). */
 const engines = new ThreadEngines();
@@ -46,7 +45,7 @@ port.on('message', (job: WorkerJob | BatchAck) => {
   queue = queue.then(async () => {
     try {
       if (job.kind === 'parse') await parse(job);
-      else post({ id: job.id, kind: 'directives', list: await directives(job) });
+      else post({ id: job.id, kind: 'directives', list: linesStartingWith(job.file.path, 35, job.start, job.end) });
       post({ id: job.id, kind: 'done' });
     } catch (err) {
       post({ id: job.id, kind: 'error', message: (err as Error).message });
@@ -63,7 +62,7 @@ function rangeInput(job: ParseJob): ScanInput {
   return {
     ...whole,
     size: end,
-    open: async (start) => createReadStream(job.file.path, { start, end: end - 1, highWaterMark: 1 << 20 }),
+    open: async (start) => fileStream(job.file.path, start, end),
     chunks,
   };
 }
@@ -95,52 +94,4 @@ async function parse(job: ParseJob): Promise<void> {
     undefined,
     engines,
   );
-}
-
-/**
- * Lines starting with "#" in [start, end); `start` is a line start. Only the bytes are searched, nothing parsed:
- * blocking reads into one buffer, the unfinished last line moved to its front before the next read.
- */
-async function directives(job: DirectivesJob): Promise<Directive[]> {
-  const out: Directive[] = [];
-  const fd = openSync(job.file.path, 'r');
-  try {
-    const buf = Buffer.allocUnsafeSlow(READ_BYTES + (1 << 20));
-    let held = 0; // bytes of an unfinished line at the front of buf
-    let base = job.start; // file offset of buf[0]
-    let lineStart = true; // buf[0] starts a line (not after part of an over-long line was dropped)
-    for (let pos = job.start; pos < job.end; ) {
-      if (held >= buf.length - (1 << 16)) {
-        // a line longer than the buffer: an over-long line, never a directive anyone reads; drop what is held
-        base += held;
-        held = 0;
-        lineStart = false;
-      }
-      const want = Math.min(buf.length - held, job.end - pos);
-      const bytesRead = readSync(fd, buf, held, want, pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      const filled = held + bytesRead;
-      const last = pos >= job.end ? filled - 1 : buf.lastIndexOf(10, filled - 1);
-      if (last < 0) {
-        held = filled;
-        continue;
-      }
-      for (let at = lineStart && buf[0] === 35 ? 0 : buf.indexOf('\n#'); at >= 0 && at <= last; at = buf.indexOf('\n#', at + 1)) {
-        const from = at === 0 && lineStart && buf[0] === 35 ? 0 : at + 1;
-        if (from > last) break; // the line after the last newline is read with the next chunk
-        const nl = buf.indexOf(10, from);
-        const to = nl < 0 || nl >= filled ? filled : nl;
-        out.push({ offset: base + from, text: buf.toString('utf8', from, to > from && buf[to - 1] === 13 ? to - 1 : to) });
-        if (nl < 0 || nl >= filled) break;
-      }
-      held = filled - (last + 1);
-      buf.copyWithin(0, last + 1, filled);
-      base += last + 1;
-      lineStart = true;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return out;
 }

@@ -1,28 +1,20 @@
-// The scan: walk the paths, identify each input by content, resume it from its stored position, parse, commit in
-// batches. Every batch commits the rows with the file's new position and parser state, so a killed scan resumes exactly.
-import { classifyUserAgents } from '../store/classify-clients.js';
+// The scan: walk the paths and, for each input, decide (scan-decision.ts: unchanged, skipped, unreadable, or read
+// from its stored position with a format), schedule the read (scan-scheduler.ts: inline, a worker, byte ranges) and
+// commit (scan-commit.ts: the counts and every store write). Every batch commits the rows with the file's new
+// position and parser state, so a killed scan resumes exactly.
 import { FORMATS } from '../formats/index.js';
 import { expand, firstBytes, type ScanInput } from '../sources/inputs.js';
 import { excludedFiles } from '../sources/path-rules.js';
 import { checkPathsExist, walk } from '../sources/walk.js';
-import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
-import { identify, type Identity } from './identify.js';
-import { pathHints } from './path-hints.js';
-import { batchCommitter, readInput, sessionLimits } from './read-input.js';
-import { ThreadEngines } from './session-parser.js';
-import { planRanges, RangeSequencer, SPLIT_BYTES } from './split-file.js';
-import { ParsePool } from './worker-pool.js';
-import { HEAD_BYTES, sniff, type Sniffed } from './sniff.js';
+import type { Store } from '../store/store.js';
+import { sessionLimits } from './read-input.js';
+import { ScanCommitter, type Tick } from './scan-commit.js';
+import { decide, look, recordOf } from './scan-decision.js';
+import { ScanScheduler } from './scan-scheduler.js';
 import type { ScanOptions, ScanStats } from './scan-options.js';
 
 export type { ScanOptions, ScanProgress, ScanStats, ServerNameUse } from './scan-options.js';
-
-/** Reports the bytes and lines read so far from the input being read. */
-type Tick = (bytes: number, lines: number) => void;
-
-
-/** Plain IIS logs with less than this left to read are parsed in the main thread (a worker's start costs ~0.1 s). */
-export const WORKER_MIN_BYTES = 4 << 20;
+export { WORKER_MIN_BYTES } from './scan-scheduler.js';
 
 export const DEFAULT_SCAN = {
   settleMs: 120_000,
@@ -66,21 +58,13 @@ async function* readAhead<T, U>(
 
 export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> {
   await checkPathsExist(opts.paths);
-  const stats: ScanStats = {
-    filesRead: 0, filesUnchanged: 0, filesSkipped: 0, filesFailed: 0,
-    bytes: 0, lines: 0, records: 0, badLines: 0, heldBack: 0, serverNames: [],
-  };
-  const now = opts.now.toISOString();
-  const problem = (path: string, message: string): void => {
-    stats.filesFailed++;
-    store.recordUnread(path, 'error', message, 0, now);
-    opts.onDiagnostic?.(path, 0, 'read_error', message);
-  };
+  const committer = new ScanCommitter(store, opts, sessionLimits(opts).naming);
+  const scheduler = new ScanScheduler(opts, committer);
+  const stats = committer.stats;
   let files = 0;
   let position = 0;
-  const work: Work = { jobs: opts.jobs ?? 1, pool: null, inflight: new Set(), busy: new Map(), engines: new ThreadEngines() };
   const excluded = excludedFiles(opts.exclude ?? []);
-  const found$ = readAhead(walk(opts.paths, (p) => problem(p.path, p.message)), LOOKAHEAD, (f) =>
+  const found$ = readAhead(walk(opts.paths, (p) => committer.failed(p.path, p.message)), LOOKAHEAD, (f) =>
     excluded(f.path) ? null : firstBytes(f));
   for await (const { item: found, started: first } of found$) {
     if (first === null) continue; // the database itself
@@ -89,143 +73,49 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
         files, position: position + Math.min(bytes, found.size), bytes: stats.bytes + bytes, lines: stats.lines + lines,
       });
     try {
-      for await (const input of expand(found, (p) => problem(p.path, p.message), first)) {
-        await scanInput(store, input, opts, stats, now, tick, work);
+      for await (const input of expand(found, (p) => committer.failed(p.path, p.message), first)) {
+        await scanInput(input, opts, committer, scheduler, tick);
       }
     } catch (err) {
-      problem(found.path, `cannot read: ${(err as Error).message}`);
+      committer.failed(found.path, `cannot read: ${(err as Error).message}`);
     }
     files++;
     position += found.size;
     tick(0, 0);
   }
-  try {
-    await Promise.all(work.inflight);
-  } finally {
-    await work.pool?.close();
-  }
-  classifyUserAgents(store.db); // new user agents get their client, TLS 1.2 verdict and hint
+  await scheduler.finish();
+  committer.classify();
   return stats;
 }
 
-/** Counts the server name this input's rows get when its lines name none (the summary says where names came from). */
-function noteServerName(stats: ScanStats, input: ScanInput, opts: ScanOptions): void {
-  const hints = pathHints(input.path, input.folders, sessionLimits(opts).naming);
-  if (hints.server === null || hints.serverOrigin === null) return;
-  const known = stats.serverNames.find((u) => u.server === hints.server && u.origin === hints.serverOrigin);
-  if (known) known.files++;
-  else stats.serverNames.push({ server: hints.server, origin: hints.serverOrigin, files: 1 });
-}
-
-/** Parse jobs under way on workers: a file's record is busy until its job is done. */
-interface Work {
-  readonly jobs: number;
-  /** Started on the first file worth a worker: a re-scan that finds nothing new starts none. */
-  pool: ParsePool | null;
-  readonly inflight: Set<Promise<void>>;
-  readonly busy: Map<number, Promise<void>>;
-  /** The engines of the sessions read in this thread. */
-  readonly engines: ThreadEngines;
-}
-
 async function scanInput(
-  store: Store, input: ScanInput, opts: ScanOptions, stats: ScanStats, now: string, tick: Tick, work: Work,
+  input: ScanInput, opts: ScanOptions, committer: ScanCommitter, scheduler: ScanScheduler, tick: Tick,
 ): Promise<void> {
-  const failed = (err: unknown): void => {
-    stats.filesFailed++;
-    store.recordUnread(input.path, 'error', `cannot read: ${(err as Error).message}`, input.size ?? 0, now);
-    opts.onDiagnostic?.(input.path, 0, 'read_error', `cannot read: ${(err as Error).message}`);
-  };
-  const unchanged = (record: FileRecord, container: string | null): void => {
-    stats.filesUnchanged++;
-    store.seen(record.id, input.path, input.size ?? record.consumed, now);
-    if (container !== null) store.addContainer(container, record.id);
-  };
-  let container: string | null;
-  let head: Buffer;
-  let found: Identity;
-  try {
-    container = await input.container();
-    const known = container === null ? null : store.byContainer(container);
-    if (known) return unchanged(known, null); // a compressed input read to its end before: not even inflated
-    head = await input.head(FINGERPRINT_BYTES);
-    found = await identify(store, input, head);
-  } catch (err) {
-    return failed(err);
-  }
-  const running = 'record' in found ? work.busy.get(found.record.id) : undefined;
-  if (running !== undefined) {
-    // The same content is being read from another path right now: wait, then see what is left.
-    await running;
-    return scanInput(store, input, opts, stats, now, tick, work);
-  }
-  if (found.kind === 'contained') return unchanged(found.record, container);
-  if (found.kind === 'same' && input.size !== null && found.record.consumed >= input.size) {
-    return unchanged(found.record, container);
-  }
-  let record: FileRecord;
-  let sniffed: Sniffed | null = null;
-  if (found.kind === 'same') {
-    record = found.record;
-  } else {
-    let sniffHead: Buffer;
-    try {
-      sniffHead = head.length < FINGERPRINT_BYTES ? head : await input.head(HEAD_BYTES);
-    } catch (err) {
-      return failed(err);
-    }
-    sniffed = sniff(sniffHead, opts.formats ?? FORMATS, { folders: input.folders, logType: opts.logType ?? null });
-    if ('skip' in sniffed) {
-      stats.filesSkipped++;
-      store.recordUnread(input.path, 'skipped', sniffed.skip, input.size ?? sniffHead.length, now);
-      return;
-    }
-    record = store.createFile(input.path, sniffed.format.name, head, input.size ?? 0, now, sniffed.start?.layout ?? null);
-    // no directives: the parser starts as if the default #Fields (and #Log-type) had been there; saved with the state
-    if (sniffed.start !== undefined) record = { ...record, state: sniffed.start.state };
-  }
-  noteServerName(stats, input, opts);
   const formats = opts.formats ?? FORMATS;
-  const format = formats.find((f) => f.name === record.format) ?? (sniffed && 'format' in sniffed ? sniffed.format : null);
-  if (format === null) return failed(new Error(`format ${record.format} is not known to this tls-census`));
-  const ctx = { store, opts, stats, now, tick, engines: work.engines };
-  const target = { input, format, record, head, container };
-  const left = (input.size ?? 0) - record.consumed;
-  const worthWorker = work.jobs > 1 && input.plain !== undefined && format.name === 'iis-w3c' &&
-    left >= (opts.workerMinBytes ?? WORKER_MIN_BYTES);
-  if (!worthWorker || input.plain === undefined) return readInput(ctx, target);
-  const pool = (work.pool ??= new ParsePool(work.jobs));
-  // One job waiting per worker besides the one it runs: a worker that finishes starts the next file at once,
-  // without waiting for this thread to identify it.
-  while (work.inflight.size >= 2 * pool.size) await Promise.race(work.inflight);
-  const { commit, progress } = batchCommitter(ctx, target);
-  const file = input.plain;
-  const limits = sessionLimits(opts);
-  const ranges = await planRanges(file, record, format, pool, opts.fieldMap, opts.splitBytes ?? SPLIT_BYTES).catch(() => null);
-  let parts: Promise<unknown>;
-  if (ranges === null) {
-    parts = pool.run({ file, format: format.name, record, limits }, { onBatch: commit, onTick: progress });
-  } else {
-    const order = new RangeSequencer(ranges.length, commit);
-    parts = Promise.all(
-      ranges.map((r, i) => {
-        const part = i === 0 ? record : { ...record, consumed: r.start, lines: 0, records: 0, badLines: 0, tailHash: null, state: r.state };
-        return pool.run(
-          { file, format: format.name, record: part, limits, end: r.end },
-          { onBatch: (b) => order.push(i, b), onTick: i === 0 ? progress : () => undefined }, // later ranges run ahead
-        );
-      }),
-    );
+  for (;;) {
+    const facts = await look(committer.store, input, opts, formats);
+    const known = recordOf(facts);
+    const running = known === null ? undefined : scheduler.running(known.id);
+    if (running !== undefined) {
+      await running; // the same content is being read from another path right now: wait, then see what is left
+      continue;
+    }
+    const d = decide(input.size, facts, formats);
+    switch (d.kind) {
+      case 'fail':
+        return committer.failed(input.path, d.message, input.size ?? 0);
+      case 'unchanged':
+        return committer.unchanged(input, d.record, d.container);
+      case 'skip':
+        return committer.skipped(input.path, d.reason, d.bytes);
+      case 'resume':
+        committer.noteServerName(input);
+        return scheduler.schedule({ input, format: d.format, record: d.record, head: d.head, container: d.container }, tick);
+      case 'read-new': {
+        const record = committer.record(input, d.head, d.fresh);
+        committer.noteServerName(input);
+        return scheduler.schedule({ input, format: d.fresh.format, record, head: d.head, container: d.container }, tick);
+      }
+    }
   }
-  const job: Promise<void> = parts
-    // While the workers parse, this thread is mostly idle: classify the user agents seen so far now rather than
-    // all at the end of the scan.
-    .then(() => void classifyUserAgents(store.db))
-    .catch(failed)
-    .finally(() => {
-      work.inflight.delete(job);
-      work.busy.delete(record.id);
-    });
-  work.inflight.add(job);
-  work.busy.set(record.id, job);
 }

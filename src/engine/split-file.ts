@@ -1,10 +1,10 @@
 // One large IIS log is cut into byte ranges at line starts so that several workers parse it at once. Each range
 // starts with the parser state its position would have (from the directive lines before it); the batches of a
 // range are committed only after every earlier range, so the file's stored position stays a contiguous prefix.
-import { open } from 'node:fs/promises';
 import { UsageAggregator } from '../aggregate/usage.js';
 import { DiagnosticCounter } from '../aggregate/diagnostics.js';
 import type { FormatDef } from '../formats/types.js';
+import { lineStartAfter } from '../sources/file-reader.js';
 import type { FoundFile } from '../sources/walk.js';
 import type { FileRecord } from '../store/store.js';
 import type { Batch } from './parse-session.js';
@@ -20,18 +20,6 @@ export interface Range {
   /** Exclusive; undefined for the last range, which reads to the end of the file as it is then. */
   readonly end?: number;
   readonly state: unknown;
-}
-
-async function lineStartAfter(path: string, offset: number): Promise<number | null> {
-  const fh = await open(path, 'r');
-  try {
-    const buf = Buffer.alloc(BOUNDARY_WINDOW);
-    const { bytesRead } = await fh.read(buf, 0, BOUNDARY_WINDOW, offset);
-    const nl = buf.subarray(0, bytesRead).indexOf(10);
-    return nl < 0 ? null : offset + nl + 1;
-  } finally {
-    await fh.close();
-  }
 }
 
 /** "date" and "time" in a #Fields value: ranges may start anywhere only when no line takes its date from #Date. */
@@ -54,7 +42,7 @@ export async function planRanges(
   const count = Math.min(Math.ceil(left / splitBytes), 4 * pool.size);
   const cuts: number[] = [record.consumed];
   for (let i = 1; i < count; i++) {
-    const at = await lineStartAfter(file.path, record.consumed + Math.floor((left * i) / count));
+    const at = await lineStartAfter(file.path, record.consumed + Math.floor((left * i) / count), BOUNDARY_WINDOW);
     if (at === null) return null; // no newline in the window: a huge line, leave the file whole
     if (at > cuts[cuts.length - 1] && at < file.size) cuts.push(at);
   }

@@ -1,16 +1,15 @@
 // Turns a found file into scan inputs: the file itself, its gzip content, or each entry of a zip archive.
 // Compression is recognised by content (magic bytes), never by name; nothing is extracted to disk.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import chain from 'stream-chain';
 import yauzl from 'yauzl';
-import { PLAIN_HEAD_BYTES, PLAIN_START_BYTES, plainInput, READ_CHUNK, readFileRange, readStart, type ScanInput } from './plain-input.js';
+import { fileStream, readFileRange } from './file-reader.js';
+import { PLAIN_HEAD_BYTES, PLAIN_START_BYTES, plainInput, readStart, type ScanInput } from './plain-input.js';
 import type { FoundFile } from './walk.js';
 
-export { fileChunks, plainInput, readFileRange, readStart, type ScanInput } from './plain-input.js';
+export { plainInput, readStart, type ScanInput } from './plain-input.js';
 
 export interface ExpandProblem {
   readonly path: string;
@@ -36,19 +35,10 @@ function skipper(n: number): (chunk: Buffer) => Buffer | typeof chain.none {
 const GZIP_ID_BYTES = 4096;
 
 /** "gz:<sha-256 of the first and last 4 KiB>:<size>": a gzip file's trailer carries the CRC-32 of its content. */
-async function gzipIdentity(path: string): Promise<string> {
-  const fh = await openFile(path, 'r');
-  try {
-    const { size } = await fh.stat();
-    const n = Math.min(GZIP_ID_BYTES, size);
-    const head = Buffer.alloc(n);
-    const tail = Buffer.alloc(n);
-    await fh.read(head, 0, n, 0);
-    await fh.read(tail, 0, n, size - n);
-    return `gz:${createHash('sha256').update(head).update(tail).digest('hex')}:${size}`;
-  } finally {
-    await fh.close();
-  }
+async function gzipIdentity(f: FoundFile): Promise<string> {
+  const n = Math.min(GZIP_ID_BYTES, f.size);
+  const [head, tail] = await Promise.all([readFileRange(f.path, 0, n), readFileRange(f.path, f.size - n, n)]);
+  return `gz:${createHash('sha256').update(head).update(tail).digest('hex')}:${f.size}`;
 }
 
 const isGzip = (m: Buffer): boolean => m.length >= 2 && m[0] === 0x1f && m[1] === 0x8b;
@@ -56,7 +46,7 @@ const isZip = (m: Buffer): boolean => m.length >= 4 && m.readUInt32LE(0) === 0x0
 
 function gzipInput(f: FoundFile): ScanInput {
   const inflate = (start: number): Readable =>
-    chain([createReadStream(f.path, { highWaterMark: READ_CHUNK }), createGunzip(), skipper(start)]) as unknown as Readable;
+    chain([fileStream(f.path), createGunzip(), skipper(start)]) as unknown as Readable;
   return {
     path: f.path,
     folders: f.folders,
@@ -65,7 +55,7 @@ function gzipInput(f: FoundFile): ScanInput {
     mtimeMs: f.mtimeMs,
     head: (max) => readStart(inflate(0), max),
     open: async (start) => inflate(start),
-    container: () => gzipIdentity(f.path),
+    container: () => gzipIdentity(f),
   };
 }
 

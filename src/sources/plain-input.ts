@@ -1,8 +1,7 @@
-// A plain (uncompressed) log file as a scan input, and reading its bytes. Apart from inputs.ts (gzip, zip) so the
-// parse worker, which only reads plain files, loads none of that.
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
+// A plain (uncompressed) log file as a scan input (its bytes read through file-reader.ts). Apart from inputs.ts
+// (gzip, zip) so the parse worker, which only reads plain files, loads none of that.
 import type { Readable } from 'node:stream';
+import { fileChunks, fileStream, readFileRange } from './file-reader.js';
 import type { FoundFile } from './walk.js';
 
 export interface ScanInput {
@@ -33,9 +32,6 @@ export interface ScanInput {
   container(): Promise<string | null>;
 }
 
-export const READ_CHUNK = 1 << 20;
-const MIN_CHUNK = 64 << 10;
-
 /** The first `max` bytes of a stream (fewer if it is shorter), which is then destroyed. */
 export async function readStart(stream: Readable, max: number): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -52,53 +48,8 @@ export async function readStart(stream: Readable, max: number): Promise<Buffer> 
   return Buffer.concat(parts).subarray(0, max);
 }
 
-/** Up to `length` bytes of a plain file from `start` (fewer at its end), with plain reads (no stream). */
-export async function readFileRange(path: string, start: number, length: number): Promise<Buffer> {
-  const fh = await openFile(path, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(length);
-    let got = 0;
-    while (got < length) {
-      const { bytesRead } = await fh.read(buf, got, length - got, start + got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-    }
-    return buf.subarray(0, got);
-  } finally {
-    await fh.close();
-  }
-}
-
 async function* bytesFrom(bytes: Buffer, start: number): AsyncGenerator<Buffer> {
   if (start < bytes.length) yield bytes.subarray(start);
-}
-
-/**
- * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined), read with blocking reads
- * into two buffers used in turn, so a chunk stays valid until the chunk after the next one is requested (see
- * ScanInput.chunks): no fresh MiB to allocate, fault in and collect per read. Blocking reads measured faster than
- * asynchronous ones, in parse workers and in the main thread alike: their calls cost more than the reads.
- */
-export async function* fileChunks(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
-  yield* fileChunksSync(path, start, end);
-}
-
-function* fileChunksSync(path: string, start: number, end?: number): Generator<Buffer> {
-  const fd = openSync(path, 'r');
-  try {
-    const size = Math.min(READ_CHUNK, Math.max(MIN_CHUNK, (end ?? fstatSync(fd).size) - start + 1));
-    const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
-    let turn = 0;
-    for (let pos = start; end === undefined || pos < end; ) {
-      const buf = buffers[(turn ^= 1)];
-      const bytesRead = readSync(fd, buf, 0, end === undefined ? buf.length : Math.min(buf.length, end - pos), pos);
-      if (bytesRead === 0) return;
-      pos += bytesRead;
-      yield buf.subarray(0, bytesRead);
-    }
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** How much of a plain file's start is read first: its fingerprint (store.ts FINGERPRINT_BYTES), all a re-scan needs. */
@@ -128,7 +79,7 @@ export function plainInput(f: FoundFile, start?: Buffer, startAsked = PLAIN_STAR
       asked = max;
       return known;
     },
-    open: async (start) => createReadStream(f.path, { start, highWaterMark: READ_CHUNK }),
+    open: async (start) => fileStream(f.path, start),
     // A file that fit in its head is read from there (it is read again next scan if it has grown since)
     chunks: (from) =>
       known !== undefined && known.length === f.size && complete(known, asked) ? bytesFrom(known, from) : fileChunks(f.path, from),

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fileChunks } from '../../src/sources/inputs.js';
+import { fileChunks } from '../../src/sources/file-reader.js';
 import { tempDir } from '../helpers.js';
 
 const MiB = 1 << 20;
