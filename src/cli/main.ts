@@ -25,7 +25,23 @@ function skipHelpCache(cli: unknown): void {
   if (usage !== undefined && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
 }
 
+let pipeWatched = false;
+
+/**
+ * A reader that stops early (`tls-census report | head`) closes the pipe: the rest of the output is dropped, and
+ * the command ends with its own exit code instead of an unhandled EPIPE and a stack trace.
+ */
+function quietOnClosedPipe(): void {
+  if (pipeWatched) return;
+  pipeWatched = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    process.stdout.destroy();
+  });
+}
+
 export async function execute(argv: readonly string[]): Promise<number> {
+  quietOnClosedPipe();
   let code = 0;
   const setCode = (c: number): void => {
     code = Math.max(code, c);

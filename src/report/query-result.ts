@@ -20,7 +20,7 @@ function plain(v: Cell): string | number | null {
 function table(columns: readonly string[], rows: readonly Cell[][]): string {
   const text = rows.map((r) => r.map((v) => (v === null ? 'NULL' : clean(String(plain(v)), MAX_CELL))));
   const head = columns.map((c) => clean(c, MAX_CELL));
-  const widths = head.map((h, i) => Math.max(h.length, ...text.map((r) => r[i].length)));
+  const widths = head.map((h, i) => text.reduce((w, r) => Math.max(w, r[i].length), h.length)); // no spread: any row count
   const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => r[i] === null || typeof r[i] === 'number' || typeof r[i] === 'bigint'));
   const line = (cells: readonly string[]): string =>
     cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();

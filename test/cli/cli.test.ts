@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +31,27 @@ describe('tls-census CLI', () => {
     const report = cli(['report', '--db', db, '--top', '3']);
     expect(report.code).toBe(0);
     expect(report.out).toMatch(/top 3 by hits/);
+  });
+
+  it('stops quietly with its exit code when the reader closes the pipe early (query | head)', async () => {
+    const db = join(tempDir(), 'samples.db');
+    expect(cli(['scan', 'samples', '--db', db, '--quiet']).code).toBe(0);
+    // 200,000 rows: megabytes, far more than a pipe holds, and more values than a spread argument list takes
+    const sql = 'WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i, i * 2 AS twice FROM n';
+    for (const format of ['table', 'csv', 'json']) {
+      const child = spawn(process.execPath, [BIN, 'query', '--db', db, '--format', format, sql], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += String(d)));
+      // the first chunk read, then the reading end closed, as `head -c 10` does
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      expect(err, format).toBe('');
+      expect(code, format).toBe(0);
+    }
+    const all = spawnSync(process.execPath, [BIN, 'query', '--db', db, sql], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(all.stderr).toBe('');
+    expect(all.status).toBe(0);
+    expect(all.stdout.endsWith('(200000 rows)\n')).toBe(true);
   });
 
   it('exits 2 with one line for a path that does not exist, and leaves no database or lock file', () => {
