@@ -70,24 +70,48 @@ export function touch(row: UsageRow, ts: string): void {
   if (ts > row.lastSeen) row.lastSeen = ts;
 }
 
+/**
+ * Estimated bytes of rows a session gathers before it hands them on as a batch, besides the row limit: a parse
+ * worker's memory, and what a batch costs to copy to the main thread, stay bounded whatever the number of keys.
+ */
+export const BATCH_BYTES = 16 << 20;
+
+/** What a row held by an aggregator costs in memory besides its tuple's characters (row, dims, map entries). */
+export const ROW_OVERHEAD_BYTES = 400;
+
 export class UsageAggregator {
+  /** Rows by tuple key; a tuple's rows of other days than the first in `others`, by day and tuple. */
   private rows = new Map<string, UsageRow>();
+  private others = new Map<string, UsageRow>();
+  /** Every row, in the order it was made (the order drain() hands them out, and keys are first stored in). */
+  private order: UsageRow[] = [];
+  private held = 0;
   /** Bumped by drain(): callers that cache rows must drop their cache when it changes. */
   generation = 0;
 
   get size(): number {
-    return this.rows.size;
+    return this.order.length;
+  }
+
+  /** Estimated bytes of memory the rows hold: sessions flush at a byte bound whatever the number of keys. */
+  get bytes(): number {
+    return this.held;
   }
 
   /** The row for these dims, created with zero counts when new. */
   row(dims: UsageDims): UsageRow {
     const tuple = tupleKey(dims);
-    const key = dims.day + '\u001f' + tuple;
-    let row = this.rows.get(key);
-    if (!row) {
-      row = { dims, key: tuple, hits: 0, authFailures: 0, errors: 0, estimated: 0, firstSeen: '', lastSeen: '' };
-      this.rows.set(key, row);
+    const first = this.rows.get(tuple);
+    if (first !== undefined) {
+      if (first.dims.day === dims.day) return first;
+      const other = this.others.get(dims.day + SEP + tuple);
+      if (other !== undefined) return other;
     }
+    const row: UsageRow = { dims, key: tuple, hits: 0, authFailures: 0, errors: 0, estimated: 0, firstSeen: '', lastSeen: '' };
+    if (first === undefined) this.rows.set(tuple, row);
+    else this.others.set(dims.day + SEP + tuple, row);
+    this.order.push(row);
+    this.held += ROW_OVERHEAD_BYTES + 2 * tuple.length;
     return row;
   }
 
@@ -100,10 +124,13 @@ export class UsageAggregator {
     return row;
   }
 
-  /** Hands out every row and starts empty. */
+  /** Hands out every row, in the order they were made, and starts empty. */
   drain(): UsageRow[] {
-    const out = [...this.rows.values()];
+    const out = this.order;
     this.rows = new Map();
+    this.others = new Map();
+    this.order = [];
+    this.held = 0;
     this.generation++;
     return out;
   }

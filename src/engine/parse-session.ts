@@ -2,7 +2,7 @@
 // state, diagnostics, content hashes). It never touches the database, so it runs alike inline and in a worker.
 import type { PackedRows } from '../aggregate/packed-rows.js';
 import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate/report-rows.js';
-import { UsageAggregator, type UsageRow } from '../aggregate/usage.js';
+import { BATCH_BYTES, UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../aggregate/diagnostics.js';
 import type { FormatDef, LineParser, ParseEngines } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
@@ -144,10 +144,11 @@ export async function runSession(
     });
   };
   const checkRows = (): void => {
-    if (agg.size + reports.size + (signIns?.size ?? 0) >= limits.flushRows) flush(false);
+    if (agg.size + reports.size + (signIns?.size ?? 0) >= limits.flushRows || agg.bytes >= BATCH_BYTES) flush(false);
   };
+  const rowRoom = (): number => (agg.bytes >= BATCH_BYTES ? 0 : limits.flushRows - reports.size);
   const batchLines = (p: LineParser): BatchLines =>
-    new BatchLines(p, diags, checkRows, limits.flushLines, () => flush(false), () => limits.flushRows - reports.size);
+    new BatchLines(p, diags, checkRows, limits.flushLines, () => flush(false), rowRoom);
   const { parser, splitter, lines } = openParser(format, ctx, record.state, batchLines, engines, record.consumed, record.lines);
   try {
     const opened = await openAfterTail(input, record);

@@ -83,8 +83,11 @@ export class ParsePool {
   }
 
   private spawn(): void {
-    // A smaller young generation keeps two or more workers under the 300 MB budget at no measured cost.
-    const w = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    // A worker holds at most a batch of rows of BATCH_BYTES (aggregate/usage.ts) and its parser's caches, whatever the
+    // number of keys; without a cap V8 let each worker's old generation grow past 130 MB of mostly dead rows before
+    // collecting. Capped (and a smaller young generation), the internet mix of bench/RESULTS.md peaks at 280–300 MB
+    // instead of 410–445 MB, at no measured cost in time.
+    const w = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
     w.on('message', (m: WorkerReply) => this.reply(m));
     w.on('error', (err) => this.fail(w, err));
     this.load.set(w, 0);
