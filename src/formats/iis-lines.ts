@@ -1,34 +1,14 @@
-// The IIS byte path's engine: iis-lines.wat (WebAssembly) splits each plain line, hashes its key fields, finds
-// its entry by hash and key bytes and counts it there. This side owns the memory layout and turns entries into rows.
+// The IIS byte path's engine: iis-lines.as.ts (AssemblyScript, compiled to WebAssembly) splits each plain line,
+// hashes its key fields, finds its entry by hash and key bytes and counts it there. This side drives it through the
+// memory layout both read (iis-lines-layout.ts) and hands out the counts of its entries.
 import { ENDPOINTS_BY_SEGMENT } from './iis-endpoint.js';
+import {
+  ENTRIES, ENTRY_AUTH_FAILURES, ENTRY_BYTES, ENTRY_DAY, ENTRY_ERRORS, ENTRY_FIRST_SEC, ENTRY_HITS, ENTRY_LAST_SEC, G_ARENA,
+  G_COUNT, G_DATE, G_DAY, G_MAXLINE, G_N, G_STATUS, G_STEM, G_TIME, INPUT, INPUT_BYTES, KINDS, LAST_DATE, MAX_FIELDS,
+  MAX_RUNS, O_END, O_EP, O_NEXT, O_RESULT, O_START, POS, RUNS, SEGMENT_BYTES, SEGMENT_NAME, SEGMENTS,
+} from './iis-lines-layout.js';
 import { IIS_LINES_WASM } from './iis-lines-wasm.js';
 
-// The layout of iis-lines.wat (byte offsets)
-const KINDS = 0;
-const RUNS = 512;
-const POS = 1024;
-const LAST_DATE = 5120;
-const G_DAY = 5136;
-const G_N = 5140;
-const G_DATE = 5144;
-const G_TIME = 5148;
-const G_STEM = 5152;
-const G_STATUS = 5156;
-const G_COUNT = 5160;
-const G_ARENA = 5164;
-const O_EP = 5172;
-const O_END = 5180;
-const O_NEXT = 5184;
-const G_MAXLINE = 5188;
-const O_RESULT = 5192;
-const O_START = 5196;
-const SEGMENTS = 5200;
-const ENTRIES = 532480;
-const ENTRY_BYTES = 48;
-const INPUT = 3678208;
-const INPUT_BYTES = 4 << 20;
-const MAX_FIELDS = 500;
-const MAX_RUNS = 60;
 const PAGE = 65536;
 
 /** Field kinds: read as part of the key (hashed), read to the next space (long values), or plain. */
@@ -110,8 +90,8 @@ export class LineEngine {
     for (const [segment, index] of ENDPOINTS_BY_SEGMENT) {
       this.i32[at >> 2] = segment.length;
       this.i32[(at + 4) >> 2] = index;
-      this.u8.set(Buffer.from(segment, 'latin1'), at + 8);
-      at += 40;
+      this.u8.set(Buffer.from(segment, 'latin1'), at + SEGMENT_NAME);
+      at += SEGMENT_BYTES;
       count++;
     }
     this.i32[SEGMENTS >> 2] = count;
@@ -223,16 +203,18 @@ export class LineEngine {
 
   /** The counts of entry `i` since the last call, which starts them again. */
   take(i: number): EntryCounts {
-    const r = (ENTRIES + i * ENTRY_BYTES) >> 2;
+    const r = ENTRIES + i * ENTRY_BYTES;
     const i32 = this.i32;
+    const at = (field: number): number => (r + field) >> 2;
     const counts = {
-      day: i32[r + 1], hits: i32[r + 5], authFailures: i32[r + 6], errors: i32[r + 7], firstSec: i32[r + 8], lastSec: i32[r + 9],
+      day: i32[at(ENTRY_DAY)], hits: i32[at(ENTRY_HITS)], authFailures: i32[at(ENTRY_AUTH_FAILURES)], errors: i32[at(ENTRY_ERRORS)],
+      firstSec: i32[at(ENTRY_FIRST_SEC)], lastSec: i32[at(ENTRY_LAST_SEC)],
     };
-    i32[r + 5] = 0;
-    i32[r + 6] = 0;
-    i32[r + 7] = 0;
-    i32[r + 8] = 86_400;
-    i32[r + 9] = -1;
+    i32[at(ENTRY_HITS)] = 0;
+    i32[at(ENTRY_AUTH_FAILURES)] = 0;
+    i32[at(ENTRY_ERRORS)] = 0;
+    i32[at(ENTRY_FIRST_SEC)] = 86_400;
+    i32[at(ENTRY_LAST_SEC)] = -1;
     return counts;
   }
 

@@ -1,14 +1,15 @@
 // The WebAssembly engine of the IIS byte path: the committed bytes are those of iis-lines.wat, and the engine's
 // limits (entries, key arena, field count) hand lines to the text path without changing any result.
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ENDPOINTS_BY_SEGMENT } from '../../src/formats/iis-endpoint.js';
 import { IIS_LINES_WASM } from '../../src/formats/iis-lines-wasm.js';
 import { UsageAggregator } from '../../src/aggregate/usage.js';
 import { DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
 import { NO_HINTS, openTestParser, parseBytes } from '../helpers.js';
+import * as layout from '../../src/formats/iis-lines-layout.js';
 // @ts-expect-error: a plain JavaScript build script without type declarations
-import { compileWat } from '../../scripts/build-wasm.mjs';
+import { compileEngine, MEMORY_PAGES } from '../../scripts/build-wasm.mjs';
 
 const header = (extra = '') =>
   '#Software: Microsoft Internet Information Services 10.0\n' +
@@ -21,10 +22,31 @@ const both = (text: string) => {
   return fast;
 };
 
-describe('IIS byte path engine (iis-lines.wat)', () => {
-  it('is built from the committed WebAssembly text (npm run build:wasm)', async () => {
-    const bytes: Buffer = await compileWat(fileURLToPath(new URL('../../src/formats/iis-lines.wat', import.meta.url)));
+describe('IIS byte path engine (iis-lines.as.ts)', () => {
+  it('is built from the committed AssemblyScript and layout (npm run build:wasm)', async () => {
+    const bytes: Buffer = await compileEngine();
     expect(bytes.toString('base64')).toBe(IIS_LINES_WASM);
+  });
+
+  it('has a memory layout whose areas follow one another without overlapping', () => {
+    const L = layout;
+    const areas: [string, number, number][] = [
+      ['kinds', L.KINDS, L.MAX_FIELDS + 1],
+      ['runs', L.RUNS, 4 + 8 * L.MAX_RUNS],
+      ['pos', L.POS, 4 * (L.MAX_FIELDS + 1)],
+      ['last date', L.LAST_DATE, 16],
+      ['globals', L.G_DAY, L.O_START + 4 - L.G_DAY],
+      ['segments', L.SEGMENTS, 4 + L.SEGMENT_BYTES * ENDPOINTS_BY_SEGMENT.length],
+      ['slots', L.SLOTS, 4 * (L.SLOT_MASK + 1)],
+      ['entries', L.ENTRIES, L.MAX_ENTRIES * L.ENTRY_BYTES],
+      ['input', L.INPUT, L.INPUT_BYTES],
+    ];
+    for (let i = 1; i < areas.length; i++) expect(areas[i][1], areas[i][0]).toBeGreaterThanOrEqual(areas[i - 1][1] + areas[i - 1][2]);
+    expect(L.ARENA).toBe(L.INPUT + L.INPUT_BYTES);
+    expect(L.ARENA).toBeLessThan(L.MEMORY_PAGES * 65536);
+    expect(MEMORY_PAGES).toBe(L.MEMORY_PAGES);
+    expect(L.SLOT_MASK & (L.SLOT_MASK + 1)).toBe(0); // a power of two less one
+    expect(Math.max(...ENDPOINTS_BY_SEGMENT.map(([s]) => s.length))).toBeLessThanOrEqual(L.SEGMENT_BYTES - L.SEGMENT_NAME);
   });
 
   it('counts more distinct keys than its entries hold: the rest goes through the text path', () => {
