@@ -19,7 +19,7 @@ export default tseslint.config(
   },
   {
     // The layers of docs/ARCHITECTURE.md (scripts/layers.mjs) and no import cycle. import-x/no-cycle skips type-only
-    // imports; scripts/import-cycles.mjs (also in `npm run lint`) counts them.
+    // imports; madge (`npm run cycles`, also in `npm run lint`) counts them.
     files: ['src/**/*.ts'],
     plugins: { 'import-x': importX },
     settings: {
