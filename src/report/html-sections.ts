@@ -1,6 +1,5 @@
 // The HTML report's tables: legacy clients (sortable, filterable by the page script), endpoints, noise, findings,
 // protocol totals and files. Strings from logs only ever reach the page through escapeHtml.
-import { describeBlindSpots } from './sections/blind-spots.js';
 import { escapeHtml } from './html-escape.js';
 import { APPCMD, protocolsOf, type LegacyClient, type Summary } from './model.js';
 import { exchangeTables, exoTables } from './sections/mail-tables.js';
@@ -141,7 +140,7 @@ export function findingsSection(s: Summary): string {
     }
     out.push('</tbody></table>');
   }
-  const spots = describeBlindSpots(f.blindSpots);
+  const spots = f.blindSpotFindings;
   if (spots.length > 0) {
     out.push('<h3>Blind spots</h3><ul>');
     for (const x of spots) {

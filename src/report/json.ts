@@ -1,6 +1,5 @@
 // The report as JSON for pipelines: a stable, documented shape (README "JSON shape") with a `schema` version.
 // The mapping is spelled out field by field so internal changes never leak into it; new fields only ever get added.
-import { describeBlindSpots } from './sections/blind-spots.js';
 import { ENTRA_LEGACY_LABEL } from '../tls/legacy.js';
 import { flaggedHits, protocolsOf, type FormatOptions, type SiteVerdict, type Summary } from './model.js';
 import { ACTION_TITLES } from './plan.js';
@@ -205,7 +204,7 @@ function findingsJson(f: FindingsSection | null | undefined) {
               o365Suite: r.o365Suite, hits: r.hits, lastSeen: r.lastSeen,
             })),
           },
-    blindSpots: describeBlindSpots(f.blindSpots).map((x) => ({ id: x.id, text: x.text, items: x.items })),
+    blindSpots: f.blindSpotFindings.map((x) => ({ id: x.id, text: x.text, items: x.items })),
   };
 }
 

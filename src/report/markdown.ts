@@ -1,6 +1,5 @@
 // The report as GitHub-flavoured Markdown for tickets and wikis: verdicts, protocol shares, legacy clients, noise,
 // endpoints, file problems. A pure function of the Summary; every log string is escaped so it stays plain text.
-import { describeBlindSpots } from './sections/blind-spots.js';
 import { APPCMD, protocolsOf, type FormatOptions, type LegacyClient, type LegacyPerson, type Summary } from './model.js';
 import { exchangeTables, exoTables, type MailTable } from './sections/mail-tables.js';
 import { clean, num, pct, windowText } from './strings.js';
@@ -219,7 +218,7 @@ function findingsLines(s: Summary): string[] {
     }
     out.push(...table(['weakness', 'clients', 'hits'], 'lrr', rows));
   }
-  const spots = describeBlindSpots(f.blindSpots);
+  const spots = f.blindSpotFindings;
   if (spots.length > 0) {
     out.push('', '### Blind spots', '');
     for (const x of spots) {

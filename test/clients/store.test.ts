@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { describeBlindSpots, readBlindSpots } from '../../src/report/sections/blind-spots.js';
 import { BACK_END_HINT, CAPABLE_HINT, HINTS, MEASURED_HINT, NOISE_HINTS } from '../../src/clients/hints.js';
 import { readWeakCrypto } from '../../src/report/sections/weak-crypto.js';
-import { formatFindingsText, readFindings, redactFindings } from '../../src/report/sections/findings.js';
+import { findingsSection, formatFindingsText, readFindings, redactFindings } from '../../src/report/sections/findings.js';
 import { DEFAULT_SCAN, scan } from '../../src/engine/scan.js';
 import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
@@ -146,7 +146,7 @@ describe('findings section of the text report', () => {
 
   it('redacts addresses and user names', () => {
     const f = readFindings(db);
-    const shared = { ...f, blindSpots: readBlindSpots(db, { minUsers: 4, minAgents: 10, limit: 10 }) };
+    const shared = findingsSection(f.weakCrypto, readBlindSpots(db, { minUsers: 4, minAgents: 10, limit: 10 }));
     const r = redactFindings(shared, (kind, v) => (v === null ? null : `${kind}-x`));
     const text = formatFindingsText(r).join('\n');
     expect(text).toContain('ip-x (iis): 4 users');

@@ -1,6 +1,6 @@
 // The report's findings beyond the protocol version: weak cryptography and blind spots (src/clients/ reads them),
 // redacted like the rest of a report, and a short text section. Whole database, not the report's window.
-import { describeBlindSpots, readBlindSpots, type BlindSpots } from './blind-spots.js';
+import { describeBlindSpots, readBlindSpots, type BlindSpots, type Finding } from './blind-spots.js';
 import { readWeakCrypto, type WeakCryptoSummary } from './weak-crypto.js';
 import type { Db } from '../../store/open-database.js';
 import { clean, wrapWords } from '../strings.js';
@@ -9,10 +9,17 @@ export interface FindingsSection {
   /** Null for a database older than schema 4. */
   readonly weakCrypto: WeakCryptoSummary | null;
   readonly blindSpots: BlindSpots;
+  /** The blind spots as formatters show them: a sentence and its items each, made from `blindSpots`. */
+  readonly blindSpotFindings: readonly Finding[];
+}
+
+/** The section from its data: the sentences are made here, once, not by each formatter. */
+export function findingsSection(weakCrypto: WeakCryptoSummary | null, blindSpots: BlindSpots): FindingsSection {
+  return { weakCrypto, blindSpots, blindSpotFindings: describeBlindSpots(blindSpots) };
 }
 
 export function readFindings(db: Db): FindingsSection {
-  return { weakCrypto: readWeakCrypto(db, 5), blindSpots: readBlindSpots(db) };
+  return findingsSection(readWeakCrypto(db, 5), readBlindSpots(db));
 }
 
 type Pseudonym = (kind: 'ip' | 'user', value: string | null) => string | null;
@@ -22,14 +29,14 @@ export function redactFindings(f: FindingsSection | null | undefined, p: Pseudon
   if (!f) return null;
   const w = f.weakCrypto;
   const b = f.blindSpots;
-  return {
-    weakCrypto: w === null ? null : { ...w, top: w.top.map((r) => ({ ...r, clientIp: p('ip', r.clientIp), username: p('user', r.username) })) },
-    blindSpots: {
+  return findingsSection(
+    w === null ? null : { ...w, top: w.top.map((r) => ({ ...r, clientIp: p('ip', r.clientIp), username: p('user', r.username) })) },
+    {
       ...b,
       sharedAddresses: b.sharedAddresses.map((s) => ({ ...s, clientIp: p('ip', s.clientIp) ?? '' })),
       proxies: b.proxies.map((x) => ({ ...x, proxyIp: p('ip', x.proxyIp) ?? '' })),
     },
-  };
+  );
 }
 
 const WIDTH = 100;
@@ -56,7 +63,7 @@ export function formatFindingsText(f: FindingsSection | null | undefined): strin
       out.push(clean(`    ${r.protocol} ${suite}: ${r.clientIp ?? '-'} ${r.client ?? r.userAgent ?? '-'} (${n(r.hits)} hits)`, WIDTH));
     }
   }
-  const findings = describeBlindSpots(f.blindSpots);
+  const findings = f.blindSpotFindings;
   if (findings.length > 0) {
     out.push('', 'Blind spots (whole database)');
     for (const x of findings) {
