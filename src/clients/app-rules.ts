@@ -1,10 +1,10 @@
 // Rules for programs rather than people: .NET, PowerShell, WinRM, Java, curl, Python, Go, Windows components,
 // and SMTP EHLO names (the Exchange SMTP formats store the EHLO argument as the user agent).
-import type { ClientRule, Verdict } from './types.js';
+import type { ClientRule, ClientMatch } from './types.js';
 import { compareVersions, windowsName } from './ua-context.js';
 
 /** .NET 4.x runtime revision of "4.0.30319.REV": 17929-36xxx = 4.5.x, 42000 = 4.6 and later. */
-function dotnetVerdict(major: number, revision: number | null): Pick<Verdict, 'client' | 'tls12' | 'hint'> {
+function dotnetVerdict(major: number, revision: number | null): Pick<ClientMatch, 'client' | 'tls12' | 'hint'> {
   if (major < 4) return { client: '.NET Framework 2.0-3.5 app', tls12: 'no', hint: 'dotnet2' };
   if (revision === null) return { client: '.NET Framework 4.x app', tls12: 'no', hint: 'dotnet4' };
   if (revision >= 42000) return { client: '.NET Framework 4.6+ app', tls12: 'unknown', hint: 'dotnet4' };
@@ -76,7 +76,7 @@ export const APP_RULES: readonly ClientRule[] = [
       const major = Number(m[1] ?? m[2]);
       const lib = /^([A-Za-z][\w.-]*)\/([\d.]+)/.exec(ctx.ua);
       const prefix = lib && !/^Java$/i.test(lib[1]) ? `${lib[1]} ${lib[2]} on ` : '';
-      const verdict: Pick<Verdict, 'tls12' | 'hint'> = major <= 6 ? { tls12: 'no', hint: 'java6' } : major === 7 ? { tls12: 'no', hint: 'java7' } : { tls12: 'yes', hint: null };
+      const verdict: Pick<ClientMatch, 'tls12' | 'hint'> = major <= 6 ? { tls12: 'no', hint: 'java6' } : major === 7 ? { tls12: 'no', hint: 'java7' } : { tls12: 'yes', hint: null };
       return { client: `${prefix}Java ${major}`, family: 'Java', version: m[0].slice(5), os: null, ...verdict };
     },
     matches: [
@@ -133,7 +133,7 @@ export const APP_RULES: readonly ClientRule[] = [
       const nt = Number(m[2]);
       const os = windowsName(nt);
       const name = m[1] === 'Microsoft-CryptoAPI' ? 'Windows CryptoAPI' : 'Windows WebDAV client';
-      const verdict: Pick<Verdict, 'tls12' | 'hint'> = nt < 6.1 ? { tls12: 'no', hint: 'windowsXp' } : nt === 6.1 ? { tls12: 'no', hint: 'win7winhttp' } : { tls12: 'yes', hint: null };
+      const verdict: Pick<ClientMatch, 'tls12' | 'hint'> = nt < 6.1 ? { tls12: 'no', hint: 'windowsXp' } : nt === 6.1 ? { tls12: 'no', hint: 'win7winhttp' } : { tls12: 'yes', hint: null };
       return { client: `${name} on ${os}`, family: 'Windows', version: m[2], os, ...verdict };
     },
     matches: [

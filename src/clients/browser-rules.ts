@@ -1,6 +1,6 @@
 // Browser rules other than IE: Firefox, Safari on macOS, the Android platform stack, Chromium-based browsers, iOS.
 // Microsoft lists Android <= 4.3 (platform stack), Firefox <= 5.0 and Safari <= 6.0.4 / OS X <= 10.8.4 as unable.
-import type { ClientRule, Verdict } from './types.js';
+import type { ClientRule, ClientMatch } from './types.js';
 import { androidVerdict, compareVersions, onOs, osLabel } from './ua-context.js';
 
 export const BROWSER_RULES: readonly ClientRule[] = [
@@ -13,7 +13,7 @@ export const BROWSER_RULES: readonly ClientRule[] = [
       const major = Number(m[1]);
       const version = `${major}.${m[2] ?? '0'}`;
       const os = osLabel(ctx);
-      const verdict: Pick<Verdict, 'tls12' | 'hint'> =
+      const verdict: Pick<ClientMatch, 'tls12' | 'hint'> =
         major <= 5 ? { tls12: 'no', hint: 'firefoxOld' } : major < 27 ? { tls12: 'unknown', hint: 'firefoxOld' } : { tls12: 'yes', hint: null };
       return { client: `Firefox ${version}${onOs(os)}`, family: 'Firefox', version, os, ...verdict };
     },
@@ -45,7 +45,7 @@ export const BROWSER_RULES: readonly ClientRule[] = [
       const old = (safari !== null && compareVersions(safari, '6.0.4') <= 0) || (osx !== null && compareVersions(osx, '10.8.4') <= 0);
       const current = (safari !== null && compareVersions(safari, '7') >= 0) || (osx !== null && compareVersions(osx, '10.9') >= 0);
       const os = osLabel(ctx);
-      const verdict: Pick<Verdict, 'tls12' | 'hint'> = old
+      const verdict: Pick<ClientMatch, 'tls12' | 'hint'> = old
         ? { tls12: 'no', hint: 'safariOld' }
         : current
           ? { tls12: 'yes', hint: null }

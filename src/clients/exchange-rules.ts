@@ -1,6 +1,6 @@
 // Exchange-specific clients as data: Outlook (Windows, Mac, mobile, Outlook Anywhere), ActiveSync devices, EWS
 // clients, and the device classes of Microsoft's TLS 1.2 guidance (Teams Rooms, Surface Hub, Skype for Business).
-import type { ClientRule, Verdict } from './types.js';
+import type { ClientRule, ClientMatch } from './types.js';
 import { androidVerdict, compareVersions, onOs, osLabel, windowsName } from './ua-context.js';
 
 const OFFICE_YEARS: ReadonlyMap<number, string> = new Map([
@@ -12,7 +12,7 @@ const OFFICE_YEARS: ReadonlyMap<number, string> = new Map([
 ]);
 
 /** Office on Windows: 2007 and older cannot; Windows 7 needs KB3140245; 2010 is out of support. */
-function officeVerdict(major: number, nt: number | null): Pick<Verdict, 'tls12' | 'hint'> {
+function officeVerdict(major: number, nt: number | null): Pick<ClientMatch, 'tls12' | 'hint'> {
   if (major <= 12) return { tls12: 'no', hint: 'outlook2007' };
   if (nt !== null && nt < 6.1) return { tls12: 'no', hint: 'windowsXp' };
   if (nt === 6.1) return { tls12: 'no', hint: major === 14 ? 'outlook2010' : 'outlookWin7' };
@@ -246,7 +246,7 @@ export const EXCHANGE_RULES: readonly ClientRule[] = [
       const mac = /^Mac OS X\/(\d+\.\d+(?:\.\d+)?) \((\w+)\); ExchangeWebServices\/([\d.]+)/.exec(ctx.ua);
       if (mac) {
         const v = mac[1];
-        const verdict: Pick<Verdict, 'tls12' | 'hint'> =
+        const verdict: Pick<ClientMatch, 'tls12' | 'hint'> =
           compareVersions(v, '10.8.4') <= 0 ? { tls12: 'no', hint: 'appleMail' } : compareVersions(v, '10.9') >= 0 ? { tls12: 'yes', hint: null } : { tls12: 'unknown', hint: 'appleMail' };
         return { client: `Apple Mail (EWS) on macOS ${v}`, family: 'Apple EWS', version: mac[3], os: `macOS ${v}`, ...verdict };
       }

@@ -10,7 +10,7 @@ export type Tls12Capable = 'yes' | 'no' | 'unknown';
 export type NoiseClass = 'managed-availability' | 'health-check' | 'challenge-only' | 'scanner' | 'password-spray';
 
 /** What a rule says about one user agent. */
-export interface Verdict {
+export interface ClientMatch {
   /** Readable, e.g. "Outlook 2010 on Windows 7", "iPhone ActiveSync (iOS 12.4)". */
   readonly client: string;
   /** Product family, e.g. "Outlook", "Internet Explorer", "ActiveSync", ".NET Framework". */
@@ -42,7 +42,7 @@ export interface RuleExample {
 
 export interface ClientRule {
   readonly id: string;
-  readonly test: (ctx: UaContext) => Verdict | null;
+  readonly test: (ctx: UaContext) => ClientMatch | null;
   /** At least one; each is identified by this rule with this client name and capability. */
   readonly matches: readonly RuleExample[];
   /** At least one look-alike that another rule (or none) must take: the traps. */

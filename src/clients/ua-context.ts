@@ -2,7 +2,7 @@
 // readable OS labels and version comparison. Pure functions; no rule lives here.
 import UAParser from 'ua-parser-js';
 import type { IResult } from 'ua-parser-js';
-import type { UaContext, Verdict } from './types.js';
+import type { UaContext, ClientMatch } from './types.js';
 
 export function uaContext(ua: string): UaContext {
   let parsed: IResult | null = null;
@@ -58,7 +58,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** Android's platform TLS: 1.2 from 4.1 but off by default for apps until 5.0; Microsoft lists 4.3 and earlier. */
-export function androidVerdict(version: string): Pick<Verdict, 'tls12' | 'hint'> {
+export function androidVerdict(version: string): Pick<ClientMatch, 'tls12' | 'hint'> {
   if (compareVersions(version, '4.4') < 0) return { tls12: 'no', hint: 'androidOld' };
   if (compareVersions(version, '5') < 0) return { tls12: 'unknown', hint: 'android44' };
   return { tls12: 'yes', hint: null };

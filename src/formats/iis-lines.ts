@@ -74,7 +74,8 @@ export interface EngineOwner {
 export class LineEngine {
   /** The reader the entries belong to. */
   private owner: EngineOwner | null = null;
-  private readonly x: Exports;
+  /** The instance's exports. */
+  private readonly instance: Exports;
   private u8: Uint8Array;
   private i32: Int32Array;
   /** The buffer whose bytes are in the engine's input area. */
@@ -82,9 +83,9 @@ export class LineEngine {
 
   constructor() {
     compiled ??= new wasm.Module(Buffer.from(IIS_LINES_WASM, 'base64'));
-    this.x = new wasm.Instance(compiled, {}).exports as Exports;
-    this.u8 = new Uint8Array(this.x.memory.buffer);
-    this.i32 = new Int32Array(this.x.memory.buffer);
+    this.instance = new wasm.Instance(compiled, {}).exports as Exports;
+    this.u8 = new Uint8Array(this.instance.memory.buffer);
+    this.i32 = new Int32Array(this.instance.memory.buffer);
     let at = SEGMENTS + 4;
     let count = 0;
     for (const [segment, index] of ENDPOINTS_BY_SEGMENT) {
@@ -136,7 +137,7 @@ export class LineEngine {
 
   /** Reads line `[start, end)` of the loaded buffer: an entry index, or LINE_NOT_PLAIN / LINE_NEW_DAY / LINE_NEW_KEY. */
   line(start: number, end: number): number {
-    return this.x.line(INPUT + start, INPUT + end);
+    return this.instance.line(INPUT + start, INPUT + end);
   }
 
   /**
@@ -147,7 +148,7 @@ export class LineEngine {
    */
   run(start: number, limit: number, max: number, maxLineBytes: number): number {
     this.i32[G_MAXLINE >> 2] = maxLineBytes;
-    return this.x.run(INPUT + start, INPUT + limit, max);
+    return this.instance.run(INPUT + start, INPUT + limit, max);
   }
 
   get stopStart(): number {
@@ -193,12 +194,12 @@ export class LineEngine {
   /** After LINE_NEW_KEY: adds the line's key as an entry and counts the line. The entry index, or -1 if full. */
   insert(lineBytes: number): number {
     const room = this.i32[G_ARENA >> 2] + lineBytes;
-    if (room > this.x.memory.buffer.byteLength) {
-      this.x.memory.grow(Math.ceil((room - this.x.memory.buffer.byteLength) / PAGE) + 64);
-      this.u8 = new Uint8Array(this.x.memory.buffer);
-      this.i32 = new Int32Array(this.x.memory.buffer);
+    if (room > this.instance.memory.buffer.byteLength) {
+      this.instance.memory.grow(Math.ceil((room - this.instance.memory.buffer.byteLength) / PAGE) + 64);
+      this.u8 = new Uint8Array(this.instance.memory.buffer);
+      this.i32 = new Int32Array(this.instance.memory.buffer);
     }
-    return this.x.insert();
+    return this.instance.insert();
   }
 
   /** The counts of entry `i` since the last call, which starts them again. */
@@ -220,7 +221,7 @@ export class LineEngine {
 
   /** Forgets every entry and the last day. */
   reset(): void {
-    this.x.reset();
+    this.instance.reset();
     this.i32[G_DAY >> 2] = -1;
   }
 }
