@@ -64,8 +64,83 @@ class UnlimitedLines implements SessionLines {
  * `format`'s parser and its splitter as the engine wires them (src/engine/session-parser.ts), without batch
  * limits: the format's chunk-level parser when it has one, unless `textOnly`.
  */
-export function openTestParser(format: FormatDef, ctx: ParseContext, textOnly = false): SessionParser<SessionLines> {
-  return openParser(format, ctx, null, (p) => new UnlimitedLines(p, ctx.diags), textOnly ? undefined : TEST_ENGINES);
+export function openTestParser(format: FormatDef, ctx: ParseContext, textOnly = false, state: unknown = null): SessionParser<SessionLines> {
+  return openParser(format, ctx, state, (p) => new UnlimitedLines(p, ctx.diags), textOnly ? undefined : TEST_ENGINES);
+}
+
+/** A parser saved and resumed from its JSON state every `every` lines, as a scan resumes a file at each commit. */
+class ResumingParser implements LineParser {
+  private parser: LineParser;
+  private before = 0; // records of the parsers before this one
+  private tls = false;
+  private since = 0;
+
+  constructor(
+    private readonly format: FormatDef,
+    private readonly ctx: ParseContext,
+    state: unknown,
+    private readonly every: number,
+  ) {
+    this.parser = format.create(ctx, state);
+  }
+
+  get records(): number {
+    return this.before + this.parser.records;
+  }
+
+  get tlsFields(): boolean {
+    return this.tls || this.parser.tlsFields;
+  }
+
+  line(text: string, lineNo: number): void {
+    this.parser.line(text, lineNo);
+    if (++this.since < this.every) return;
+    this.since = 0;
+    this.before += this.parser.records;
+    this.tls ||= this.parser.tlsFields;
+    this.parser = this.format.create(this.ctx, JSON.parse(JSON.stringify(this.parser.saveState())));
+  }
+
+  saveState(): unknown {
+    return this.parser.saveState();
+  }
+
+  flush(): void {
+    this.parser.flush?.();
+  }
+
+  end(now: Date): void {
+    this.parser.end?.(now);
+  }
+}
+
+export interface FeedOptions {
+  /** Bytes per pushed chunk (0: all at once). */
+  readonly chunk?: number;
+  /** The input is finished: an unterminated last line counts (default true). */
+  readonly final?: boolean;
+  readonly textOnly?: boolean;
+  /** A state saved by an earlier run. */
+  readonly state?: unknown;
+  /** A new parser from the saved state every this many lines (0: never). */
+  readonly resumeEvery?: number;
+}
+
+/**
+ * The one harness the format tests share: `format` wired as the engine wires it, fed `bytes` in chunks, read to the
+ * end and flushed as before a commit. `ctx` is the parse context (its aggregator and counter hold the results).
+ */
+export function feed(format: FormatDef, ctx: ParseContext, bytes: Buffer, opts: FeedOptions = {}): SessionParser<SessionLines> {
+  const every = opts.resumeEvery ?? 0;
+  const wired = every > 0
+    ? { name: format.name, sniff: format.sniff, create: (c: ParseContext, st: unknown) => new ResumingParser(format, c, st, every) }
+    : format;
+  const session = openTestParser(wired, ctx, opts.textOnly, opts.state ?? null);
+  const step = opts.chunk && opts.chunk > 0 ? opts.chunk : bytes.length || 1;
+  for (let i = 0; i < bytes.length; i += step) session.splitter.push(bytes.subarray(i, i + step));
+  session.splitter.end(opts.final ?? true);
+  session.parser.flush?.(); // as the engine does before every commit
+  return session;
 }
 
 /** Feeds `bytes` to the splitter in `chunk`-byte pieces (0 = all at once) and parses with `format`. */
@@ -76,15 +151,8 @@ export function parseBytes(
 ): Parsed {
   const agg = new UsageAggregator();
   const diags = new DiagnosticCounter('test');
-  const { parser, splitter } = openTestParser(
-    opts.format ?? iisW3cFormat,
-    { file: 'test', hints: opts.hints ?? NO_HINTS, fieldMap: opts.fieldMap ?? DEFAULT_FIELD_MAP, agg, diags },
-    opts.textOnly,
-  );
-  const step = chunk > 0 ? chunk : bytes.length || 1;
-  for (let i = 0; i < bytes.length; i += step) splitter.push(bytes.subarray(i, i + step));
-  splitter.end(opts.final ?? true);
-  parser.flush?.();
+  const ctx = { file: 'test', hints: opts.hints ?? NO_HINTS, fieldMap: opts.fieldMap ?? DEFAULT_FIELD_MAP, agg, diags };
+  const { parser, splitter } = feed(opts.format ?? iisW3cFormat, ctx, bytes, { chunk, final: opts.final, textOnly: opts.textOnly });
   const rows = agg.drain().sort((a, b) => JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)));
   return {
     rows,

@@ -10,7 +10,7 @@ import { Store } from '../../src/store/store.js';
 import { generateIisFolder } from '../../src/synth/iis-traffic.js';
 import { readFixture, tempDir } from '../helpers.js';
 
-// Parse workers run the built code (dist/engine/parse-worker.js): `npm test` builds first.
+// Parse workers run the built code (dist/parse-worker.mjs): test/global-setup.ts builds it when missing or stale.
 const OLD = new Date('2024-01-01T00:00:00Z');
 
 function folder(): string {

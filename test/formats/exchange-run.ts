@@ -1,4 +1,4 @@
-// Test helper: runs an Exchange or HTTP.sys format over bytes as the engine does (line splitter, chunks, end of read,
+// Test helper: runs an Exchange or HTTP.sys format over bytes as the engine does (test/helpers.ts's feed: chunks, end of read,
 // a saved state handed to a new parser every `resumeEvery` lines, held lines flushed as before a commit, pending
 // sessions shared between runs).
 import { pathHints } from '../../src/engine/path-hints.js';
@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { UsageAggregator, type UsageRow } from '../../src/aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../../src/aggregate/diagnostics.js';
 import { memoryPending } from '../../src/formats/exchange-session.js';
-import type { FormatDef, LineParser, PendingSessions } from '../../src/formats/types.js';
-import { LineSplitter } from '../../src/sources/line-splitter.js';
+import type { FormatDef, PendingSessions } from '../../src/formats/types.js';
+import { feed } from '../helpers.js';
 
 export const exchangeFixture = (name: string): Buffer =>
   readFileSync(join(import.meta.dirname, '..', 'fixtures', name));
@@ -43,36 +43,16 @@ export function runFormat(format: FormatDef, bytes: Buffer | string, opts: RunOp
   const diags = new DiagnosticCounter('test');
   const pending = opts.pending ?? memoryPending();
   const folders = opts.folders ?? ['EXCH01'];
-  const make = (state: unknown): LineParser =>
-    format.create({ file: 'test', hints: pathHints('test', folders, { serverName: null, hostName: 'HOST' }), fieldMap: {}, agg, diags, pending }, state);
-  let parser = make(opts.state ?? null);
-  let records = 0;
-  let tls = false;
-  let sinceResume = 0;
-  const splitter = new LineSplitter({
-    line: (t, n) => {
-      parser.line(t, n);
-      if (opts.resumeEvery && ++sinceResume >= opts.resumeEvery) {
-        sinceResume = 0;
-        records += parser.records;
-        tls ||= parser.tlsFields;
-        parser = make(JSON.parse(JSON.stringify(parser.saveState())));
-      }
-    },
-    tooLong: (n, b) => diags.add('line_too_long', n, `${b} bytes`),
-  });
+  const ctx = { file: 'test', hints: pathHints('test', folders, { serverName: null, hostName: 'HOST' }), fieldMap: {}, agg, diags, pending };
   const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-  const step = opts.chunk && opts.chunk > 0 ? opts.chunk : buf.length || 1;
-  for (let i = 0; i < buf.length; i += step) splitter.push(buf.subarray(i, i + step));
-  splitter.end(true);
-  parser.flush?.(); // as the engine does before every commit
+  const { parser } = feed(format, ctx, buf, { chunk: opts.chunk, resumeEvery: opts.resumeEvery, state: opts.state ?? null });
   if (opts.end ?? true) parser.end?.(opts.now ?? LATER);
   const rows = agg.drain().sort((a, b) => JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)));
   return {
     rows,
     diagnostics: diags.drain(),
-    records: records + parser.records,
-    tlsFields: tls || parser.tlsFields,
+    records: parser.records,
+    tlsFields: parser.tlsFields,
     state: JSON.parse(JSON.stringify(parser.saveState())),
   };
 }
