@@ -3,6 +3,7 @@ import { CensusError } from '../errors.js';
 import type { ReportPeriod } from '../aggregate/report-rows.js';
 import { parsePeriodOption } from '../formats/exo-period.js';
 import { DEFAULT_FIELD_MAP } from '../formats/iis-w3c.js';
+import { hasDateAndTime, parseW3cFields } from '../formats/w3c-fields.js';
 
 export function invalid(flag: string, expect: string, got: unknown): CensusError {
   return new CensusError('USAGE', `Invalid option ${flag}: expect ${expect}, got ${JSON.stringify(got)}`);
@@ -23,6 +24,23 @@ export function parseFieldMap(values: readonly string[] | undefined): Readonly<R
     }
   }
   return map;
+}
+
+/**
+ * --fields "date time s-ip …" (W3C field names, space- or comma-separated) → the names. A name that is no W3C field
+ * (IIS, HTTP.sys, the W3C draft, `cs(Header)`, `x-…`, or a name given to --field-map) is a usage error.
+ */
+export function parseW3cFieldsOption(value: unknown, fieldMap: Readonly<Record<string, string>>): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const expect = 'W3C field names with date and time, space- or comma-separated, once (e.g. "date time s-ip cs-method …")';
+  if (typeof value !== 'string') throw invalid('--fields', expect, value);
+  const r = parseW3cFields(value, Object.values(fieldMap));
+  if ('unknown' in r) {
+    throw new CensusError('USAGE', `Invalid option --fields: ${JSON.stringify(r.unknown)} is not a W3C field name ` +
+      '(IIS, HTTP.sys or W3C draft names, cs(Header), x-…, or a name given to --field-map)');
+  }
+  if (!hasDateAndTime(r.names)) throw invalid('--fields', expect, value);
+  return r.names;
 }
 
 /** --server-name: a name as Windows would write it, no path separators or control characters. */

@@ -17,7 +17,7 @@ import { percentOf } from '../report/thresholds.js';
 import { activeExceptions } from '../exceptions/exception-store.js';
 import { nightlyVerdict } from '../report/threshold-verdict.js';
 import { NIGHTLY_OPTIONS, nightlyOptions, type NightlyFlags } from './nightly.js';
-import { parseFieldMap, parsePeriod, parseServerName, positiveInt, tenantName } from './options.js';
+import { parseFieldMap, parsePeriod, parseServerName, parseW3cFieldsOption, positiveInt, tenantName } from './options.js';
 import { serverNamesText } from './server-names.js';
 import { startProgress } from './progress.js';
 import { useColor } from './report-command.js';
@@ -36,6 +36,7 @@ interface ScanArgs extends ReportFlags, NightlyFlags {
   'server-name'?: string;
   tenant?: string;
   'log-type'?: string;
+  fields?: string;
   quiet: boolean;
   top: number;
 }
@@ -75,6 +76,11 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
           choices: LOG_TYPES,
           describe: 'Which Exchange log a file without directives is, when neither its folder nor a TLS line tells',
         })
+        .option('fields', {
+          type: 'string',
+          describe: 'W3C field names for IIS and HTTP.sys logs without a #Fields line of their own, space- or ' +
+            'comma-separated, e.g. "date time s-ip cs-method cs-uri-stem …"; files with their own #Fields ignore it',
+        })
         .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
         .option('top', { type: 'number', default: 20, describe: 'How many legacy clients the summary lists' })
         .option('full', {
@@ -94,6 +100,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       const flushLines = args['flush-lines'] === undefined ? DEFAULT_SCAN.flushLines : positiveInt('--flush-lines', args['flush-lines']);
       const jobs = args.jobs === undefined ? defaultJobs() : positiveInt('--jobs', args.jobs);
       const fieldMap = parseFieldMap(args['field-map']);
+      const fields = parseW3cFieldsOption(args.fields, fieldMap);
       const top = positiveInt('--top', args.top);
       const reportPeriod = parsePeriod(args.period);
       const serverName = parseServerName(args['server-name']);
@@ -120,6 +127,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
             serverName,
             tenant,
             logType: args['log-type'] as LogType | undefined,
+            fields,
             now: new Date(),
             exclude: [resolve(args.db)],
             onDiagnostic: (file, line, code, message) => {

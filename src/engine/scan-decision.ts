@@ -51,7 +51,7 @@ export async function look(store: Store, input: ScanInput, opts: ScanOptions, fo
     const identity = await identify(store, input, head);
     if (identity.kind !== 'new') return { kind: 'identified', container, head, identity, sniffed: null, sniffedBytes: 0 };
     const sniffHead = head.length < FINGERPRINT_BYTES ? head : await input.head(HEAD_BYTES);
-    const sniffed = sniff(sniffHead, formats, { folders: input.folders, logType: opts.logType ?? null });
+    const sniffed = sniff(sniffHead, formats, { folders: input.folders, logType: opts.logType ?? null, fields: opts.fields ?? null });
     return { kind: 'identified', container, head, identity, sniffed, sniffedBytes: sniffHead.length };
   } catch (err) {
     return cannotRead(err);

@@ -11,6 +11,11 @@ export interface ScanOptions {
   readonly fieldMap: Readonly<Record<string, string>>;
   /** --log-type: which Exchange log a file without directives is, when neither its folder nor its TLS lines tell. */
   readonly logType?: LogType;
+  /**
+   * --fields: W3C field names for IIS and HTTP.sys files without #Fields of their own. A file read with them keeps
+   * them in its stored parser state, which parse workers, byte ranges and later scans of the grown file start from.
+   */
+  readonly fields?: readonly string[];
   /** When the scan started; files modified within `settleMs` before it may still be written to. */
   readonly now: Date;
   readonly settleMs: number;

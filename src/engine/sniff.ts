@@ -1,6 +1,8 @@
-// Decides a file's format from its first bytes (directives or a header row), never from its name.
+// Decides a file's format from its first bytes (directives or a header row), never from its name; for a file without
+// directives, the default layout it fits (Exchange) or the one `scan --fields` gives (W3C).
 import { inferExchangeLayout, type LogType } from '../formats/default-layouts.js';
 import type { FormatDef } from '../formats/types.js';
+import { takesW3cFields, w3cLayoutFromOption } from '../formats/w3c-fields.js';
 import { PLAIN_HEAD_BYTES } from '../sources/plain-input.js';
 
 export const HEAD_BYTES = PLAIN_HEAD_BYTES;
@@ -14,10 +16,12 @@ export type Sniffed =
   | { readonly format: FormatDef; readonly start?: { readonly state: unknown; readonly layout: string } }
   | { readonly skip: string };
 
-/** What tells a file without directives apart: its folders (from the scanned path down) and `--log-type`. */
+/** What tells a file without directives apart: its folders (from the scanned path down), `--log-type`, `--fields`. */
 export interface SniffHints {
   readonly folders: readonly string[];
   readonly logType: LogType | null;
+  /** --fields: the W3C field names for IIS and HTTP.sys files without #Fields of their own (checked by the CLI). */
+  readonly fields?: readonly string[] | null;
 }
 
 export function headLines(head: Buffer): string[] {
@@ -32,13 +36,24 @@ export function sniff(head: Buffer, formats: readonly FormatDef[], hints: SniffH
     return { skip: 'UTF-16 text: save the log as UTF-8 or ANSI' };
   }
   const lines = headLines(head);
-  for (const format of formats) if (format.sniff(lines)) return { format };
+  const given = hints.fields ?? null;
+  const ownFields = lines.some((l) => /^#\s*Fields\s*:/i.test(l));
+  for (const format of formats) {
+    if (!format.sniff(lines)) continue;
+    // an IIS or HTTP.sys header without #Fields: the --fields list, as for a file without directives
+    return given !== null && !ownFields && takesW3cFields(format.name) ? started(format, lines, given) : { format };
+  }
   const directives = lines.some((l) => /^#\s*(Fields|Software)\s*:/i.test(l));
   if (!lines.some((l) => l.startsWith('#'))) {
     const inferred = inferExchangeLayout(lines, hints.folders, hints.logType);
     if (inferred !== null && 'skip' in inferred) return inferred;
     const format = inferred === null ? undefined : formats.find((f) => f.name === inferred.format);
     if (inferred !== null && format !== undefined) return { format, start: { state: inferred.state, layout: inferred.layout } };
+  }
+  if (given !== null && !ownFields && !directives) {
+    // the format a #Fields line with these names would be (HTTP.sys when it names c-port and s-reason, else IIS)
+    const format = formats.find((f) => takesW3cFields(f.name) && f.sniff([`#Fields: ${given.join(' ')}`]));
+    if (format !== undefined) return started(format, lines, given);
   }
   const logType = lines.find((l) => /^#Log-type\s*:/i.test(l))?.replace(/^#Log-type\s*:\s*/i, '').trim().slice(0, 80);
   return {
@@ -48,4 +63,10 @@ export function sniff(head: Buffer, formats: readonly FormatDef[], hints: SniffH
         ? 'unrecognized log directives (not an IIS, HTTP.sys, Exchange or Exchange Online log)'
         : 'not a recognized log: no #Software/#Fields directives or report header, and its lines fit no Exchange default layout',
   };
+}
+
+/** `format` read with the --fields list from the start, or skipped when the lines do not fit it. */
+function started(format: FormatDef, lines: readonly string[], names: readonly string[]): Sniffed {
+  const d = w3cLayoutFromOption(format.name, lines, names);
+  return 'skip' in d ? d : { format, start: { state: d.state, layout: d.layout } };
 }
