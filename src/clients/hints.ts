@@ -75,12 +75,53 @@ export const NOISE_HINTS = {
 } as const;
 
 /**
- * Entra ID sign-ins: hints from the client app the sign-in used (usage.detail `app=…`), for legacy clients whose
- * user agent gives none. Pattern for `details LIKE …` → hint.
+ * Entra ID sign-ins: hints for legacy clients whose user agent gives none, from the client app the sign-in used
+ * (usage.detail `app=…`, the view's `details`) or its user agent. Data: the first rule whose SQL LIKE pattern
+ * (case-insensitive for ASCII) matches its column decides; each rule lists values it must take and values it must
+ * leave alone, and the test suite runs them all through SQLite.
  */
-export const ENTRA_APP_HINTS: readonly (readonly [string, string])[] = [
-  ['%app=Authenticated SMTP%', 'SMTP AUTH (a device or app sending mail): update its TLS stack or firmware, or send through a connector or relay'],
-  ['%app=Exchange ActiveSync%', 'Exchange ActiveSync device: update or replace it (or move it to Outlook mobile)'],
-  ['%app=IMAP4%', 'IMAP4/POP3 mail app: update the app and its OS, or move to Outlook with modern authentication'],
-  ['%app=POP3%', 'IMAP4/POP3 mail app: update the app and its OS, or move to Outlook with modern authentication'],
+export interface EntraHintRule {
+  readonly id: string;
+  /** The legacy_clients column the pattern reads. */
+  readonly column: 'details' | 'user_agent';
+  /** SQL LIKE patterns: the rule matches when any does. */
+  readonly like: readonly string[];
+  readonly hint: string;
+  readonly matches: readonly string[];
+  readonly nonMatches: readonly string[];
+}
+
+export const ENTRA_HINT_RULES: readonly EntraHintRule[] = [
+  {
+    id: 'authenticated-smtp',
+    column: 'details',
+    like: ['%app=Authenticated SMTP%'],
+    hint: 'SMTP AUTH (a device or app sending mail): update its TLS stack or firmware, or send through a connector or relay',
+    matches: ['app=Authenticated SMTP; non-interactive', 'app=Authenticated SMTP', 'app=Browser; os=Windows10,app=Authenticated SMTP; os=Windows 7'],
+    nonMatches: ['app=Other clients; non-interactive', 'app=IMAP4; device=Authenticated SMTP relay', 'app=SMTP'],
+  },
+  {
+    id: 'exchange-activesync',
+    column: 'details',
+    like: ['%app=Exchange ActiveSync%'],
+    hint: 'Exchange ActiveSync device: update or replace it (or move it to Outlook mobile)',
+    matches: ['app=Exchange ActiveSync; os=Ios 10.3.3', 'app=exchange activesync'],
+    nonMatches: ['app=Mobile Apps and Desktop clients; os=Ios', 'app=Exchange Web Services'],
+  },
+  {
+    id: 'imap4-pop3',
+    column: 'details',
+    like: ['%app=IMAP4%', '%app=POP3%'],
+    hint: 'IMAP4/POP3 mail app: update the app and its OS, or move to Outlook with modern authentication',
+    matches: ['app=IMAP4', 'app=IMAP4; non-interactive', 'app=POP3; os=Windows 7'],
+    nonMatches: ['app=Browser', 'app=Other clients', 'app=Mobile Apps and Desktop clients; device=POP3 gateway'],
+  },
+  {
+    id: 'bav2ropc',
+    column: 'user_agent',
+    like: ['BAV2ROPC'],
+    hint: 'legacy authentication (BAV2ROPC: basic auth turned into the ROPC flow - an old mail app, script or device signing in with a password): find it by user and address, move it to TLS 1.2 and modern authentication, or retire it',
+    matches: ['BAV2ROPC', 'bav2ropc'],
+    nonMatches: ['BAV2ROPC/1.0 (custom)', 'Mozilla/5.0 BAV2ROPC', 'Microsoft Office/16.0 (Windows NT 10.0; Microsoft Outlook 16.0.17328; Pro)'],
+  },
 ];

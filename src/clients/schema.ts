@@ -3,12 +3,15 @@
 // whenever this text changes, so a rule edit reaches existing and new databases alike.
 import { LEGACY_SQL_LIST as LEGACY, legacyHitColumnsSql, MODERN_SQL_LIST, sqlText as q } from '../tls/legacy.js';
 import { groupWeaknessSql, o365Sql, weaknessSql } from './crypto.js';
-import { BACK_END_HINT, CAPABLE_HINT, ENTRA_APP_HINTS, HINTS, MAIL_AUTH_FAILED_HINT, MEASURED_HINT, NOISE_HINTS, SMTP_SEND_HINT } from './hints.js';
+import { BACK_END_HINT, CAPABLE_HINT, ENTRA_HINT_RULES, HINTS, MAIL_AUTH_FAILED_HINT, MEASURED_HINT, NOISE_HINTS, SMTP_SEND_HINT } from './hints.js';
 import { HTTP_SOURCES, NOISE_SQL, SIGN_IN_MAIL_SOURCES, sourceList } from './noise.js';
 
-
-const ENTRA_HINT_SQL = ENTRA_APP_HINTS
-  .map(([pattern, hint]) => `WHEN source = 'entra-signin' AND c_hint IS NULL AND details LIKE ${q(pattern)} THEN ${q(hint)}`)
+/**
+ * The Entra ID hint rules as arms of the view's hint CASE, in their order, for sign-ins whose user agent the rules
+ * gave no hint (`c_hint`); they read the columns `source`, `c_hint`, `details` and `user_agent`.
+ */
+export const ENTRA_HINT_SQL = ENTRA_HINT_RULES
+  .map((r) => `WHEN source = 'entra-signin' AND c_hint IS NULL AND (${r.like.map((l) => `${r.column} LIKE ${q(l)}`).join(' OR ')}) THEN ${q(r.hint)}`)
   .join('\n    ');
 
 const NOISE_HINT_SQL = Object.entries(NOISE_HINTS)
