@@ -35,6 +35,10 @@ export function mergeCommand(_setCode: (c: number) => void): CommandModule<objec
             process.stderr.write(`tls-census: warning: ${r.path}: ${num(r.overlappingFiles)} log files it read were also ` +
               `scanned into ${args.db}: their hits are counted twice\n`);
           }
+          if (r.unmatchedSignIns > 0) {
+            process.stderr.write(`tls-census: warning: ${r.path}: ${num(r.unmatchedSignIns)} Entra ID sign-ins whose usage row it ` +
+              'no longer has (renamed by an older tls-census?) were not added\n');
+          }
           if (args.quiet) continue;
           const what = r.rowsChanged === 0 ? 'nothing new' : `${num(r.rowsChanged)} rows changed, ${num(r.hits)} hits added`;
           const pruned = r.prunedRows > 0 ? ` (${num(r.prunedRows)} rows older than the last prune left out)` : '';

@@ -1,13 +1,15 @@
 // `merge`: adds another tls-census database's usage into this one, exactly and idempotently. Per source database
 // (its meta.database_id) a snapshot of every usage row already merged is kept (merge_rows: key hash and counts),
 // so a merge adds only the difference: the same database twice adds nothing, a newer copy adds only what is new.
-import { createHash } from 'node:crypto';
+// Entra ID sign-ins are merged by their ids instead (merge-signins.ts), so that each counts once across databases.
+import { rowKey } from '../aggregate/merge-key.js';
 import type { UsageRow } from '../aggregate/usage.js';
-import { dimsOfColumns, type KeyColumn, type UsageTableRow } from '../aggregate/usage-dims.js';
+import { dimsOfColumns, type UsageTableRow } from '../aggregate/usage-dims.js';
 import { CensusError } from '../errors.js';
 import { openDatabase, type Db } from '../store/open-database.js';
 import { Store } from '../store/store.js';
 import { databaseId, metaValue } from '../store/meta.js';
+import { mergeSignIns, signInsByIds } from './merge-signins.js';
 
 export interface MergeResult {
   readonly path: string;
@@ -21,25 +23,11 @@ export interface MergeResult {
   readonly prunedRows: number;
   /** Log files the source read that this database also read itself (their hits are counted twice). */
   readonly overlappingFiles: number;
+  /** New Entra ID sign-ins whose usage row the source no longer has: not added (see merge-signins.ts). */
+  readonly unmatchedSignIns: number;
 }
 
 type SourceRow = UsageTableRow;
-
-/**
- * The columns hashed into a merge key, in this order. Never changed, even when a dimension is added: merge_rows of
- * earlier merges hold these keys (a new column would need a new kind of key, not an edit here).
- */
-const MERGE_KEY_COLUMNS = [
-  'day', 'source', 'server', 'site', 'client_ip', 'proxy_ip', 'username', 'user_agent', 'endpoint', 'protocol',
-  'protocol_code', 'cipher', 'cipher_code', 'hash', 'hash_code', 'key_exchange', 'key_exchange_code', 'detail', 'internal',
-] as const satisfies readonly KeyColumn[];
-
-/** 16 bytes of SHA-256 over MERGE_KEY_COLUMNS, null as '' (as schema 1–5's usage_key index compared them). */
-function rowKey(r: SourceRow): Buffer {
-  const h = createHash('sha256');
-  for (const c of MERGE_KEY_COLUMNS) h.update(`${r[c] ?? ''}\u001f`);
-  return h.digest().subarray(0, 16);
-}
 
 function openSource(path: string): Db {
   const src = openDatabase(path, { readonly: true });
@@ -71,7 +59,8 @@ export function mergeDatabase(central: Db, path: string, now: Date, runId?: numb
       )
       .get() ?? { files: 0, lines: 0, bad: 0 };
     const includes = src.prepare(`SELECT database_id FROM merge_sources ORDER BY database_id`).pluck().all() as string[];
-    const overlappingFiles = countOverlap(central, src);
+    const byIds = signInsByIds(src);
+    const overlappingFiles = countOverlap(central, src, byIds);
     const apply = central.transaction((): MergeResult => {
       const existing = central
         .prepare<[string], { id: number; last_scan_id: number | null; last_scan_started: string | null }>(
@@ -82,7 +71,7 @@ export function mergeDatabase(central: Db, path: string, now: Date, runId?: numb
       const sourceId = existing?.id ?? Number(central
         .prepare(`INSERT INTO merge_sources (database_id, path, first_merged, last_merged) VALUES (?, ?, ?, ?)`)
         .run(srcId, path, now.toISOString(), now.toISOString()).lastInsertRowid);
-      const counted = applyRows(central, src, sourceId);
+      const counted = applyRows(central, src, sourceId, byIds);
       central
         .prepare(`UPDATE merge_sources SET path = ?, last_merged = ?, last_scan_id = ?, last_scan_started = ?, files = ?,
           lines = ?, bad_lines = ?, includes = ? WHERE id = ?`)
@@ -99,7 +88,9 @@ export function mergeDatabase(central: Db, path: string, now: Date, runId?: numb
   }
 }
 
-function applyRows(central: Db, src: Db, sourceId: number): { rowsChanged: number; hits: number; prunedRows: number } {
+function applyRows(
+  central: Db, src: Db, sourceId: number, byIds: boolean,
+): { rowsChanged: number; hits: number; prunedRows: number; unmatchedSignIns: number } {
   const store = new Store(central);
   const prunedBefore = metaValue(central, 'pruned_before') ?? '';
   const snap = central.prepare<[number, Buffer], { hits: number; auth_failures: number; errors: number }>(
@@ -111,6 +102,7 @@ function applyRows(central: Db, src: Db, sourceId: number): { rowsChanged: numbe
   let hits = 0;
   let prunedRows = 0;
   for (const r of src.prepare<[], SourceRow>(`SELECT * FROM usage`).iterate()) {
+    if (byIds && r.source === 'entra-signin') continue;
     if (r.day < prunedBefore) {
       prunedRows++;
       continue;
@@ -132,7 +124,9 @@ function applyRows(central: Db, src: Db, sourceId: number): { rowsChanged: numbe
     rowsChanged++;
     hits += delta.hits;
   }
-  return { rowsChanged, hits, prunedRows };
+  if (!byIds) return { rowsChanged, hits, prunedRows, unmatchedSignIns: 0 };
+  const signIns = mergeSignIns(central, src, store, prunedBefore);
+  return { rowsChanged: rowsChanged + signIns.rows, hits: hits + signIns.hits, prunedRows, unmatchedSignIns: signIns.unmatched };
 }
 
 /** A database merged both directly and inside another merged database would be counted twice. */
@@ -163,13 +157,14 @@ function checkLineage(src: Db, scanId: number, started: string | null, path: str
   }
 }
 
-function countOverlap(central: Db, src: Db): number {
+/** Sign-in exports merged by their ids count once whoever read them: not an overlap then. */
+function countOverlap(central: Db, src: Db, byIds: boolean): number {
   const find = central.prepare<[number, string], { id: number }>(
     `SELECT id FROM files WHERE status = 'read' AND fp_bytes = ? AND fingerprint = ? LIMIT 1`,
   );
   let n = 0;
   for (const f of src.prepare<[], { fp_bytes: number; fingerprint: string }>(
-    `SELECT fp_bytes, fingerprint FROM files WHERE status = 'read' AND fingerprint IS NOT NULL`,
+    `SELECT fp_bytes, fingerprint FROM files WHERE status = 'read' AND fingerprint IS NOT NULL${byIds ? ` AND format NOT LIKE 'entra-%'` : ''}`,
   ).iterate()) {
     if (find.get(f.fp_bytes, f.fingerprint)) n++;
   }

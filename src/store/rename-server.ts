@@ -1,11 +1,14 @@
 // Renames a server in an existing database: every usage row of server OLD becomes a row of server NEW, adding its
 // counts to a row of NEW with the same key. One transaction; rows are re-added through the usage writer (schema 8:
 // a new usage_keys id per tuple), so the upsert rules are the scan's own. OLD's keys and dictionary text stay, unused.
+// Entra ID sign-ins keep their usage row's merge key (entra_signins.row_key, for merge): moved to the new row's.
 // A merge target (merge_rows present) is refused: its merge snapshots are keyed by the old name, so the next merge
 // would add the source rows again under it; rename in the server's own database and merge into a fresh one.
+import { rowKey } from '../aggregate/merge-key.js';
 import { dimsOfColumns, type KeyColumnValues } from '../aggregate/usage-dims.js';
 import { CensusError } from '../errors.js';
 import type { Db } from './open-database.js';
+import { dayNumber } from './signin-ledger.js';
 import { UsageRowWriter } from './usage-rows.js';
 
 export interface RenameResult {
@@ -60,7 +63,16 @@ export function renameServer(db: Db, from: string, to: string): RenameResult {
         lastSeen: r.last_seen,
       });
     }
+    moveSignIns(db, rows, to);
     const after = countOf.get(to)?.n ?? 0;
     return { rows: rows.length, joined: rows.length - (after - before), hits };
   })();
+}
+
+/** entra_signins.row_key of the moved sign-in rows: the old row's merge key → the new row's, day by day. */
+function moveSignIns(db: Db, rows: readonly StoredRow[], to: string): void {
+  const move = db.prepare<[Buffer, number, Buffer]>(`UPDATE entra_signins SET row_key = ? WHERE day = ? AND row_key = ?`);
+  for (const r of rows) {
+    if (r.source === 'entra-signin') move.run(rowKey({ ...r, server: to }), dayNumber(r.day), rowKey(r));
+  }
 }

@@ -1,7 +1,8 @@
 // One Microsoft Entra ID sign-in, from any of its exports (Graph camelCase objects, Log Analytics PascalCase rows
 // with JSON text in cells), into one usage row: counted once by its id, labelled by the legacy TLS flag.
 // Shared by the NDJSON, JSON document and Log Analytics CSV readers; it never does I/O.
-import { usageDims } from '../../aggregate/usage-dims.js';
+import { dimsRowKey } from '../../aggregate/merge-key.js';
+import { usageDims, type UsageDims } from '../../aggregate/usage-dims.js';
 import { ENTRA_LEGACY_LABEL, ENTRA_MODERN_LABEL, ENTRA_SOURCE } from '../../tls/legacy.js';
 import type { ParseContext } from '../types.js';
 import { parseSignInTime } from './time.js';
@@ -129,29 +130,35 @@ export function countSignIn(ctx: ParseContext, f: SignInFields, line: number): S
     return 'bad';
   }
   const day = ts.slice(0, 10);
-  const claim = ctx.signIns?.claim(day, id) ?? 'new';
+  // the row is made only for a sign-in not counted before
+  let dims: UsageDims | null = null;
+  const dimsOf = (): UsageDims => (dims ??= rowOf(ctx, f, day, evidence));
+  const fail = failed(f);
+  // ts is YYYY-MM-DDTHH:MM:SSZ
+  const second = (): number => Number(ts.slice(11, 13)) * 3600 + Number(ts.slice(14, 16)) * 60 + Number(ts.slice(17, 19));
+  const claim = ctx.signIns?.claim(day, id, () => ({ rowKey: dimsRowKey(dimsOf()), second: second(), failed: fail })) ?? 'new';
   if (claim === 'seen') return 'duplicate';
   if (claim === 'pruned') return 'pruned';
+  ctx.agg.add(dimsOf(), ts, 1, fail ? 1 : 0);
+  return 'counted';
+}
+
+/** The usage row of a sign-in to count. */
+function rowOf(ctx: ParseContext, f: SignInFields, day: string, evidence: Exclude<TlsEvidence, 'malformed'>): UsageDims {
   const upn = first(f, 'userprincipalname');
   const ni = nonInteractive(f);
-  ctx.agg.add(
-    usageDims({
-      day,
-      source: ENTRA_SOURCE,
-      server: ctx.tenant ?? first(f, 'resourcetenantid', 'aadtenantid') ?? DEFAULT_TENANT,
-      clientIp: first(f, 'ipaddress'),
-      username: upn === null ? null : upn.toLowerCase(),
-      userAgent: first(f, 'useragent'),
-      endpoint: first(f, 'appdisplayname', 'resourcedisplayname'),
-      protocol: evidence.kind === 'flagged' ? ENTRA_LEGACY_LABEL : evidence.kind === 'clear' ? ENTRA_MODERN_LABEL : 'unknown',
-      protocolCode: evidence.kind === 'flagged' ? evidence.value : null,
-      detail: detailOf(f, ni),
-    }),
-    ts,
-    1,
-    failed(f) ? 1 : 0,
-  );
-  return 'counted';
+  return usageDims({
+    day,
+    source: ENTRA_SOURCE,
+    server: ctx.tenant ?? first(f, 'resourcetenantid', 'aadtenantid') ?? DEFAULT_TENANT,
+    clientIp: first(f, 'ipaddress'),
+    username: upn === null ? null : upn.toLowerCase(),
+    userAgent: first(f, 'useragent'),
+    endpoint: first(f, 'appdisplayname', 'resourcedisplayname'),
+    protocol: evidence.kind === 'flagged' ? ENTRA_LEGACY_LABEL : evidence.kind === 'clear' ? ENTRA_MODERN_LABEL : 'unknown',
+    protocolCode: evidence.kind === 'flagged' ? evidence.value : null,
+    detail: detailOf(f, ni),
+  });
 }
 
 /** Counts of what a reader did with its sign-ins, kept in its state and reported as notes. */
