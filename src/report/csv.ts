@@ -3,11 +3,12 @@
 import { stringify, type Options } from 'csv-stringify/sync';
 import { machineKey } from './machine-verdict.js';
 import { protocolsOf, type FormatOptions, type LegacyClient, type Summary } from './model.js';
+import { accountOf } from './people.js';
 
 export const CSV_COLUMNS = [
   'source', 'client_ip', 'username', 'user_agent', 'client', 'tls12_capable', 'noise', 'hint', 'protocols',
   'legacy_hits', 'ssl2_hits', 'ssl3_hits', 'tls10_hits', 'tls11_hits', 'modern_hits', 'auth_failures', 'errors',
-  'first_seen', 'last_seen', 'servers', 'endpoints', 'internal', 'exception', 'exception_expires', 'server_verdicts',
+  'first_seen', 'last_seen', 'servers', 'endpoints', 'internal', 'exception', 'exception_expires', 'server_verdicts', 'account',
 ] as const;
 
 /**
@@ -35,6 +36,7 @@ function cells(c: LegacyClient, machines: ReadonlyMap<string, string>): (string 
     c.legacyHits, c.ssl2Hits, c.ssl3Hits, c.tls10Hits, c.tls11Hits, c.modernHits, c.authFailures, c.errors,
     text(c.firstSeen), text(c.lastSeen), text(c.servers.join(' ')), text(c.endpoints.join(' ')), c.internal ? 1 : 0,
     text(c.exception?.reason ?? null), text(c.exception?.expires ?? null), text(serverVerdicts(c, machines)),
+    text(accountOf(c.username)),
   ];
 }
 

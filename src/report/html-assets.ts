@@ -48,7 +48,8 @@ export const HTML_SCRIPT = `
   'use strict';
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var COLORS = { 'SSL 2.0': '#6d0000', 'SSL 3.0': '#a31515', 'TLS 1.0': '#e53935', 'TLS 1.1': '#fb8c00',
-    'TLS 1.2': '#43a047', 'TLS 1.3': '#1e88e5', 'none': '#9e9e9e', 'failed': '#6d4c41', 'unknown': '#c7c7c7' };
+    'TLS 1.2': '#43a047', 'TLS 1.3': '#1e88e5', 'none': '#9e9e9e', 'failed': '#6d4c41', 'unknown': '#c7c7c7',
+    'TLS 1.0/1.1 or 3DES': '#d81b60', 'TLS 1.2+': '#00897b' };
   var color = function (p) { return COLORS[p] || '#7b8794'; };
   /* Horizontal bar charts grow with their rows. */
   var fit = function (canvas, rows) { canvas.parentNode.style.height = Math.max(160, 60 + rows * 30) + 'px'; };

@@ -61,7 +61,8 @@ export function peopleSection(s: Summary): string {
       return `<li>${escapeHtml(what + fix + exception)}<br><span class="ua">${escapeHtml(c.userAgent)}</span></li>`;
     });
     out.push(
-      `<tr>${tdNum(p.legacyHits)}${td(protocolsOf(p).join(', '))}${td(p.clientIp)}${td(p.username)}` +
+      `<tr>${tdNum(p.legacyHits)}${td(protocolsOf(p).join(', '))}${td(p.clientIp)}` +
+        `${td(p.sameUserAsAbove ? `${p.username ?? ''} (same user as above)` : p.username)}` +
         `<td class="agents"><ul>${agents.join('')}</ul></td>${td(p.endpoints.join(', '))}` +
         `${td(p.servers.join(', ') + (p.internal ? ' (internal)' : ''))}${td(when(p.lastSeen), 'date')}</tr>`,
     );

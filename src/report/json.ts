@@ -108,7 +108,11 @@ export function toJson(s: Summary, opts: FormatOptions) {
       username: p.username,
       protocols: protocolsOf(p),
       legacyHits: p.legacyHits,
-      hitsByProtocol: { 'SSL 2.0': p.ssl2Hits, 'SSL 3.0': p.ssl3Hits, 'TLS 1.0': p.tls10Hits, 'TLS 1.1': p.tls11Hits },
+      hitsByProtocol: {
+        'SSL 2.0': p.ssl2Hits, 'SSL 3.0': p.ssl3Hits, 'TLS 1.0': p.tls10Hits, 'TLS 1.1': p.tls11Hits, [ENTRA_LEGACY_LABEL]: flaggedHits(p),
+      },
+      account: p.account,
+      sameUserAsAbove: p.sameUserAsAbove,
       modernHits: p.modernHits,
       firstSeen: p.firstSeen,
       lastSeen: p.lastSeen,

@@ -154,7 +154,7 @@ function peopleLines(s: Summary): string[] {
         num(p.legacyHits),
         protocolsOf(p).join(', '),
         mdText(p.clientIp),
-        mdText(p.username),
+        mdText(p.username) + (p.sameUserAsAbove ? ' (same user as above)' : ''),
         ...(ident
           ? [
               lines(p, (c) => (p.agents.length > 1 ? `${num(c.legacyHits)}: ` : '') + mdText(c.client)),

@@ -65,6 +65,10 @@ export interface LegacyPerson {
   readonly endpoints: readonly string[];
   readonly internal: boolean;
   readonly agents: readonly LegacyClient[];
+  /** The account its user name names (people.ts accountOf): the same person's rows of every source are listed together. */
+  readonly account: string | null;
+  /** The row above in the list is the same account (from another source, address or domain spelling). */
+  readonly sameUserAsAbove: boolean;
 }
 
 export interface ClientException {

@@ -36,7 +36,9 @@ export function redact(s: Summary, p: Pseudonymizer = pseudonymizer()): Summary 
     verdicts: s.verdicts.map(verdict),
     machines: s.machines.map((m) => ({ ...m, sources: m.sources.map(verdict) })),
     legacy: s.legacy.map(client),
-    people: s.people.map((x) => ({ ...x, clientIp: p('ip', x.clientIp), username: p('user', x.username), agents: x.agents.map(client) })),
+    people: s.people.map((x) => ({
+      ...x, clientIp: p('ip', x.clientIp), username: p('user', x.username), account: p('user', x.account), agents: x.agents.map(client),
+    })),
     plans: s.plans.map((m) => ({
       ...m,
       actions: m.actions.map((a) => ({ ...a, people: a.people.map((x) => ({ ...x, username: p('user', x.username), clientIp: p('ip', x.clientIp) })) })),

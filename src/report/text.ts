@@ -181,7 +181,8 @@ const peopleText = (n: number): string => `${num(n)} ${n === 1 ? 'person or devi
 /** A person or device: one line for the address and user, then each of its clients (user agents) beneath. */
 function personLines(p: LegacyPerson, paint: (style: Style, text: string) => string): string[] {
   const tls = protocolsOf(p).map(shortProtocol).join('+');
-  const where = `${p.source}${p.internal ? ' internal' : ''}: ${p.endpoints.join(',') || '-'} on ${p.servers.join(',') || '-'}`;
+  const where = `${p.sameUserAsAbove ? 'same user as above, ' : ''}${p.source}${p.internal ? ' internal' : ''}: ` +
+    `${p.endpoints.join(',') || '-'} on ${p.servers.join(',') || '-'}`;
   const lines = [
     `  ${padL(num(p.legacyHits), 8)} ${paint('red', pad(tls, 8))} ${pad(clean(p.clientIp, 24), 24)} ` +
       `${pad(clean(p.username, 18), 18)} ${pad(p.lastSeen.slice(0, 10), 10)} ${clean(where, WIDTH - 75)}`,

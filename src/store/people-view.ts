@@ -5,6 +5,11 @@ import { LEGACY_SQL_LIST, legacyHitColumnsSql, MODERN_SQL_LIST } from '../tls/le
 
 const L = LEGACY_SQL_LIST;
 
+/** The user name after a `DOMAIN\\` … */
+const AFTER_DOMAIN = `CASE WHEN instr(g.username, '\\') > 0 THEN substr(g.username, instr(g.username, '\\') + 1) ELSE g.username END`;
+/** … and before an `@`, in lower case (ASCII letters: SQLite's lower()): report/people.ts accountOf. */
+const ACCOUNT = `nullif(lower(trim(CASE WHEN instr(${AFTER_DOMAIN}, '@') > 0 THEN substr(${AFTER_DOMAIN}, 1, instr(${AFTER_DOMAIN}, '@') - 1) ELSE ${AFTER_DOMAIN} END)), '')`;
+
 /** legacy_people (schema 7): one row per (source, username, client_ip), a person or a device. */
 export const LEGACY_PEOPLE_VIEW = `
 CREATE VIEW legacy_people AS
@@ -39,6 +44,6 @@ ${legacyHitColumnsSql('    ')}
 SELECT
   g.source, g.client_ip, g.username, a.agents, a.real_agents, a.clients, a.noise,
   g.legacy_hits, g.ssl2_hits, g.ssl3_hits, g.tls10_hits, g.tls11_hits, g.modern_hits,
-  g.first_seen, g.last_seen, g.servers, g.endpoints, g.internal
+  g.first_seen, g.last_seen, g.servers, g.endpoints, g.internal, ${ACCOUNT} AS account
 FROM g JOIN a ON a.source = g.source AND a.client_ip IS g.client_ip AND a.username IS g.username;
 `;

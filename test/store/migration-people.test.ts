@@ -40,6 +40,7 @@ describe('legacy_people', () => {
           noise: null, legacy_hits: 12, ssl2_hits: 0, ssl3_hits: 0, tls10_hits: 11, tls11_hits: 1, modern_hits: 9,
           first_seen: '2024-03-11T08:00:00Z', last_seen: '2024-03-12T17:00:00Z',
           servers: expect.stringMatching(/^(EXCH01,EXCH02|EXCH02,EXCH01)$/), endpoints: expect.any(String), internal: 0,
+          account: 'thayes',
         },
         expect.objectContaining({ client_ip: '10.0.0.9', agents: 1, real_agents: 0, noise: 'managed-availability', legacy_hits: 4 }),
         expect.objectContaining({ client_ip: '10.30.2.99', username: 'CONTOSO\\thayes', agents: 1, legacy_hits: 2, modern_hits: 0 }),
