@@ -2,7 +2,7 @@
 // its end, committing what was counted in batches. Unlike line formats it keeps no read position inside the file:
 // its records carry their own identity (sign-in ids), so a document read again, wholly or after a crash, adds nothing.
 import { ReportRowBuffer } from '../aggregate/report-rows.js';
-import { UsageAggregator } from '../aggregate/usage.js';
+import { BATCH_BYTES, UsageAggregator } from '../aggregate/usage.js';
 import { DiagnosticCounter } from '../aggregate/diagnostics.js';
 import type { DocumentReader, FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
@@ -51,7 +51,7 @@ export async function runDocumentSession(
     });
   };
   const between = (): void => {
-    if (agg.size >= limits.flushRows || (signIns?.size ?? 0) >= limits.flushRows) flush(false, false);
+    if (agg.size >= limits.flushRows || agg.bytes >= BATCH_BYTES || (signIns?.size ?? 0) >= limits.flushRows) flush(false, false);
   };
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of await input.open(0)) {

@@ -143,20 +143,26 @@ export function countSignIn(ctx: ParseContext, f: SignInFields, line: number): S
   return 'counted';
 }
 
-/** The usage row of a sign-in to count. */
+/**
+ * A string of its own. A value the JSON parser cut out of its input text may be a slice that keeps the whole chunk
+ * (64 KiB) alive in V8 as long as the row holds it: each held row then cost kilobytes (bench/RESULTS.md entra-scan).
+ */
+const own = (s: string | null): string | null => (s === null ? null : Buffer.from(s, 'utf8').toString('utf8'));
+
+/** The usage row of a sign-in to count; its texts are copies (`own`), since the aggregator may hold it long. */
 function rowOf(ctx: ParseContext, f: SignInFields, day: string, evidence: Exclude<TlsEvidence, 'malformed'>): UsageDims {
   const upn = first(f, 'userprincipalname');
   const ni = nonInteractive(f);
   return usageDims({
     day,
     source: ENTRA_SOURCE,
-    server: ctx.tenant ?? first(f, 'resourcetenantid', 'aadtenantid') ?? DEFAULT_TENANT,
-    clientIp: first(f, 'ipaddress'),
-    username: upn === null ? null : upn.toLowerCase(),
-    userAgent: first(f, 'useragent'),
-    endpoint: first(f, 'appdisplayname', 'resourcedisplayname'),
+    server: ctx.tenant ?? own(first(f, 'resourcetenantid', 'aadtenantid')) ?? DEFAULT_TENANT,
+    clientIp: own(first(f, 'ipaddress')),
+    username: upn === null ? null : own(upn.toLowerCase()),
+    userAgent: own(first(f, 'useragent')),
+    endpoint: own(first(f, 'appdisplayname', 'resourcedisplayname')),
     protocol: evidence.kind === 'flagged' ? ENTRA_LEGACY_LABEL : evidence.kind === 'clear' ? ENTRA_MODERN_LABEL : 'unknown',
-    protocolCode: evidence.kind === 'flagged' ? evidence.value : null,
+    protocolCode: evidence.kind === 'flagged' ? own(evidence.value) : null,
     detail: detailOf(f, ni),
   });
 }
