@@ -108,6 +108,26 @@ describe('scan --fields on W3C files without #Fields', () => {
     }
   });
 
+  it('reads Filebeat\'s HTTP.sys log without its header, given HTTP.sys fields, exactly as with them', async () => {
+    const text = readFileSync(fixture('httperr/beats-error-test.log'), 'latin1');
+    const fields = /^#Fields: (.*)$/m.exec(text)![1].trim();
+    const dir = tempDir('tls-census-fields-');
+    write(join(dir, 'bare', 'HOST', 'httperr1.log'), text.split('\n').filter((l) => !l.startsWith('#')).join('\n'));
+    write(join(dir, 'full', 'HOST', 'httperr1.log'), text);
+    const bare = openDatabase(join(dir, 'bare.db'));
+    const full = openDatabase(join(dir, 'full.db'));
+    try {
+      await run(bare, [join(dir, 'bare')], { fields: fields.split(' ') });
+      await run(full, [join(dir, 'full')]);
+      expect(usage(bare)).toEqual(usage(full));
+      expect(usage(bare)).toHaveLength(4);
+      expect(files(bare)).toEqual([expect.objectContaining({ format: 'httperr', records: 4, bad_lines: 0, layout: `HTTP.sys fields given by --fields: ${fields}` })]);
+    } finally {
+      bare.close();
+      full.close();
+    }
+  });
+
   it('keeps the fields for the grown file on the next scan, without the option', async () => {
     const { fields, data } = cryptLines();
     const dir = tempDir('tls-census-fields-');
