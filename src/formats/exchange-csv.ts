@@ -1,12 +1,11 @@
-// Exchange protocol-log lines (SMTP, POP3/IMAP4) as CSV records with csv-parse, one physical line = one record,
-// plus the small helpers both Exchange parsers share (timestamps, line hashes). It does not track sessions.
+// Exchange protocol-log lines (SMTP, POP3/IMAP4) as CSV records, one physical line = one record, plus the small
+// helpers both Exchange parsers share (timestamps, line hashes). It does not track sessions.
 //
-// Why blocks of lines through csv-parse/sync (measured, see bench/RESULTS.md "exchange-scan"): csv-parse pays a
-// fixed cost per call (option normalisation, some 30 small buffers), so one call per line costs about three times
-// as much as one call per block of lines. A long-lived csv-parse stream is as cheap but hands each record over one
-// line late and lets an unclosed quote swallow the lines after it. A block is checked to give one record per line
-// (an unclosed quote joins lines, so there would be fewer) and is otherwise parsed line by line: a bad line is one
-// diagnostic and takes no good line with it.
+// Why a hand-written split first (measured, see bench/RESULTS.md "smtp-receive"): csv-parse pays a fixed cost per
+// call and walks every character through its state machine; most lines have no quote at all (a plain split at
+// commas) and the rest quote whole values. splitCsvLine takes those; a line it cannot be sure of (a quote inside an
+// unquoted value, text after a closing quote, an unclosed quote) goes to csv-parse, whose answer stands, so the
+// values are always csv-parse's (a differential test over the real fixtures and generated lines holds them equal).
 import { parse } from 'csv-parse/sync';
 
 const OPTIONS = {
@@ -16,8 +15,8 @@ const OPTIONS = {
   skip_empty_lines: false,
 } as const;
 
-/** The values of one CSV line, or a message saying why it is not one (e.g. an unclosed quote). */
-export function parseCsvLine(line: string): string[] | string {
+/** csv-parse's values of one line, or a message saying why it is not one CSV record (e.g. an unclosed quote). */
+export function csvParseLine(line: string): string[] | string {
   try {
     const records = parse(line, OPTIONS);
     if (records.length !== 1) return `${records.length} CSV records in one line`;
@@ -27,47 +26,51 @@ export function parseCsvLine(line: string): string[] | string {
   }
 }
 
-/** The values of each line, in order: one csv-parse call for the block, line by line when the block is not clean. */
-export function parseCsvLines(lines: readonly string[]): (string[] | string)[] {
-  if (lines.length === 1) return [parseCsvLine(lines[0])];
-  try {
-    const records = parse(lines.join('\n'), OPTIONS);
-    if (records.length === lines.length) return records;
-  } catch {
-    // an unclosed quote at the end of the block: find it line by line
+/**
+ * The values of a line whose quotes are all plain: none, or only around whole values ("a, ""b""" → a, "b"); null
+ * when csv-parse must decide. No per-line library call: indexOf and slices.
+ */
+export function splitCsvLine(line: string): string[] | null {
+  if (line.indexOf('"') < 0) return line !== '' && line.indexOf('\r') < 0 ? line.split(',') : null;
+  const out: string[] = [];
+  const n = line.length;
+  let i = 0;
+  for (;;) {
+    if (i < n && line.charCodeAt(i) === 34) {
+      let value = '';
+      let from = i + 1;
+      for (;;) {
+        const q = line.indexOf('"', from);
+        if (q < 0) return null; // unclosed
+        if (line.charCodeAt(q + 1) === 34) {
+          value += line.slice(from, q + 1); // a doubled quote is one quote
+          from = q + 2;
+          continue;
+        }
+        value += line.slice(from, q);
+        i = q + 1;
+        break;
+      }
+      out.push(value);
+      if (i === n) break;
+      if (line.charCodeAt(i) !== 44) return null; // text after the closing quote
+      i++;
+    } else {
+      const c = line.indexOf(',', i);
+      const end = c < 0 ? n : c;
+      const q = line.indexOf('"', i);
+      if (q >= 0 && q < end) return null; // a quote inside an unquoted value
+      out.push(line.slice(i, end));
+      if (c < 0) break;
+      i = c + 1;
+    }
   }
-  return lines.map(parseCsvLine);
+  return line.indexOf('\r') < 0 ? out : null;
 }
 
-/** Lines per csv-parse call: past a few hundred the fixed cost per call no longer shows (bench/RESULTS.md). */
-export const CSV_BLOCK_LINES = 512;
-
-/**
- * Holds data lines and hands them on parsed, in order, once CSV_BLOCK_LINES have gathered or when flushed. The
- * parser using it flushes before a directive, before saving its state and at the end of a read, and the engine
- * flushes it before each commit (LineParser.flush), so no row is ever behind the checkpoint that covers its line.
- */
-export class CsvBlock {
-  private texts: string[] = [];
-  private lineNos: number[] = [];
-
-  constructor(private readonly each: (values: string[] | string, text: string, lineNo: number) => void) {}
-
-  add(text: string, lineNo: number): void {
-    this.texts.push(text);
-    this.lineNos.push(lineNo);
-    if (this.texts.length >= CSV_BLOCK_LINES) this.flush();
-  }
-
-  flush(): void {
-    if (this.texts.length === 0) return;
-    const texts = this.texts;
-    const lineNos = this.lineNos;
-    this.texts = [];
-    this.lineNos = [];
-    const values = parseCsvLines(texts);
-    for (let i = 0; i < texts.length; i++) this.each(values[i], texts[i], lineNos[i]);
-  }
+/** The values of one CSV line, or a message saying why it is not one (e.g. an unclosed quote). */
+export function parseCsvLine(line: string): string[] | string {
+  return splitCsvLine(line) ?? csvParseLine(line);
 }
 
 /** Column names of a comma-separated #Fields directive, lower case. */
@@ -76,11 +79,23 @@ export function parseFieldNames(value: string): string[] {
   return typeof names === 'string' ? [] : names.map((n) => n.trim().toLowerCase());
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,7})?Z$/;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** `0000-00-00T00:00:00`: the separators by position; every other position a digit. */
+const SEPARATORS = [-1, -1, -1, -1, 45, -1, -1, 45, -1, -1, 84, -1, -1, 58, -1, -1, 58, -1, -1];
 
-/** Exchange's `2020-04-02T07:57:37.405Z` (UTC, milliseconds optional). */
+/** Exchange's `2020-04-02T07:57:37.405Z` (UTC, milliseconds optional: 1 to 7 digits). Character checks, no RegExp. */
 export function isExchangeTime(t: string): boolean {
-  return t.length >= 20 && t.length <= 28 && t.charCodeAt(10) === 84 && ISO.test(t);
+  const n = t.length;
+  if (n < 20 || n > 28 || n === 21 || t.charCodeAt(n - 1) !== 90) return false;
+  for (let i = 0; i < 19; i++) {
+    const sep = SEPARATORS[i];
+    const c = t.charCodeAt(i);
+    if (sep < 0 ? !isDigit(c) : c !== sep) return false;
+  }
+  if (n === 20) return true;
+  if (t.charCodeAt(19) !== 46) return false;
+  for (let i = 20; i < n - 1; i++) if (!isDigit(t.charCodeAt(i))) return false;
+  return true;
 }
 
 /** The whole-second form stored in usage.first_seen/last_seen, like IIS rows: `2020-04-02T07:57:37Z`. */
@@ -98,5 +113,13 @@ export function lineHash(text: string): number {
 
 /** A sequence number as logged, or -1 when it is not a non-negative integer. */
 export function sequenceOf(v: string): number {
-  return /^\d{1,9}$/.test(v) ? Number(v) : -1;
+  const n = v.length;
+  if (n === 0 || n > 9) return -1;
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const c = v.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    x = x * 10 + (c - 48);
+  }
+  return x;
 }

@@ -4,7 +4,7 @@
 import { usageDims, type UsageDims } from '../aggregate/usage.js';
 import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
-import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
+import { isExchangeTime, sequenceOf } from './exchange-csv.js';
 import { popImapKindFromFolders } from './exchange-layout.js';
 import type { SessionBase } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
@@ -111,7 +111,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
   protected row(v: string[] | string, text: string, lineNo: number): void {
     const b = this.b;
     const diags = this.ctx.diags;
-    if (b === null) return; // cannot happen: lines are held only under a binding, and directives flush first
+    if (b === null) return; // cannot happen: line() reads data lines only under a binding
     if (typeof v === 'string') return diags.add('bad_record', lineNo, v);
     // Newer builds add a trailing column (domain.md §4.4): one extra empty value is not an error.
     if (v.length !== b.n && !(v.length === b.n + 1 && v[b.n] === '')) {
@@ -126,7 +126,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     const seq = b.seq >= 0 ? sequenceOf(v[b.seq]) : -1;
     // Session ids restart with the service, so the connection's two endpoints are part of the key.
     const key = id + '\u001f' + local + '\u001f' + remote;
-    const s = this.table.get(key, id, seq, lineHash(text), ts, lineNo, () => this.create(ts, local, remote, id, lineNo));
+    const s = this.table.get(key, id, seq, text, ts, lineNo, () => this.create(ts, local, remote, id, lineNo));
     if (s === null) return;
     this.records++;
     const get = (i: number): string => (i >= 0 ? v[i] : '');

@@ -11,18 +11,34 @@
 // the log was written, exported again later), that hit is taken back and the whole session counted once. Files of a
 // folder are read in name order, one at a time; an engine reading them in parallel must keep that order per format.
 import type { DiagnosticCounter } from '../aggregate/diagnostics.js';
+import { lineHash } from './exchange-csv.js';
 import type { PendingSession, PendingSessions } from './types.js';
 
 export interface SessionBase {
   /** First and last event, ISO 8601 UTC as logged. */
   first: string;
   last: string;
-  /** Sequence number and hash of the last line read, -1 and 0 before any. */
+  /** Sequence number and hash of the last line read, -1 and 0 before any (the hash is brought up to date on saving). */
   lastSeq: number;
   lastHash: number;
+  /** The last line itself while the session is in memory (a symbol key: never saved, never sent to another thread). */
+  [LAST_LINE]?: string;
   /** Its connect (`+`, OpenSession, sequence number 0) and its end were seen. */
   started: boolean;
   ended: boolean;
+}
+
+/**
+ * The text of a session's last line: a repeat is told by comparing it (hashing every line cost more than the rest of
+ * the session logic); `lastHash` is computed from it only when the session is saved.
+ */
+export const LAST_LINE: unique symbol = Symbol('last line');
+
+/** Brings `lastHash` up to date before a session is saved. */
+function hashed<S extends SessionBase>(s: S): S {
+  const text = s[LAST_LINE];
+  if (text !== undefined) s.lastHash = lineHash(text);
+  return s;
 }
 
 export const IDLE_MS = 3_600_000;
@@ -71,7 +87,7 @@ export class SessionTable<S extends SessionBase> {
    * The session a line belongs to, created or continued as needed; null when the line is skipped (and reported): an
    * exact repeat of the session's previous line, or a line of a session that already ended.
    */
-  get(key: string, id: string, seq: number, hash: number, ts: string, lineNo: number, create: () => S): S | null {
+  get(key: string, id: string, seq: number, text: string, ts: string, lineNo: number, create: () => S): S | null {
     let s = this.open.get(key);
     if (s === undefined) {
       const endSeq = this.closed.get(key);
@@ -83,14 +99,15 @@ export class SessionTable<S extends SessionBase> {
       s = this.revive(key) ?? create();
       this.open.set(key, s);
     } else if (seq === s.lastSeq && seq >= 0) {
-      if (hash === s.lastHash) {
+      const last = s[LAST_LINE];
+      if (last === undefined ? lineHash(text) === s.lastHash : last === text) {
         this.diags.add('duplicate_line', lineNo, `session ${id}: the line before repeated (sequence number ${seq})`);
         return null;
       }
       this.diags.note('duplicate_sequence', lineNo, `session ${id}: sequence number ${seq} used by two lines; both read`);
     }
     s.lastSeq = seq;
-    s.lastHash = hash;
+    s[LAST_LINE] = text;
     if (ts > this.newest) this.newest = ts;
     if (ts < s.first) s.first = ts;
     if (ts > s.last) s.last = ts;
@@ -146,7 +163,7 @@ export class SessionTable<S extends SessionBase> {
       }
       const idle = nowMs - Date.parse(s.last) > IDLE_MS;
       if (idle) this.sink.emit(s, 1);
-      this.pending.put(key, { lastSeen: s.last, counted: idle, state: s });
+      this.pending.put(key, { lastSeen: s.last, counted: idle, state: hashed(s) });
     }
     this.open.clear();
     const newestMs = this.newest === '' ? -Infinity : Date.parse(this.newest);
@@ -165,7 +182,9 @@ export class SessionTable<S extends SessionBase> {
 
   save(): SessionTableState<S> {
     const closed = [...this.closed];
-    return { open: [...this.open], closed: closed.slice(-CLOSED_SAVED), sweepAt: this.sweepAt };
+    const open: [string, S][] = [];
+    for (const [key, s] of this.open) open.push([key, hashed(s)]);
+    return { open, closed: closed.slice(-CLOSED_SAVED), sweepAt: this.sweepAt };
   }
 }
 

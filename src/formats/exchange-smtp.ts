@@ -1,7 +1,7 @@
 // Exchange SMTP Receive and Send protocol logs (RECV*.LOG, SEND*.LOG): CSV rows grouped into sessions, one usage
 // row hit per session, with the TLS version of its "TLS protocol … negotiation succeeded" line. Detected by the
 // #Log-type / #Fields directives, never by name; files without any directive by their lines (default-layouts.ts).
-import { isExchangeTime, lineHash, sequenceOf } from './exchange-csv.js';
+import { isExchangeTime, sequenceOf } from './exchange-csv.js';
 import { smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import {
@@ -74,7 +74,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
   protected row(v: string[] | string, text: string, lineNo: number): void {
     const b = this.b;
     const diags = this.ctx.diags;
-    if (b === null) return; // cannot happen: lines are held only under a binding, and directives flush first
+    if (b === null) return; // cannot happen: line() reads data lines only under a binding
     if (typeof v === 'string') return diags.add('bad_record', lineNo, v);
     if (v.length !== b.n) {
       const guess = v.length === 12 || v.length === 13 ? ' (a POP3/IMAP4 line?)' : '';
@@ -87,7 +87,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     const connector = v[b.connector];
     const seq = sequenceOf(v[b.seq]);
     const key = connector + '\u001f' + id;
-    const s = this.table.get(key, id, seq, lineHash(text), ts, lineNo, () => this.create(ts, connector));
+    const s = this.table.get(key, id, seq, text, ts, lineNo, () => this.create(ts, connector));
     if (s === null) return;
     this.records++;
     if (s.ip === null) this.setAddress(s, v[b.remote], id, lineNo);

@@ -1,8 +1,8 @@
-// What the session-based Exchange CSV logs (SMTP Receive/Send, POP3/IMAP4) share: data lines gathered in CSV
-// blocks under the #Fields in force, a #Log-type that names the kind of log, and sessions kept in a SessionTable
+// What the session-based Exchange CSV logs (SMTP Receive/Send, POP3/IMAP4) share: data lines split as CSV under the
+// #Fields in force (exchange-csv.ts), a #Log-type that names the kind of log, and sessions kept in a SessionTable
 // (open ones saved with the parser state and in pending_sessions). Subclasses bind columns and read rows.
 import { touch, type UsageDims } from '../aggregate/usage.js';
-import { CsvBlock, parseFieldNames, toSecond } from './exchange-csv.js';
+import { parseCsvLine, parseFieldNames, toSecond } from './exchange-csv.js';
 import { memoryPending, SessionTable, type SessionBase, type SessionTableState } from './exchange-session.js';
 import type { LineParser, ParseContext } from './types.js';
 import { parseW3cDirective } from './w3c-line.js';
@@ -30,7 +30,6 @@ implements LineParser {
   protected kind: K | null = null;
   protected readonly table: SessionTable<S>;
   private fields: string | null = null;
-  private readonly block = new CsvBlock((v, text, lineNo) => this.row(v, text, lineNo));
 
   constructor(
     protected readonly ctx: ParseContext,
@@ -61,23 +60,16 @@ implements LineParser {
   protected abstract row(v: string[] | string, text: string, lineNo: number): void;
 
   saveState(): SessionLogState<S, K> {
-    this.block.flush();
     return { fields: this.fields, kind: this.kind, sessions: this.table.save() };
   }
 
-  flush(): void {
-    this.block.flush();
-  }
-
   end(now: Date): void {
-    this.block.flush();
     this.table.finish(now);
   }
 
   line(text: string, lineNo: number): void {
     if (text.length === 0) return; // blank lines between concatenated logs
     if (text.charCodeAt(0) === 35) {
-      this.block.flush(); // the lines before a directive are read under the columns they were written with
       const d = parseW3cDirective(text);
       if (d?.name === 'fields' && !this.setFields(d.value)) {
         this.ctx.diags.add('bad_record', lineNo, `${this.missingColumns}: lines up to the next #Fields are skipped`);
@@ -87,7 +79,7 @@ implements LineParser {
       return;
     }
     if (this.b === null) return this.ctx.diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
-    this.block.add(text, lineNo);
+    this.row(parseCsvLine(text), text, lineNo);
   }
 
   private setFields(value: string): boolean {
