@@ -1,12 +1,14 @@
-// Worker thread: parses plain log files (or byte ranges of them) handed over by the ParsePool and posts their
-// batches back, or lists a range's directive lines. It never opens the database; the main thread commits.
+// Worker thread: parses plain log files of the formats in worker-formats.ts (or byte ranges of IIS logs) handed over
+// by the ParsePool and posts their batches back, or lists a range's directive lines. It never opens the database;
+// the main thread commits.
 import { parentPort } from 'node:worker_threads';
-import { iisW3cFormat } from '../formats/iis-w3c.js';
 import { fileChunks, fileStream, linesStartingWith } from '../sources/file-reader.js';
 import { plainInput, type ScanInput } from '../sources/plain-input.js';
 import { packRows } from '../aggregate/packed-rows.js';
+import { PendingScope } from '../store/pending-sessions.js';
 import { runSession } from './parse-session.js';
 import { ThreadEngines } from './session-parser.js';
+import { WORKER_FORMATS } from './worker-formats.js';
 import type { BatchAck, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
 /** Progress is posted at most every this many bytes. */
@@ -68,9 +70,10 @@ function rangeInput(job: ParseJob): ScanInput {
 }
 
 async function parse(job: ParseJob): Promise<void> {
-  // Only plain IIS logs are given to workers (scan.ts); the worker loads no other format.
-  const format = job.format === iisW3cFormat.name ? iisW3cFormat : undefined;
+  const format = WORKER_FORMATS.get(job.format);
   if (format === undefined) throw new Error(`unknown format ${job.format}`);
+  // the format's sessions left open by earlier files, as the main thread had them when the job started
+  const pending = job.pending === undefined ? undefined : new PendingScope(format.name, () => new Map(job.pending));
   let lastTick = job.record.consumed;
   await runSession(
     rangeInput(job),
@@ -90,7 +93,7 @@ async function parse(job: ParseJob): Promise<void> {
       }
       return caughtUp();
     },
-    undefined,
+    pending,
     undefined,
     engines,
   );

@@ -1,11 +1,13 @@
-// A fixed set of parse workers. A job is a plain file (or a byte range of one) read from its stored position; its
-// batches come back in order through `onBatch`, on the main thread, where they are committed. Jobs wait for a worker.
+// A fixed set of parse workers. A job is a plain file (or a byte range of one) in one of the formats of
+// worker-formats.ts, read from its stored position; its batches come back in order through `onBatch`, on the main
+// thread, where they are committed. Jobs wait for a worker.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../bundle-info.js';
 import type { FileRecord } from '../store/store.js';
 import type { FoundFile } from '../sources/walk.js';
 import type { PackedRows } from '../aggregate/packed-rows.js';
+import type { PendingSession } from '../aggregate/pending-session.js';
 import type { Batch, SessionLimits } from './parse-session.js';
 
 /** Parse a plain file from `record.consumed` to its end, or to `end` (a line start) for a byte range. */
@@ -17,6 +19,8 @@ export interface ParseJob {
   readonly record: FileRecord;
   readonly limits: SessionLimits;
   readonly end?: number;
+  /** For a format whose sessions continue across files: its pending sessions as the job starts (pending-sessions.ts). */
+  readonly pending?: readonly (readonly [string, PendingSession])[];
 }
 
 /** List the directive lines ("#…") of the byte range [start, end), both line starts. */

@@ -167,6 +167,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
 
 export const exchangePopImapFormat: FormatDef = {
   name: 'exchange-pop-imap',
+  sharedSessions: true,
   sniff(head) {
     let fields = false;
     for (const d of w3cDirectives(head)) {

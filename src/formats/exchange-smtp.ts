@@ -121,6 +121,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
 
 export const exchangeSmtpFormat: FormatDef = {
   name: 'exchange-smtp',
+  sharedSessions: true,
   sniff(head) {
     let fields = false;
     for (const d of w3cDirectives(head)) {

@@ -117,4 +117,9 @@ export interface FormatDef {
   readonly createChunked?: (ctx: ParseContext, state: unknown, engines: ParseEngines) => ChunkParser;
   /** A document format: read whole with this instead of line by line (`create` is then never called). */
   readonly document?: (ctx: ParseContext) => DocumentReader;
+  /**
+   * Sessions continue from one file to the next (ParseContext.pending, shared by every file of the format): its files
+   * are read one at a time, in the order the scan finds them, wherever they are read.
+   */
+  readonly sharedSessions?: boolean;
 }

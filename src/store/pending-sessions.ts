@@ -100,7 +100,7 @@ export class PendingTable {
     return (this.q ??= this.prepare());
   }
 
-  /** The format's pending sessions, the same object for the life of this table (one scan). */
+  /** The format's pending sessions, the same object for the life of this table (one scan) until forget(format). */
   scope(format: string): PendingScope {
     let s = this.scopes.get(format);
     if (s === undefined) {
@@ -108,6 +108,11 @@ export class PendingTable {
       this.scopes.set(format, s);
     }
     return s;
+  }
+
+  /** Drops the in-memory copy of a format's sessions: a parse worker changed them, the next use reads the table. */
+  forget(format: string): void {
+    this.scopes.delete(format);
   }
 
   private load(format: string): Map<string, PendingSession> {

@@ -1,0 +1,106 @@
+// Exchange protocol logs on parse workers: sessions continue from one hourly file to the next (pending_sessions), so
+// a format's files are read one at a time and in order wherever they are read (on workers from
+// SHARED_SESSIONS_MIN_JOBS on). 3 and 4 workers give the same database as a scan in one thread, table by table, in
+// one scan and over two scans with sessions left open between.
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SCAN, scan, type ScanOptions } from '../../src/engine/scan.js';
+import { SHARED_SESSIONS_MIN_JOBS } from '../../src/engine/scan-scheduler.js';
+import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
+import { openDatabase, type Db } from '../../src/store/open-database.js';
+import { Store } from '../../src/store/store.js';
+import { generateExchangeFolder, type ExchangeFolderResult } from '../../src/synth/exchange-traffic.js';
+import { readFixture, tempDir } from '../helpers.js';
+
+// Parse workers run the built code (dist/parse-worker.mjs): `npm test` builds first.
+const START = '2024-03-11';
+const FILE_TIME = new Date('2024-03-12T00:00:00Z');
+
+function folder(): { dir: string; result: ExchangeFolderResult } {
+  const dir = tempDir();
+  const result = generateExchangeFolder(dir, { servers: ['EXCH01', 'EXCH02'], hours: 4, startDate: START, smtpPerHour: 40, popImapPerHour: 24, seed: 5 });
+  // HTTP.sys error logs (no shared sessions: read on any worker, at once with the Exchange files)
+  const httperr = join(dir, 'EXCH01', 'HTTPERR');
+  mkdirSync(httperr, { recursive: true });
+  for (const name of ['logjoint-HTTPERR_SmokeTest.httperr.log', 'plaso-httperr.log']) writeFileSync(join(httperr, name), readFixture(`httperr/${name}`));
+  for (const f of [...result.files, ...readdirSync(httperr).map((n) => join(httperr, n))]) utimesSync(f, FILE_TIME, FILE_TIME);
+  return { dir, result };
+}
+
+async function run(db: Db, dir: string, jobs: number, now: Date, extra: Partial<ScanOptions> = {}) {
+  const warnings: string[] = [];
+  const stats = await scan(new Store(db), {
+    ...DEFAULT_SCAN, paths: [dir], jobs, workerMinBytes: 0, fieldMap: DEFAULT_FIELD_MAP, now, exclude: [db.name],
+    onDiagnostic: (f, l, c) => warnings.push(`${relative(dir, f)}:${l}:${c}`),
+    ...extra,
+  });
+  return { stats, warnings: warnings.sort() };
+}
+
+/**
+ * Every table and the usage view, rows sorted; left out: surrogate ids (they differ with the order of commits) and
+ * the database's own random id.
+ */
+function dump(db: Db, dir: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+  for (const name of [...tables, 'usage']) {
+    const cols = (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(name) as string[])
+      .filter((c) => c !== 'id' && !c.endsWith('_id') && c !== 'started' && c !== 'finished');
+    const rows = db.prepare(`SELECT ${cols.map((c) => `"${c}"`).join(', ')} FROM "${name}"`).raw().all() as unknown[][];
+    out[name] = rows.map((r) => JSON.stringify(r).split(dir).join('<dir>')).filter((r) => !r.startsWith('["database_id"')).sort();
+  }
+  return out;
+}
+
+const hitsBySource = (db: Db): Record<string, number> =>
+  Object.fromEntries(db.prepare(`SELECT source, sum(hits) FROM usage GROUP BY source`).raw().all() as [string, number][]);
+
+describe('Exchange logs on parse workers', () => {
+  it('give the database of a single-threaded scan, every session counted once', async () => {
+    const { dir, result } = folder();
+    const now = new Date('2024-04-01T00:00:00Z'); // long after the logs: every session open at a file's end is idle
+    const one = openDatabase(join(tempDir(), 'one.db'));
+    const r1 = await run(one, dir, 1, now);
+    const { httperr, ...exchange } = hitsBySource(one);
+    expect(exchange).toEqual(result.sessions);
+    expect(httperr).toBeGreaterThan(0);
+    expect(r1.stats.filesRead).toBe(result.files.length + 2);
+    for (const jobs of [SHARED_SESSIONS_MIN_JOBS, SHARED_SESSIONS_MIN_JOBS + 1]) {
+      const many = openDatabase(join(tempDir(), `many${jobs}.db`));
+      const rn = await run(many, dir, jobs, now, { flushLines: 499, flushRows: 40 });
+      expect(dump(many, dir)).toEqual(dump(one, dir));
+      expect(rn.stats).toEqual(r1.stats);
+      expect(rn.warnings).toEqual(r1.warnings);
+      many.close();
+    }
+    one.close();
+  });
+
+  it('carry sessions left open by one scan into the next, as one thread does', async () => {
+    const { dir, result } = folder();
+    // the last hour's files arrive after the first scan; the scan runs minutes after the logs, so open sessions wait
+    const later = tempDir();
+    const last = result.files.filter((f) => /(?:RECV|SEND|POP3|IMAP4)\d{8}03(?:-1)?\.LOG$/i.test(f.split(/[\\/]/).pop() ?? ''));
+    expect(last.length).toBeGreaterThan(0);
+    for (const f of last) {
+      const to = join(later, relative(dir, f));
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(f, to);
+    }
+    const firstNow = new Date(`${START}T03:05:00Z`);
+    const secondNow = new Date(`${START}T04:05:00Z`);
+    const dbs = [1, SHARED_SESSIONS_MIN_JOBS].map((jobs) => ({ jobs, db: openDatabase(join(tempDir(), `scan${jobs}.db`)) }));
+    for (const { jobs, db } of dbs) await run(db, dir, jobs, firstNow, { settleMs: 0 });
+    expect(dump(dbs[1].db, dir)).toEqual(dump(dbs[0].db, dir));
+    expect(dbs[0].db.prepare(`SELECT count(*) FROM pending_sessions`).pluck().get()).toBeGreaterThan(0);
+    cpSync(later, dir, { recursive: true });
+    for (const f of last) utimesSync(f, FILE_TIME, FILE_TIME);
+    for (const { jobs, db } of dbs) await run(db, dir, jobs, secondNow, { settleMs: 0 });
+    expect(dump(dbs[1].db, dir)).toEqual(dump(dbs[0].db, dir));
+    for (const { db } of dbs) db.close();
+    rmSync(later, { recursive: true, force: true });
+    expect(readdirSync(dir).length).toBeGreaterThan(0);
+  });
+});
