@@ -1,5 +1,5 @@
 // Resuming an input: open it at its stored read position after checking the bytes just before it.
-// Apart from identify.ts so the parse worker loads only what reading needs.
+// Apart from file-identity.ts so the parse worker loads only what reading needs.
 import type { ScanInput } from '../sources/plain-input.js';
 import { TAIL_BYTES } from '../store/content-marks.js';
 import type { FileRecord } from '../store/store.js';

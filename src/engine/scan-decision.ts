@@ -4,7 +4,7 @@
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
 import { FINGERPRINT_BYTES, type FileRecord, type Store } from '../store/store.js';
-import { identify, type Identity } from './identify.js';
+import { identifyFile, type FileIdentity } from './file-identity.js';
 import { HEAD_BYTES, sniff, type Sniffed } from './sniff.js';
 import type { ScanOptions } from './scan-options.js';
 
@@ -17,7 +17,7 @@ export type Facts =
       readonly kind: 'identified';
       readonly container: string | null;
       readonly head: Buffer;
-      readonly identity: Identity;
+      readonly identity: FileIdentity;
       /** Only for new content: what its first bytes say (and how many bytes were looked at). */
       readonly sniffed: Sniffed | null;
       readonly sniffedBytes: number;
@@ -48,7 +48,7 @@ export async function look(store: Store, input: ScanInput, opts: ScanOptions, fo
     const known = container === null ? null : store.byContainer(container);
     if (known) return { kind: 'packed-known', record: known };
     const head = await input.head(FINGERPRINT_BYTES);
-    const identity = await identify(store, input, head);
+    const identity = await identifyFile(store, input, head);
     if (identity.kind !== 'new') return { kind: 'identified', container, head, identity, sniffed: null, sniffedBytes: 0 };
     const sniffHead = head.length < FINGERPRINT_BYTES ? head : await input.head(HEAD_BYTES);
     const sniffed = sniff(sniffHead, formats, { folders: input.folders, logType: opts.logType ?? null, fields: opts.fields ?? null });

@@ -5,16 +5,16 @@ import { readStart, type ScanInput } from '../sources/plain-input.js';
 import { TAIL_BYTES, type FileRecord, type Store } from '../store/store.js';
 import { ContentTracker, hashBytes, tailHashOf } from './content-tracker.js';
 
-export type Identity =
+export type FileIdentity =
   /** This input holds the stored file's consumed bytes and maybe more: read on from `record.consumed`. */
   | { readonly kind: 'same'; readonly record: FileRecord }
   /** This input is a shorter copy of a stored file: everything in it was counted already. */
   | { readonly kind: 'contained'; readonly record: FileRecord }
   | { readonly kind: 'new' };
 
-const NEW: Identity = { kind: 'new' };
+const NEW: FileIdentity = { kind: 'new' };
 
-export async function identify(store: Store, input: ScanInput, head: Buffer): Promise<Identity> {
+export async function identifyFile(store: Store, input: ScanInput, head: Buffer): Promise<FileIdentity> {
   for (const record of store.candidates(head)) {
     if (input.size === null) {
       const found = await probeStream(store, input, record);
