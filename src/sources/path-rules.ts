@@ -46,10 +46,15 @@ export function namedFolders(p: string, isFolder: boolean, rules: PathRules = NA
   return /^W3SVC\d+$/i.test(name) && parent !== '' ? [parent, name] : [name];
 }
 
-/** A test for the files a scan must not read: each database given and its -wal, -shm, -journal and -lock files. */
+/**
+ * A test for the files a scan must not read: each database given and its -wal, -shm, -journal and -lock files, and
+ * the lock's own -journal, -wal and -shm (the lock is a small SQLite database of its own: see store/scan-lock.ts).
+ */
+const DATABASE_SUFFIXES = ['', '-wal', '-shm', '-journal', '-lock', '-lock-journal', '-lock-wal', '-lock-shm'];
+
 export function excludedFiles(databases: readonly string[], rules: PathRules = NATIVE, cwd?: string): (file: string) => boolean {
   const keys = new Set(
-    databases.flatMap((d) => ['', '-wal', '-shm', '-journal', '-lock'].map((s) => pathKey(`${d}${s}`, rules, cwd))),
+    databases.flatMap((d) => DATABASE_SUFFIXES.map((s) => pathKey(`${d}${s}`, rules, cwd))),
   );
   return (file) => keys.has(pathKey(file, rules, cwd));
 }

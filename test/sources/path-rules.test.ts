@@ -44,10 +44,10 @@ describe('Windows path rules (path.win32)', () => {
     expect(distinctPaths(['/logs/Ex', '/logs/ex', '/logs/ex/'], POSIX, '/')).toEqual(['/logs/Ex', '/logs/ex']);
   });
 
-  it('never reads a --db on another drive, or its -wal, -shm, -journal and -lock files, in any case', () => {
+  it('never reads a --db on another drive, or its -wal, -shm, -journal and -lock files (and the lock\'s journal), in any case', () => {
     const excluded = excludedFiles(['E:\\census\\tls.db'], WINDOWS, CWD);
     for (const f of ['E:\\census\\tls.db', 'e:\\Census\\TLS.DB', 'E:/census/tls.db-wal', 'E:\\census\\tls.db-shm',
-      'E:\\census\\tls.db-journal', 'E:\\CENSUS\\tls.db-lock']) expect(excluded(f), f).toBe(true);
+      'E:\\census\\tls.db-journal', 'E:\\CENSUS\\tls.db-lock', 'E:\\census\\tls.db-lock-journal', 'e:\\census\\tls.db-lock-wal']) expect(excluded(f), f).toBe(true);
     for (const f of ['D:\\census\\tls.db', 'E:\\census\\tls.db.bak', 'E:\\census\\old\\tls.db']) expect(excluded(f), f).toBe(false);
     // a relative --db lies in the current folder (drive C:), not on the drive scanned
     const relative = excludedFiles(['tls.db'], WINDOWS, CWD);
