@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 
 const GNU_TIME = '/usr/bin/time';
 
@@ -64,3 +64,15 @@ export const fmt = {
   /** "median (min–max)" with one formatter; a single run prints just the value. */
   spread: (s, f) => (s.min === s.max ? f(s.median) : `${f(s.median)} (${f(s.min)}–${f(s.max)})`),
 };
+
+/** Deterministic 32-bit LCG in [0, 1): the generators of the EXO and Entra scenarios (their inputs depend on it). */
+export function lcg(seed) {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** The results line on the machine's load: the 1-minute load average before the runs (given) and now. */
+export function loadNote(loadBefore) {
+  return `- 1-minute load average ${fmt.one(loadBefore)} before and ${fmt.one(loadavg()[0])} after the runs on ${cpus().length} cores: ` +
+    'above the core count, wall times include waiting for a CPU.';
+}

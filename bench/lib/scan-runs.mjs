@@ -76,8 +76,9 @@ export function warmPageCache(files) {
   }
 }
 
+/** A bench database and every file beside it: -wal, -shm, -journal, and the scan lock with its own journal. */
 export function removeDb(db) {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '-journal', '-lock', '-lock-journal']) rmSync(db + suffix, { force: true });
 }
 
 export function addDays(isoDate, days) {

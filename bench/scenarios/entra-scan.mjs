@@ -3,19 +3,14 @@
 // sign-ins again as NDJSON (a second export of the same days: every sign-in a duplicate). Sign-ins per second and
 // peak RSS; the stored counts are checked. It measures; it tunes nothing.
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
+import { fmt, hasGnuTime, lcg, loadNote, measure, spread } from '../lib/measure.mjs';
 import { removeDb } from '../lib/scan-runs.mjs';
 
 export const description = 'scan a ~1 GB Entra ID sign-in JSON export, then the same sign-ins again as NDJSON (smoke: ~2 MB)';
 
-/** Deterministic 32-bit LCG in [0, 1). */
-function random(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 const hex = (n, width) => n.toString(16).padStart(width, '0');
 const guid = (i, salt) => `${hex(salt, 8)}-${hex((i >>> 16) & 0xffff, 4)}-4${hex(i & 0xfff, 3)}-8${hex((i >>> 4) & 0xfff, 3)}-${hex(i, 12)}`;
@@ -74,7 +69,7 @@ async function generate(dir, targetBytes) {
     const n = Number(statSync(ndjson).size > 0 ? await countLines(ndjson) : 0);
     return { json, ndjson, signIns: n, legacy: null, bytes: statSync(json).size, ndBytes: statSync(ndjson).size };
   }
-  const rnd = random(7);
+  const rnd = lcg(7);
   const a = createWriteStream(json);
   const b = createWriteStream(ndjson);
   const write = (s, text) => (s.write(text) ? Promise.resolve() : new Promise((res) => s.once('drain', res)));
@@ -142,8 +137,7 @@ export async function run(ctx) {
     `- Input: one pretty-printed JSON array of Graph beta signIn objects (${fmt.one(input.bytes / input.signIns)} bytes each), ` +
       `2,000 users over 20 days; the NDJSON copy holds the same objects one per line.`,
     '- A fresh database per run; warm page cache.',
-    `- 1-minute load average ${fmt.one(loadBefore)} before and ${fmt.one(loadavg()[0])} after the runs on ${cpus().length} cores: ` +
-      'above the core count, wall times include waiting for a CPU.',
+    loadNote(loadBefore),
   ];
   if (ctx.smoke) lines.push('- Smoke size: numbers only show that the harness works.');
   return { markdown: lines.join('\n') };

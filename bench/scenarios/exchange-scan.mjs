@@ -1,13 +1,14 @@
 // Scenario "exchange-scan": `tls-census scan` of a generated folder of Exchange SMTP Receive/Send, POP3 and IMAP4
 // protocol logs (≥ 200 MB, hourly files with sessions straddling them), in sessions/s and MB/s, with a check that every
 // generated session was counted once; then the CSV alternatives side by side on the same lines, in process.
-import { closeSync, existsSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { ensureExchangeDataset as ensureDataset } from '../lib/exchange-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
+import { removeDb } from '../lib/scan-runs.mjs';
 
 export const description = 'scan 2 servers × 24 hourly files × 4 Exchange logs, ~230 MB, 92,400 sessions (smoke: 1 × 2, small); CSV alternatives';
 
@@ -139,8 +140,4 @@ function warmPageCache(files) {
     while (readSync(fd, buffer, 0, buffer.length, null) > 0);
     closeSync(fd);
   }
-}
-
-function removeDb(db) {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });
 }

@@ -1,22 +1,18 @@
 // Scenario "exo-scan": `tls-census scan` of a generated Exchange Online SMTP AUTH clients report export
 // (200,000 senders, new EAC layout, percentages), then of a newer export of the same period that replaces half of
 // them and adds as many new ones (the replace path). It measures and checks the stored sums; it tunes nothing.
-import { copyFileSync, existsSync, mkdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
+import { fmt, hasGnuTime, lcg, loadNote, measure, spread } from '../lib/measure.mjs';
+import { removeDb } from '../lib/scan-runs.mjs';
 
 export const description = 'scan a 200,000-sender SMTP AUTH report export, then a newer one replacing half (smoke: 2,000)';
 
 const PERIOD = '2024-03-04..2024-03-10';
 const HEADER = 'Sender address,Domain,TLS 1.0,TLS 1.1,TLS 1.2,Messages sent';
 
-/** Deterministic 32-bit LCG in [0, 1). */
-function random(seed) {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
 
 /** One sender row: mostly TLS 1.2, a few percent on TLS 1.0/1.1, percentages with one decimal adding up to 100. */
 function senderRow(i, rnd) {
@@ -33,7 +29,7 @@ function senderRow(i, rnd) {
 }
 
 function generate(path, from, to, seed) {
-  const rnd = random(seed);
+  const rnd = lcg(seed);
   const lines = [HEADER];
   for (let i = from; i < to; i++) lines.push(senderRow(i, rnd));
   writeFileSync(path, lines.join('\r\n') + '\r\n');
@@ -89,8 +85,7 @@ export async function run(ctx) {
       `${check.exact ? 'yes' : `NO (${check.mismatches} rows differ)`}; usage hits = exo_smtp_auth messages: ${check.usageMatches ? 'yes' : 'NO'}.`,
     `- Input: new EAC layout, CRLF, ${fmt.one(a.bytes / 1e6)} MB per export; about 10% of senders on TLS 1.0/1.1 by percentage.`,
     '- A fresh database per run (the replace runs start from a copy of one holding export A); warm page cache.',
-    `- 1-minute load average ${fmt.one(loadBefore)} before and ${fmt.one(loadavg()[0])} after the runs on ${cpus().length} cores: ` +
-      'above the core count, wall times include waiting for a CPU.',
+    loadNote(loadBefore),
   ];
   if (ctx.smoke) lines.push('- Smoke size: numbers only show that the harness works.');
   return { markdown: lines.join('\n') };
@@ -117,8 +112,4 @@ function row(label, input, samples) {
   const what = `${fmt.int(input.senders)} senders, ${fmt.one(input.bytes / 1e6)} MB`;
   return `| ${label} | ${what} | ${samples.length} | ${fmt.spread(wall, fmt.two)} | ${fmt.spread(perS, fmt.int)} | ` +
     `${rss ? `${fmt.int(rss.median)} (${fmt.int(rss.max)})` : 'n/a'} |`;
-}
-
-function removeDb(db) {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(db + suffix, { force: true });
 }

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureIisDataset } from '../lib/iis-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
+import { removeDb } from '../lib/scan-runs.mjs';
 
 export const description = 're-scan of an unchanged, already scanned IIS folder (the iis-scan 1× folder, ~590 MB): target < 0.5 s wall';
 
@@ -18,10 +19,7 @@ export async function run(ctx) {
   const bin = join(ctx.root, 'bin', 'tls-census.js');
   if (!existsSync(join(ctx.root, 'dist', 'cli', 'main.js'))) throw new Error('dist/cli/main.js is missing: run `npm run build` first');
   const db = join(ctx.workDir, `rescan-${process.pid}.db`);
-  const removeDb = () => {
-    for (const suffix of ['', '-wal', '-shm', '-journal', '-lock']) rmSync(db + suffix, { force: true });
-  };
-  removeDb();
+  removeDb(db);
   const useTime = hasGnuTime();
   const argv = [process.execPath, bin, 'scan', data.dir, '--db', db, '--quiet'];
   ctx.log('rescan: first scan (not measured) …');
@@ -42,7 +40,7 @@ export async function run(ctx) {
   const rescanRead = rchar(ctx.root, ['scan', data.dir, '--db', db, '--quiet']);
   const versionRead = rchar(ctx.root, ['--version']);
   const logRead = logBytesRead(ctx, [process.execPath, bin, 'scan', data.dir, '--db', db, '--quiet'], data.dir);
-  removeDb();
+  removeDb(db);
 
   const wall = spread(samples.map((s) => s.wallS));
   const rss = samples.every((s) => s.rssKb !== null) ? spread(samples.map((s) => s.rssKb / 1024)) : null;
