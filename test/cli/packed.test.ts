@@ -7,7 +7,7 @@
 // this checkout's build instead of downloading one or compiling for a minute or two; if that prebuild did not fit,
 // it would still compile, only slower.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
 const WIN = process.platform === 'win32';
 /** What `npm pack` needs to build and pack (package.json's "files" and the build's inputs). */
-const SOURCES = ['package.json', 'README.md', 'LICENSE', 'bin', 'src', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
+const SOURCES = ['package.json', 'README.md', 'docs', 'LICENSE', 'bin', 'src', 'scripts', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** npm's own CLI script, run with this Node (the one the suite runs on, also for install scripts via PATH). */
 function npmCli(): string {
@@ -114,8 +114,17 @@ beforeAll(() => {
 }, 300_000);
 
 describe('the packed package, installed from its tarball into an empty prefix', () => {
-  it('ships the bundles, the launcher, README and licence, and no sources or tests', () => {
-    expect(files).toEqual(['LICENSE', 'README.md', 'bin/tls-census.js', 'dist/parse-worker.mjs', 'dist/tls-census.mjs', 'package.json']);
+  it('ships the bundles, the launcher, README, the docs it links to and the licence, and no sources or tests', () => {
+    const docs = readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`);
+    expect(docs).toContain('docs/schema.md');
+    expect(files).toEqual(['LICENSE', 'README.md', 'bin/tls-census.js', 'dist/parse-worker.mjs', 'dist/tls-census.mjs', ...docs, 'package.json'].sort());
+  });
+
+  it('holds every page README.md links to, so the links work in an installed copy', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const linked = [...new Set([...readme.matchAll(/\]\((docs\/[^)#\s]+)/g)].map((m) => m[1]))];
+    expect(linked).toContain('docs/schema.md');
+    for (const page of linked) expect(files, page).toContain(page);
   });
 
   it('prints its version', () => {
