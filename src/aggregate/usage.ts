@@ -38,19 +38,29 @@ export type TupleDims = Omit<UsageDims, 'day'>;
 const SEP = '\u001f';
 const NULL = '\u0000';
 /** U+0000, U+0001 and U+001F inside a value are escaped after U+0001, so no value can fake a separator or a null. */
-const SPECIAL = /[\u0000\u0001\u001f]/;
 const escape = (v: string): string => v.replace(/[\u0000\u0001\u001f]/g, (c) => `\u0001${String.fromCharCode(c.charCodeAt(0) + 0x30)}`);
 const unescape = (v: string): string => v.replace(/\u0001([\u0030\u0031\u004f])/g, (_, c: string) => String.fromCharCode(c.charCodeAt(0) - 0x30));
 
+/** True when `v` holds U+0000, U+0001 or U+001F (a loop: cheaper than a regular expression on these short values). */
+function hasSpecial(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c <= 0x1f && (c <= 1 || c === 0x1f)) return true;
+  }
+  return false;
+}
+
+/** One value as a part of a tuple string. */
+export const tuplePart = (v: string | number | null): string =>
+  v === null ? NULL : typeof v === 'number' ? String(v) : hasSpecial(v) ? escape(v) : v;
+
+/** The parts of a tuple being made: joined at once, the string is flat (a `+=` chain would keep every piece alive). */
+const parts: string[] = TUPLE_DIMS.map(() => '');
+
 /** The tuple string of `d` (its day left out): values joined by U+001F, null as U+0000, `internal` as a number. */
 export function tupleKey(d: UsageDims | TupleDims): string {
-  let key = '';
-  for (let i = 0; i < TUPLE_DIMS.length; i++) {
-    const v = d[TUPLE_DIMS[i]];
-    const part = v === null ? NULL : typeof v === 'number' ? String(v) : SPECIAL.test(v) ? escape(v) : v;
-    key += i === 0 ? part : SEP + part;
-  }
-  return key;
+  for (let i = 0; i < TUPLE_DIMS.length; i++) parts[i] = tuplePart(d[TUPLE_DIMS[i]]);
+  return parts.join(SEP);
 }
 
 /** The dimensions of a tuple string made by tupleKey. */

@@ -24,6 +24,8 @@ export class IisByteReader implements EngineOwner {
   private entryRows: UsageRow[] = [];
   private days: string[] = [];
   private dayIds = new Map<string, number>();
+  /** The key fields' tokens of a new key's line (keyTokens); the other slots are not read. */
+  private readonly tokens: string[] = [];
 
   constructor(
     private readonly ctx: ParseContext,
@@ -134,15 +136,36 @@ export class IisByteReader implements EngineOwner {
     return id;
   }
 
-  /** The line's key is new: a row for it (decoded by the text path), and the engine's entry counting the line. */
+  /** The line's key is new: a row for it (decoded by the text path's iisDims), and the engine's entry counting the line. */
   private newEntry(buf: Buffer, start: number, end: number, b: Binding): number {
     const engine = this.engine;
-    const t = decodeLineBytes(buf, start, end).split(' ');
     const endpoint = ENDPOINT_LABELS[engine.endpoint];
+    const t = this.keyTokens(buf, b) ?? decodeLineBytes(buf, start, end).split(' ');
     const index = engine.insert(end - start);
     if (index < 0) return index; // the engine is full until the next batch: the text path reads the line
-    // The tokens are cut from this line's own string (not a chunk's), so a row keeping a few of them is cheap
     this.entryRows[index] = this.ctx.agg.row(iisDims(t, b, this.days[engine.day], endpoint, this.ctx.hints));
     return index;
+  }
+
+  /**
+   * The tokens of the key fields of the line the engine read last (the only ones iisDims reads), cut from one string
+   * of the bytes from the first key field to the last; null when a key field holds a byte that is not ASCII (the
+   * whole line is then decoded as the text path decodes it). ASCII decodes alike whatever the line's encoding.
+   */
+  private keyTokens(buf: Buffer, b: Binding): string[] | null {
+    const engine = this.engine;
+    const runs = b.runs;
+    if (runs.length === 0) return null;
+    for (const [first, last] of runs) {
+      const to = engine.pos(last + 1) - 1;
+      for (let i = engine.pos(first); i < to; i++) if (buf[i] > 0x7f) return null;
+    }
+    const from = engine.pos(runs[0][0]);
+    const s = buf.toString('latin1', from, engine.pos(runs[runs.length - 1][1] + 1) - 1);
+    const t = this.tokens;
+    for (const [first, last] of runs) {
+      for (let f = first; f <= last; f++) t[f] = s.slice(engine.pos(f) - from, engine.pos(f + 1) - 1 - from);
+    }
+    return t;
   }
 }

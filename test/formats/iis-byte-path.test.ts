@@ -2,7 +2,7 @@
 // same rows, counts, times, diagnostics and read positions, on every IIS fixture and at any chunk size.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { UsageAggregator } from '../../src/aggregate/usage.js';
+import { tupleKey, UsageAggregator } from '../../src/aggregate/usage.js';
 import { DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../../src/formats/iis-w3c.js';
 import { createRandom } from '../../src/synth/random.js';
@@ -92,6 +92,30 @@ describe('IIS byte path = text path', () => {
       const [fast, text] = both(bytes, chunk);
       expect(fast).toEqual(text);
       expect(fast.records).toBe(fast.lines - 2 - fast.badLines);
+    }
+  });
+
+  it('reads a new key from the key fields alone: other fields in UTF-8 or windows-1252 change nothing', () => {
+    const query = '#Fields: date time cs-uri-stem cs-uri-query s-port cs-username c-ip cs(User-Agent) sc-status crypt-protocol\r\n';
+    const row = (time: string, q: Buffer, user: string, ua: string) =>
+      Buffer.concat([Buffer.from(`2024-03-11 ${time} /owa/ `), q, Buffer.from(` 444 ${user} 198.51.100.7:5000 ${ua} 200 40\r\n`)]);
+    const bytes = Buffer.concat([
+      Buffer.from(query),
+      row('07:00:01', Buffer.from('q=caf\u00e9'), 'jane@contoso.com', 'A+b'),
+      row('07:00:02', Buffer.from([0x71, 0x3d, 0xe9]), 'jane@contoso.com', 'A+b'), // invalid UTF-8: windows-1252
+      row('07:00:03', Buffer.from('q'), 'CONTOSO\\j\u00f6rg', 'A+b'),
+      row('07:00:04', Buffer.from('q'), '"jane@contoso.com"', 'A+b'),
+      row('07:00:05', Buffer.from('q'), Buffer.from([0x6a, 0xf6]).toString('latin1'), 'A+b'),
+    ]);
+    for (const chunk of [0, 13]) {
+      const [fast, text] = both(bytes, chunk);
+      expect(fast).toEqual(text);
+      expect(fast.rows.map((r) => [r.dims.username, r.dims.clientIp, r.dims.userAgent, r.dims.protocol, r.dims.internal, r.hits])).toEqual([
+        ['CONTOSO\\j\u00f6rg', '198.51.100.7', 'A b', 'TLS 1.0', 1, 1],
+        ['jane@contoso.com', '198.51.100.7', 'A b', 'TLS 1.0', 1, 3],
+        ['j\u00f6', '198.51.100.7', 'A b', 'TLS 1.0', 1, 1],
+      ]);
+      for (const r of fast.rows) expect(r.key).toBe(tupleKey(r.dims));
     }
   });
 
