@@ -18,4 +18,6 @@ export interface PendingSessions {
   put(key: string, session: PendingSession): void;
   /** A snapshot of every pending session of the format. */
   entries(): [string, PendingSession][];
+  /** The newest event a read of the format saw (the scan's sweep of pending sessions goes by the newest of all). */
+  saw?(ts: string): void;
 }

@@ -9,6 +9,8 @@ import type { Batch } from './parse-session.js';
 import { pathHints, type ServerNaming } from './path-hints.js';
 import type { ReadNew } from './scan-decision.js';
 import type { ScanOptions, ScanStats } from './scan-options.js';
+import { PendingSweep } from './pending-sweep.js';
+import { FORMATS } from '../formats/index.js';
 
 /** An input to read: what the scheduler hands to a session, inline or on a worker. */
 export interface ReadTarget {
@@ -37,6 +39,7 @@ export class ScanCommitter {
     bytes: 0, lines: 0, records: 0, badLines: 0, heldBack: 0, serverNames: [],
   };
   private readonly now: string;
+  private readonly sweep = new PendingSweep();
 
   constructor(
     readonly store: Store,
@@ -79,6 +82,11 @@ export class ScanCommitter {
     const known = this.stats.serverNames.find((u) => u.server === hints.server && u.origin === hints.serverOrigin);
     if (known) known.files++;
     else this.stats.serverNames.push({ server: hints.server, origin: hints.serverOrigin, files: 1 });
+  }
+
+  /** After every read of the scan: the pending sessions of the formats read (pending-sweep.ts). */
+  sweepPending(): void {
+    this.sweep.run(this.store, this.opts.formats ?? FORMATS, this.opts.now, this.naming);
   }
 
   /** New user agents get their client, TLS 1.2 verdict and hint. */
@@ -130,6 +138,7 @@ export class ScanCommitter {
         b.packed,
       );
       reprint = undefined;
+      this.sweep.note(b.pending);
       for (const d of b.diagnostics) {
         if (reported.has(d.code)) continue;
         reported.add(d.code);

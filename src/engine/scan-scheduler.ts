@@ -15,20 +15,26 @@ import { ParsePool } from './worker-pool.js';
 export const WORKER_MIN_BYTES = 4 << 20;
 
 /**
- * A format whose files are read one at a time (sessions shared across files) gets a worker only from this many
- * workers on: with two, the main thread reads such files as fast while the workers read IIS logs (bench/RESULTS.md,
- * smtp-receive: a worker added CPU time and no speed).
+ * A format whose files are read in chains (sessions shared across files) gets workers from this many on: two servers'
+ * SMTP Receive logs are two chains read at once (bench/RESULTS.md, smtp-receive).
  */
-export const SHARED_SESSIONS_MIN_JOBS = 3;
+export const SHARED_SESSIONS_MIN_JOBS = 2;
 
 export class ScanScheduler {
   /** Started on the first file worth a worker: a re-scan that finds nothing new starts none. */
   private pool: ParsePool | null = null;
   private readonly inflight = new Set<Promise<void>>();
+  /** Jobs of files with sessions shared across files, queued behind their chain. */
+  private readonly chained = new Set<Promise<void>>();
   /** Stored file id → the job reading it. */
   private readonly busy = new Map<number, Promise<void>>();
-  /** Format → its last job on a worker, for formats with sessions shared across files: the next file waits for it. */
-  private readonly chains = new Map<string, Promise<void>>();
+  /**
+   * For formats with sessions shared across files: chain (format and FormatDef.sessionChain) → its last job on a
+   * worker, which the chain's next file waits for; and format → its last file of no known chain, which waits for
+   * every chain of the format and which every later file of the format waits for.
+   */
+  private readonly chains = new Map<string, Map<string, Promise<void>>>();
+  private readonly barriers = new Map<string, Promise<void>>();
   private readonly jobs: number;
   /** The engines of the sessions read in this thread. */
   private readonly engines = new ThreadEngines();
@@ -52,16 +58,18 @@ export class ScanScheduler {
     const left = (input.size ?? 0) - record.consumed;
     const file = input.plain;
     const shared = format.sharedSessions === true;
+    const chain = shared ? (format.sessionChain?.(target.head) ?? null) : null;
     const worthWorker = this.jobs >= (shared ? SHARED_SESSIONS_MIN_JOBS : 2) && file !== undefined &&
       WORKER_FORMATS.has(format.name) && left >= (opts.workerMinBytes ?? WORKER_MIN_BYTES);
     if (!worthWorker || file === undefined) {
-      if (shared) await this.chains.get(format.name); // its earlier files first, and their sessions
+      if (shared) await this.after(format.name, chain); // its earlier files first, and their sessions
       return readInput(committer.store, opts, target, committer.batches(target, tick), this.engines);
     }
     const pool = (this.pool ??= new ParsePool(this.jobs));
     // One job waiting per worker besides the one it runs: a worker that finishes starts the next file at once,
-    // without waiting for this thread to identify it.
-    while (this.inflight.size >= 2 * pool.size) await Promise.race(this.inflight);
+    // without waiting for this thread to identify it. Files of a chain wait for the chain, not for this bound: the
+    // next server's files must be queued while the first server's chain still runs (then both run at once).
+    while (!shared && this.inflight.size >= 2 * pool.size) await Promise.race(this.inflight);
     const { commit, progress } = committer.batches(target, tick);
     const limits = sessionLimits(opts);
     let parts: Promise<unknown>;
@@ -77,8 +85,8 @@ export class ScanScheduler {
           pending.forget(format.name);
         }
       };
-      const job = (this.chains.get(format.name) ?? Promise.resolve()).then(run);
-      this.chains.set(format.name, job.catch(() => undefined));
+      const job = this.after(format.name, chain).then(run);
+      this.link(format.name, chain, job.catch(() => undefined));
       parts = job;
     } else {
       const ranges = await planRanges(file, record, format, pool, opts.fieldMap, opts.splitBytes ?? SPLIT_BYTES).catch(() => null);
@@ -104,16 +112,37 @@ export class ScanScheduler {
       .catch((err: unknown) => committer.failed(input.path, `cannot read: ${(err as Error).message}`, input.size ?? 0))
       .finally(() => {
         this.inflight.delete(job);
+        this.chained.delete(job);
         this.busy.delete(record.id);
       });
-    this.inflight.add(job);
+    (shared ? this.chained : this.inflight).add(job);
     this.busy.set(record.id, job);
+  }
+
+  /** What a file with sessions shared across files waits for: its chain's last file, or every earlier file. */
+  private after(format: string, chain: string | null): Promise<unknown> {
+    const chains = this.chains.get(format);
+    const barrier = this.barriers.get(format) ?? Promise.resolve();
+    if (chain !== null) return chains?.get(chain) ?? barrier;
+    return Promise.all([barrier, ...(chains?.values() ?? [])]);
+  }
+
+  /** `job` is now the last file of its chain (or, of no known chain, what every later file waits for). */
+  private link(format: string, chain: string | null, job: Promise<void>): void {
+    let chains = this.chains.get(format);
+    if (chain === null) {
+      this.barriers.set(format, job);
+      chains?.clear(); // the barrier waits for them; later files wait for it
+      return;
+    }
+    if (chains === undefined) this.chains.set(format, (chains = new Map()));
+    chains.set(chain, job);
   }
 
   /** Waits for every job under way, then stops the workers. */
   async finish(): Promise<void> {
     try {
-      await Promise.all(this.inflight);
+      await Promise.all([...this.inflight, ...this.chained]);
     } finally {
       await this.pool?.close();
     }

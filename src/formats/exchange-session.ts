@@ -153,7 +153,10 @@ export class SessionTable<S extends SessionBase> {
     }
   }
 
-  /** At the end of a read: count what is over, hand the rest to pending_sessions. */
+  /**
+   * At the end of a read: count what is over, hand the rest to pending_sessions. Sessions other reads left pending are
+   * not looked at here (sweepPending does that once per scan): reads of different servers' files may run at once.
+   */
   finish(now: Date): void {
     const nowMs = now.getTime();
     for (const [key, s] of this.open) {
@@ -166,7 +169,17 @@ export class SessionTable<S extends SessionBase> {
       this.pending.put(key, { lastSeen: s.last, counted: idle, state: hashed(s) });
     }
     this.open.clear();
-    const newestMs = this.newest === '' ? -Infinity : Date.parse(this.newest);
+    this.pending.saw?.(this.newest);
+  }
+
+  /**
+   * Once per scan, after every read of the format (and after a single read outside a scan): counts the pending
+   * sessions idle for IDLE_MS by `now`, and drops counted ones whose logs have moved on a week past them (`newest`:
+   * the newest event the scan read in this format's files; default this table's own).
+   */
+  sweepPending(now: Date, newest = this.newest): void {
+    const nowMs = now.getTime();
+    const newestMs = newest === '' ? -Infinity : Date.parse(newest);
     for (const [key, p] of this.pending.entries()) {
       const lastMs = Date.parse(p.lastSeen);
       if (!this.sink.valid(p.state)) {

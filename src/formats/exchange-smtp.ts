@@ -1,7 +1,7 @@
 // Exchange SMTP Receive and Send protocol logs (RECV*.LOG, SEND*.LOG): CSV rows grouped into sessions, one usage
 // row hit per session, with the TLS version of its "TLS protocol … negotiation succeeded" line. Detected by the
 // #Log-type / #Fields directives, never by name; files without any directive by their lines (default-layouts.ts).
-import { isExchangeTime, sequenceOf } from './exchange-csv.js';
+import { isExchangeTime, parseCsvLine, parseFieldNames, sequenceOf } from './exchange-csv.js';
 import { smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import {
@@ -119,6 +119,38 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
   }
 }
 
+/**
+ * The server of an SMTP Receive log, from the head of the file: Exchange names receive connectors `SERVER\name`, and a
+ * server's Receive sessions are all in its own logs, so two servers' Receive logs never share a session (their keys
+ * start with the server). Null for Send logs (their connectors are named for the organization) and whenever the head
+ * does not say: the #Log-type, a #Fields with connector-id, and a whole data line before the head ends.
+ */
+export function receiveServer(head: Buffer): string | null {
+  let text = head.toString('utf8');
+  const end = text.lastIndexOf('\n');
+  if (end < 0) return null;
+  text = text.slice(text.charCodeAt(0) === 0xfeff ? 1 : 0, end);
+  let receive = false;
+  let connector = -1;
+  for (const raw of text.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.charCodeAt(0) === 35) {
+      for (const d of w3cDirectives([line])) {
+        if (d.name === 'log-type') receive = logTypeDirection(d.value) === 'receive';
+        else if (d.name === 'fields') connector = parseFieldNames(d.value).indexOf('connector-id');
+      }
+      continue;
+    }
+    if (line === '') continue;
+    if (!receive || connector < 0) return null;
+    const v = parseCsvLine(line);
+    const id = typeof v === 'string' ? undefined : v[connector];
+    const slash = id === undefined ? -1 : id.indexOf('\\');
+    return id === undefined || slash <= 0 ? null : id.slice(0, slash).toLowerCase();
+  }
+  return null;
+}
+
 export const exchangeSmtpFormat: FormatDef = {
   name: 'exchange-smtp',
   sharedSessions: true,
@@ -129,6 +161,10 @@ export const exchangeSmtpFormat: FormatDef = {
       if (d.name === 'fields' && d.value.toLowerCase().startsWith('date-time,connector-id,session-id,')) fields = true;
     }
     return fields;
+  },
+  sessionChain(head) {
+    const server = receiveServer(head);
+    return server === null ? null : `receive:${server}`;
   },
   create(ctx, state) {
     return new SmtpParser(ctx, (state as SessionLogState<SmtpSession, Direction> | null) ?? null);

@@ -67,6 +67,10 @@ implements LineParser {
     this.table.finish(now);
   }
 
+  sweepPending(now: Date, newest?: string): void {
+    this.table.sweepPending(now, newest);
+  }
+
   line(text: string, lineNo: number): void {
     if (text.length === 0) return; // blank lines between concatenated logs
     if (text.charCodeAt(0) === 35) {

@@ -60,6 +60,12 @@ export interface LineParser {
   flush?(): void;
   /** Called once the input has been read to its current end, before the last commit (`now`: the scan's clock). */
   end?(now: Date): void;
+  /**
+   * Formats whose sessions continue across files: counts the pending sessions that went idle by `now` and drops
+   * counted ones a week older than `newest` (the newest event the scan read in the format's files; default: what this
+   * parser read). Once per scan, after every read of the format (engine/pending-sweep.ts).
+   */
+  sweepPending?(now: Date, newest?: string): void;
 }
 
 /** What a chunk read took: `lines` whole lines, up to byte `end`; `declined`: it stopped at a line it leaves to `line`. */
@@ -122,4 +128,11 @@ export interface FormatDef {
    * are read one at a time, in the order the scan finds them, wherever they are read.
    */
   readonly sharedSessions?: boolean;
+  /**
+   * With sharedSessions: the chain of files a file's sessions can continue in, when its head says (an SMTP Receive
+   * log's server, from the `SERVER\connector` ids Exchange logs): files of different chains never share a session, so
+   * they may be read at once; files of one chain are read in order. Null: unknown, read after every file of the
+   * format found before it and before any found after it.
+   */
+  sessionChain?(head: Buffer): string | null;
 }

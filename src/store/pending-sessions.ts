@@ -11,6 +11,8 @@ export interface PendingDelta {
   readonly del: readonly string[];
   /** A session counted earlier was taken back (its usage row may now be at 0 hits). */
   readonly retracted: boolean;
+  /** Set once a read of the format ended: the newest event it saw ('' none; the scan's sweep goes by all reads). */
+  readonly newest?: string;
 }
 
 interface PendingRow {
@@ -25,6 +27,7 @@ export class PendingScope implements PendingSessions {
   private map: Map<string, PendingSession> | null = null;
   private readonly changed = new Set<string>();
   private retracted = false;
+  private newest: string | null = null;
 
   constructor(
     readonly format: string,
@@ -55,9 +58,13 @@ export class PendingScope implements PendingSessions {
     return [...this.all()];
   }
 
+  saw(ts: string): void {
+    if (this.newest === null || ts > this.newest) this.newest = ts;
+  }
+
   /** The changes since the last call, or undefined when there are none. */
   drain(): PendingDelta | undefined {
-    if (this.changed.size === 0) return undefined;
+    if (this.changed.size === 0 && this.newest === null) return undefined;
     const m = this.all();
     const put: [string, PendingSession][] = [];
     const del: string[] = [];
@@ -68,8 +75,10 @@ export class PendingScope implements PendingSessions {
     }
     this.changed.clear();
     const retracted = this.retracted;
+    const newest = this.newest ?? undefined;
     this.retracted = false;
-    return { format: this.format, put, del, retracted };
+    this.newest = null;
+    return { format: this.format, put, del, retracted, newest };
   }
 }
 

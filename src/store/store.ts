@@ -235,6 +235,19 @@ export class Store {
     q.reasons.run(summary, cp.fileId);
   };
 
+  /** The scan's sweep of pending sessions (engine/pending-sweep.ts): the rows it counts and what it changed, at once. */
+  commitSessions(rows: readonly UsageRow[], pending: PendingDelta | undefined): void {
+    try {
+      this.db.transaction(() => {
+        this.writeRows(rows);
+        if (pending) pendingTable(this).apply(pending);
+      }).immediate();
+    } catch (err) {
+      this.usage.forget();
+      throw err;
+    }
+  }
+
   /** Adds the rows' counts to the stored rows, inside the caller's transaction (commit's, or merge's). */
   writeRows(rows: readonly UsageRow[]): void {
     for (const r of rows) this.usage.add(r);

@@ -1,7 +1,7 @@
 // Exchange protocol logs on parse workers: sessions continue from one hourly file to the next (pending_sessions), so
-// a format's files are read one at a time and in order wherever they are read (on workers from
-// SHARED_SESSIONS_MIN_JOBS on). 3 and 4 workers give the same database as a scan in one thread, table by table, in
-// one scan and over two scans with sessions left open between.
+// a chain of files (a format's files, or one server's SMTP Receive logs) is read one at a time and in order wherever
+// it is read (on workers from SHARED_SESSIONS_MIN_JOBS on), and different chains at once. 2, 3 and 4 workers give
+// the same database as a scan in one thread, table by table, in one scan and over two scans with sessions left open.
 import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,34 @@ describe('Exchange logs on parse workers', () => {
       expect(dump(many, dir)).toEqual(dump(one, dir));
       expect(rn.stats).toEqual(r1.stats);
       expect(rn.warnings).toEqual(r1.warnings);
+      many.close();
+    }
+    one.close();
+  });
+
+  it('read two servers\' Receive logs at once, and one server\'s logs split over two folders in order', async () => {
+    const { dir, result } = folder();
+    // EXCH01's last two hours of Receive logs exported to a folder that names no server, found after EXCH02's files:
+    // the sessions that continue from hour 01 into hour 02 continue across the folders (one chain: the connector ids)
+    const moved = result.files.filter((f) => /[\\/]SmtpReceive[\\/]RECV\d{8}0[23]-1\.LOG$/i.test(f) && f.includes('EXCH01'));
+    expect(moved.length).toBe(2);
+    for (const f of moved) {
+      const to = join(dir, 'zz-export', f.split(/[\\/]/).pop() as string);
+      mkdirSync(dirname(to), { recursive: true });
+      renameSync(f, to);
+    }
+    const now = new Date('2024-04-01T00:00:00Z');
+    const one = openDatabase(join(tempDir(), 'one.db'));
+    const r1 = await run(one, dir, 1, now);
+    const { httperr, ...exchange } = hitsBySource(one);
+    expect(exchange).toEqual(result.sessions);
+    expect(httperr).toBeGreaterThan(0);
+    expect(one.prepare(`SELECT count(*) FROM pending_sessions`).pluck().get()).toBe(0);
+    for (const jobs of [2, 3]) {
+      const many = openDatabase(join(tempDir(), `many${jobs}.db`));
+      const rn = await run(many, dir, jobs, now, { flushLines: 301, flushRows: 25 });
+      expect(dump(many, dir)).toEqual(dump(one, dir));
+      expect(rn.stats).toEqual(r1.stats);
       many.close();
     }
     one.close();

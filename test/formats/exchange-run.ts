@@ -22,7 +22,7 @@ export interface RunOptions {
   readonly now?: Date;
   /** Shared between runs to model files of one folder or successive scans. */
   readonly pending?: PendingSessions;
-  /** Call end() after the last line (default true). */
+  /** Call end() after the last line (default true), then sweepPending() as a scan does after its reads. */
   readonly end?: boolean;
   /** A state saved by an earlier run of the same file. */
   readonly state?: unknown;
@@ -46,7 +46,10 @@ export function runFormat(format: FormatDef, bytes: Buffer | string, opts: RunOp
   const ctx = { file: 'test', hints: pathHints('test', folders, { serverName: null, hostName: 'HOST' }), fieldMap: {}, agg, diags, pending };
   const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
   const { parser } = feed(format, ctx, buf, { chunk: opts.chunk, resumeEvery: opts.resumeEvery, state: opts.state ?? null });
-  if (opts.end ?? true) parser.end?.(opts.now ?? LATER);
+  if (opts.end ?? true) {
+    parser.end?.(opts.now ?? LATER);
+    parser.sweepPending?.(opts.now ?? LATER); // this read is a scan of its own
+  }
   const rows = agg.drain().sort((a, b) => JSON.stringify(a.dims).localeCompare(JSON.stringify(b.dims)));
   return {
     rows,

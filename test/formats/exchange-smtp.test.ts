@@ -2,7 +2,7 @@
 // their peers' expectations, then composed sessions for every TLS outcome and the messy cases (inputs inline).
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../../src/aggregate/usage.js';
-import { exchangeSmtpFormat } from '../../src/formats/exchange-smtp.js';
+import { exchangeSmtpFormat, receiveServer } from '../../src/formats/exchange-smtp.js';
 import { diagCounts, exchangeFixture, hits, runFormat } from './exchange-run.js';
 
 const fx = (name: string): Buffer => exchangeFixture(`exchange/${name}`);
@@ -221,5 +221,28 @@ describe('SMTP: messy input is reported, never fatal, and loses no session', () 
     const r = smtp('2024-03-11T08:00:00.000Z,EX01\\A,1,0,a,b,+,,\r\n' + header('Receive') + 'yesterday,EX01\\A,1,0,a,b,+,,\r\n');
     expect(diagCounts(r.diagnostics)).toEqual({ bad_timestamp: 1, no_fields: 1 });
     expect(r.rows).toEqual([]);
+  });
+});
+
+describe('SMTP: the chain a file belongs to (files of different chains are read at once)', () => {
+  const head = (name: string, bytes = 4096): Buffer => exchangeFixture(`exchange/${name}`).subarray(0, bytes);
+
+  it('a Receive log: its server, from the SERVER\\connector ids (real samples)', () => {
+    expect(receiveServer(head('artefacts-RECV2023011116-1.LOG'))).toBe('server-hostname');
+    expect(receiveServer(head('ipban-smtp_auth_successful.log'))).toBe('srv-xch03');
+    expect(exchangeSmtpFormat.sessionChain?.(head('ipban-smtp_auth_successful.log'))).toBe('receive:srv-xch03');
+  });
+
+  it('unknown (read after every earlier file, before every later one) whenever the head does not say', () => {
+    expect(receiveServer(head('css-docsite-SEND20191104-excerpt.LOG'))).toBeNull(); // Send: organization-wide connectors
+    expect(receiveServer(head('crowdsec-exchange-smtp-logs.log'))).toBeNull(); // no #Log-type
+    const recv = head('ipban-smtp_auth_successful.log');
+    const firstData = recv.indexOf('\n2020-');
+    expect(receiveServer(recv.subarray(0, firstData + 40))).toBeNull(); // no whole data line yet
+    expect(receiveServer(recv.subarray(0, firstData + 1))).toBeNull();
+    const noConnector = Buffer.from(recv.toString('latin1').replace('connector-id,', 'connector,'), 'latin1');
+    expect(receiveServer(noConnector)).toBeNull();
+    const noServer = Buffer.from(recv.toString('latin1').replaceAll('SRV-XCH03\\', ''), 'latin1');
+    expect(receiveServer(noServer)).toBeNull();
   });
 });
