@@ -165,6 +165,21 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
   }
 }
 
+/**
+ * The chain of files a POP3 or IMAP4 log's sessions can continue in: its kind, from the #Log-type of its first header
+ * block (the two services' sessions never meet: their keys hold the server's endpoint, whose ports differ); null when
+ * the head names none. Not by server: a server's sessions are keyed by whichever of its addresses took them.
+ */
+export function popImapChain(head: Buffer): string | null {
+  for (const line of head.toString('utf8').split('\n')) {
+    if (line.charCodeAt(0) !== 35 && line.charCodeAt(1) !== 35) return null; // a data line (or a BOM before '#')
+    for (const d of w3cDirectives([line.replace(/^\ufeff/, '').trimEnd()])) {
+      if (d.name === 'log-type') return logTypeKind(d.value);
+    }
+  }
+  return null;
+}
+
 export const exchangePopImapFormat: FormatDef = {
   name: 'exchange-pop-imap',
   sharedSessions: true,
@@ -176,6 +191,7 @@ export const exchangePopImapFormat: FormatDef = {
     }
     return fields;
   },
+  sessionChain: popImapChain,
   create(ctx, state) {
     return new PopImapParser(ctx, (state as SessionLogState<PopImapSession, Kind> | null) ?? null);
   },

@@ -120,33 +120,38 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
 }
 
 /**
- * The server of an SMTP Receive log, from the head of the file: Exchange names receive connectors `SERVER\name`, and a
- * server's Receive sessions are all in its own logs, so two servers' Receive logs never share a session (their keys
- * start with the server). Null for Send logs (their connectors are named for the organization) and whenever the head
- * does not say: the #Log-type, a #Fields with connector-id, and a whole data line before the head ends.
+ * The chain of files an SMTP log's sessions can continue in, from the head of the file (its first header block):
+ * - a Receive log: its server (`receive:exch01`): Exchange names receive connectors `SERVER\name` and a server's
+ *   Receive sessions are all in its own logs, so two servers' Receive logs never share a session (their keys start
+ *   with the server);
+ * - a Send log: `send` (Send connectors are named for the organization, so all Send logs are one chain; their keys,
+ *   connector names without a server, are not those of Receive sessions);
+ * - null whenever the head does not say: no #Log-type, no connector-id in #Fields, no whole data line before the head
+ *   ends, or a Receive connector id without its server.
  */
-export function receiveServer(head: Buffer): string | null {
+export function smtpChain(head: Buffer): string | null {
   let text = head.toString('utf8');
   const end = text.lastIndexOf('\n');
   if (end < 0) return null;
   text = text.slice(text.charCodeAt(0) === 0xfeff ? 1 : 0, end);
-  let receive = false;
+  let direction: Direction | null = null;
   let connector = -1;
   for (const raw of text.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.charCodeAt(0) === 35) {
       for (const d of w3cDirectives([line])) {
-        if (d.name === 'log-type') receive = logTypeDirection(d.value) === 'receive';
+        if (d.name === 'log-type') direction = logTypeDirection(d.value);
         else if (d.name === 'fields') connector = parseFieldNames(d.value).indexOf('connector-id');
       }
       continue;
     }
     if (line === '') continue;
-    if (!receive || connector < 0) return null;
+    if (direction === null || connector < 0) return null;
+    if (direction === 'send') return 'send';
     const v = parseCsvLine(line);
     const id = typeof v === 'string' ? undefined : v[connector];
     const slash = id === undefined ? -1 : id.indexOf('\\');
-    return id === undefined || slash <= 0 ? null : id.slice(0, slash).toLowerCase();
+    return id === undefined || slash <= 0 ? null : `receive:${id.slice(0, slash).toLowerCase()}`;
   }
   return null;
 }
@@ -162,10 +167,7 @@ export const exchangeSmtpFormat: FormatDef = {
     }
     return fields;
   },
-  sessionChain(head) {
-    const server = receiveServer(head);
-    return server === null ? null : `receive:${server}`;
-  },
+  sessionChain: smtpChain,
   create(ctx, state) {
     return new SmtpParser(ctx, (state as SessionLogState<SmtpSession, Direction> | null) ?? null);
   },

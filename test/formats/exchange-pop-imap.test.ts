@@ -1,7 +1,7 @@
 // Exchange POP3/IMAP4 protocol logs: the CrowdSec hub samples (MIT) against their parser.assert values, then
 // composed sessions for the 13th column, doubled quotes, a TLS token, back-end hops and repeated lines.
 import { describe, expect, it } from 'vitest';
-import { exchangePopImapFormat } from '../../src/formats/exchange-pop-imap.js';
+import { exchangePopImapFormat, popImapChain } from '../../src/formats/exchange-pop-imap.js';
 import { exchangeSmtpFormat } from '../../src/formats/exchange-smtp.js';
 import { diagCounts, exchangeFixture, hits, runFormat } from './exchange-run.js';
 
@@ -94,5 +94,16 @@ describe('POP3/IMAP4: composed sessions', () => {
     expect(exchangePopImapFormat.sniff([FIELDS])).toBe(true);
     expect(exchangePopImapFormat.sniff(['#Log-type: SMTP Receive Protocol Log', FIELDS])).toBe(false);
     expect(exchangeSmtpFormat.sniff(header('POP3').split('\r\n'))).toBe(false);
+  });
+});
+
+describe('POP3/IMAP4: the chain a file belongs to (POP3 and IMAP4 logs are read at once)', () => {
+  it('its kind, from the #Log-type of its first header block; unknown without one', () => {
+    const pop = header('POP3') + fx('crowdsec-exchange-pop-logs.log');
+    expect(popImapChain(Buffer.from(pop))).toBe('pop3');
+    expect(popImapChain(Buffer.from(`\ufeff${header('IMAP4')}${fx('crowdsec-exchange-imap-logs.log')}`))).toBe('imap4');
+    expect(exchangePopImapFormat.sessionChain?.(Buffer.from(pop))).toBe('pop3');
+    expect(popImapChain(Buffer.from(fx('crowdsec-exchange-pop-logs.log')))).toBeNull(); // lines without directives
+    expect(popImapChain(Buffer.from(`${FIELDS}\r\n${fx('crowdsec-exchange-imap-logs.log')}`))).toBeNull(); // no #Log-type
   });
 });
