@@ -24,7 +24,7 @@ export function hasGnuTime() {
 export function measure(argv, { useTime, cwd }) {
   const out = join(tmpdir(), `tls-census-bench-time-${process.pid}.txt`);
   rmSync(out, { force: true });
-  const [cmd, ...args] = useTime ? [GNU_TIME, '-f', '%e %M', '-o', out, ...argv] : argv;
+  const [cmd, ...args] = useTime ? [GNU_TIME, '-f', '%e %M %U %S', '-o', out, ...argv] : argv;
   const started = process.hrtime.bigint();
   const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
   const jsWallS = Number(process.hrtime.bigint() - started) / 1e9;
@@ -33,13 +33,15 @@ export function measure(argv, { useTime, cwd }) {
     const tail = (result.stderr ?? '').trim().split('\n').slice(-10).join('\n');
     throw new Error(`${argv.join(' ')} exited with ${result.status ?? result.signal}\n${tail}`);
   }
-  if (!useTime) return { wallS: jsWallS, rssKb: null, stdout: result.stdout };
-  // GNU time writes "%e %M" as the last line of -o (after "Command exited…" lines, if any)
+  if (!useTime) return { wallS: jsWallS, rssKb: null, cpuS: null, stdout: result.stdout };
+  // GNU time writes "%e %M %U %S" as the last line of -o (after "Command exited…" lines, if any)
   const last = readFileSync(out, 'utf8').trim().split('\n').at(-1) ?? '';
   rmSync(out, { force: true });
-  const [wall, rss] = last.split(' ').map(Number);
+  const [wall, rss, user, sys] = last.split(' ').map(Number);
   if (!Number.isFinite(wall) || !Number.isFinite(rss)) throw new Error(`unexpected /usr/bin/time output: ${last}`);
-  return { wallS: wall, rssKb: rss, stdout: result.stdout };
+  // CPU seconds (user + system, all threads): what a run cost whatever else the machine was doing
+  const cpuS = Number.isFinite(user) && Number.isFinite(sys) ? user + sys : null;
+  return { wallS: wall, rssKb: rss, cpuS, stdout: result.stdout };
 }
 
 export function median(values) {
