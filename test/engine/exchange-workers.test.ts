@@ -106,6 +106,42 @@ describe('Exchange logs on parse workers', () => {
     one.close();
   });
 
+  it('count, at the end of a scan, sessions an earlier scan left open and no file of this one continues', async () => {
+    const { dir, result } = folder();
+    // EXCH01's last hour never comes (the sessions its hour 02 left open stay pending); EXCH02's arrives after the
+    // first scan, and the second scan, two hours after the logs, reads only it: EXCH01's pending sessions are idle by
+    // then, and only the end-of-scan sweep counts them
+    const moveOut = (server: string): string[] => {
+      const files = result.files.filter((f) => f.includes(server) && /\d{8}03(?:-1)?\.LOG$/i.test(f));
+      for (const f of files) {
+        const to = join(`${dir}-${server}`, relative(dir, f));
+        mkdirSync(dirname(to), { recursive: true });
+        renameSync(f, to);
+      }
+      return files;
+    };
+    expect(moveOut('EXCH01').length).toBeGreaterThan(0);
+    const last = moveOut('EXCH02');
+    const dbs = [1, 2].map((jobs) => ({ jobs, db: openDatabase(join(tempDir(), `sweep${jobs}.db`)) }));
+    for (const { jobs, db } of dbs) await run(db, dir, jobs, new Date(`${START}T03:05:00Z`), { settleMs: 0 });
+    const open = (db: Db): number => db.prepare(`SELECT count(*) FROM pending_sessions WHERE counted = 0`).pluck().get() as number;
+    expect(open(dbs[0].db)).toBeGreaterThan(0);
+    cpSync(`${dir}-EXCH02`, dir, { recursive: true });
+    for (const f of last) utimesSync(f, FILE_TIME, FILE_TIME);
+    const after = new Date(`${START}T06:00:00Z`);
+    // the same files read in one scan at that time: every session counted once, EXCH01's last ones as they stand
+    const whole = openDatabase(join(tempDir(), 'whole.db'));
+    await run(whole, dir, 1, after, { settleMs: 0 });
+    for (const { jobs, db } of dbs) {
+      const r = await run(db, dir, jobs, after, { settleMs: 0 });
+      expect(r.stats.filesRead).toBe(last.length);
+      expect(hitsBySource(db)).toEqual(hitsBySource(whole));
+      expect(open(db)).toBe(0);
+    }
+    expect(dump(dbs[1].db, dir)).toEqual(dump(dbs[0].db, dir));
+    for (const { db } of [...dbs, { db: whole }]) db.close();
+  });
+
   it('carry sessions left open by one scan into the next, as one thread does', async () => {
     const { dir, result } = folder();
     // the last hour's files arrive after the first scan; the scan runs minutes after the logs, so open sessions wait
