@@ -1,26 +1,102 @@
-// Usage rows sent from a parse worker to the main thread in a compact form: per row its tuple key (one string, which
-// the aggregator already made), a day index and the counters in one transferable array. The main thread writes them
-// without rebuilding row objects: the store turns a key it has seen into its id with one lookup (store/usage-rows.ts).
+// Usage rows sent from a parse worker to the main thread in a compact form. Each worker numbers the tuples it sends
+// (KeyIndex) and sends a tuple string only the first time; a row is a local id, a day index, its counters and its
+// times as seconds into its day, in transferable arrays. The main thread keeps the tuples per worker (KeyTable).
 import { parseTupleKey, tupleKey, type UsageRow } from './usage.js';
 
-/** Numbers per row in `cells`: day index, hits, authFailures, errors, estimated. */
-export const PACKED_WIDTH = 5;
+/** Numbers per row in `cells`: day index, hits, authFailures, errors, estimated, firstSeen, lastSeen. */
+export const PACKED_WIDTH = 7;
+
+/**
+ * Bytes of tuple strings a worker's KeyIndex holds before it starts again empty in a new epoch: the worker's memory
+ * and the main thread's tables stay bounded whatever the number of keys.
+ */
+export const KEY_INDEX_BYTES = 8 << 20;
+/** What an entry costs besides its characters (Map entry, string header, the main thread's slots). */
+const ENTRY_OVERHEAD = 64;
+/** Characters V8 keeps in one byte each: a string of only these takes one byte per character, else two. */
+const WIDE = /[^\u0000-\u00ff]/;
 
 export interface PackedRows {
-  /** tupleKey(dims) of each row. */
-  readonly keys: string[];
+  /** The sender's KeyIndex epoch: local ids of one epoch mean nothing in another. */
+  readonly epoch: number;
+  /** Local id of tuples[0]: the tuples first sent in this batch, numbered on from there. */
+  readonly base: number;
+  readonly tuples: string[];
+  /** The local id of each row's tuple. */
+  readonly ids: Int32Array;
   /** The distinct days of the rows. */
   readonly days: string[];
-  /** firstSeen and lastSeen of each row. */
-  readonly seen: string[];
+  /** A time at or above 0 is seconds into the row's day; -1 - i is texts[i] (any other time, kept as it is). */
   readonly cells: Float64Array;
+  readonly texts: string[];
 }
 
-export function packRows(rows: readonly UsageRow[]): PackedRows {
-  const keys = new Array<string>(rows.length);
-  const seen = new Array<string>(2 * rows.length);
+/** Rows as the main thread received them: the ids resolve through the sender's table of that epoch. */
+export type ReceivedRows = Omit<PackedRows, 'tuples' | 'base' | 'epoch'> & { readonly keys: EpochKeys };
+
+/** The worker's side: tuple string → local id, bounded by bytes; emptied (a new epoch) only between batches. */
+export class KeyIndex {
+  private ids = new Map<string, number>();
+  private bytes = 0;
+  epoch = 0;
+
+  constructor(private readonly maxBytes = KEY_INDEX_BYTES) {}
+
+  /** Starts a batch: when full, the index empties and the epoch changes. */
+  begin(): void {
+    if (this.bytes <= this.maxBytes) return;
+    this.ids = new Map();
+    this.bytes = 0;
+    this.epoch++;
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /** The local id of `tuple`; a new one is appended to `fresh`. */
+  id(tuple: string, fresh: string[]): number {
+    const known = this.ids.get(tuple);
+    if (known !== undefined) return known;
+    const id = this.ids.size;
+    this.ids.set(tuple, id);
+    this.bytes += (WIDE.test(tuple) ? 2 : 1) * tuple.length + ENTRY_OVERHEAD;
+    fresh.push(tuple);
+    return id;
+  }
+}
+
+const digits2 = (s: string, at: number): number => {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? 10 * a + b : -1;
+};
+
+/** `dayTHH:MM:SSZ` as seconds into `day`, -1 for any other text (another day, fractions, a leap second, ''). */
+export function secondsIntoDay(ts: string, day: string): number {
+  if (ts.length !== 20 || ts.charCodeAt(10) !== 84 || ts.charCodeAt(19) !== 90 || !ts.startsWith(day)) return -1;
+  if (ts.charCodeAt(13) !== 58 || ts.charCodeAt(16) !== 58) return -1;
+  const h = digits2(ts, 11);
+  const m = digits2(ts, 14);
+  const s = digits2(ts, 17);
+  return h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59 ? -1 : 3600 * h + 60 * m + s;
+}
+
+/** The time cell of `ts` (see PackedRows.cells). */
+function timeCell(ts: string, day: string, texts: string[]): number {
+  const s = secondsIntoDay(ts, day);
+  return s >= 0 ? s : -texts.push(ts);
+}
+
+/** Packs a batch; `index` is the sending thread's, and must see every batch it packs in the order they are sent. */
+export function packRows(rows: readonly UsageRow[], index: KeyIndex): PackedRows {
+  index.begin();
+  const base = index.size;
+  const tuples: string[] = [];
+  const ids = new Int32Array(rows.length);
   const cells = new Float64Array(PACKED_WIDTH * rows.length);
   const days: string[] = [];
+  const texts: string[] = [];
   let lastDay = '';
   let dayIndex = -1;
   for (let i = 0; i < rows.length; i++) {
@@ -31,33 +107,76 @@ export function packRows(rows: readonly UsageRow[]): PackedRows {
       if (dayIndex < 0) dayIndex = days.push(day) - 1;
       lastDay = day;
     }
-    keys[i] = r.key ?? tupleKey(r.dims); // rows not made by an aggregator carry no key
-    seen[2 * i] = r.firstSeen;
-    seen[2 * i + 1] = r.lastSeen;
+    ids[i] = index.id(r.key ?? tupleKey(r.dims), tuples); // rows not made by an aggregator carry no key
     const c = PACKED_WIDTH * i;
     cells[c] = dayIndex;
     cells[c + 1] = r.hits;
     cells[c + 2] = r.authFailures;
     cells[c + 3] = r.errors;
     cells[c + 4] = r.estimated;
+    cells[c + 5] = timeCell(r.firstSeen, day, texts);
+    cells[c + 6] = timeCell(r.lastSeen, day, texts);
   }
-  return { keys, days, seen, cells };
+  return { epoch: index.epoch, base, tuples, ids, days, cells, texts };
 }
 
+/**
+ * The tuples one worker sent in one epoch, by local id, and (filled by the store) their usage_keys ids, 0 when not
+ * resolved yet. `stamp` says whose ids `keyIds` holds: a store that finds another stamp must clear them first.
+ */
+export class EpochKeys {
+  readonly tuples: string[] = [];
+  keyIds = new Int32Array(1024);
+  stamp = 0;
+}
+
+/** The main thread's side, one per worker: tuples recorded as messages arrive (a worker's messages keep their order). */
+export class KeyTable {
+  private epoch = -1;
+  private keys = new EpochKeys();
+
+  /** Must see every batch of its worker, in the order received, also those that will never be committed. */
+  receive(p: PackedRows): ReceivedRows {
+    if (p.epoch !== this.epoch) {
+      this.epoch = p.epoch;
+      this.keys = new EpochKeys(); // batches received earlier keep the old epoch's table
+    }
+    const keys = this.keys;
+    if (p.base !== keys.tuples.length) throw new Error(`key table out of step: ${p.base} sent, ${keys.tuples.length} held`);
+    for (const t of p.tuples) keys.tuples.push(t);
+    if (keys.keyIds.length < keys.tuples.length) {
+      const grown = new Int32Array(Math.max(2 * keys.keyIds.length, keys.tuples.length));
+      grown.set(keys.keyIds);
+      keys.keyIds = grown;
+    }
+    const { ids, days, cells, texts } = p;
+    return { keys, ids, days, cells, texts };
+  }
+}
+
+/** A time cell as the text the row had. */
+const timeText = (cell: number, day: string, texts: readonly string[]): string => {
+  if (cell < 0) return texts[-1 - cell];
+  const hms = [Math.floor(cell / 3600), Math.floor(cell / 60) % 60, cell % 60].map((n) => String(n).padStart(2, '0'));
+  return `${day}T${hms.join(':')}Z`;
+};
+
 /** The rows as objects again, dims included (tests, and callers that need the dims). */
-export function unpackRows(packed: PackedRows): UsageRow[] {
+export function unpackRows(r: ReceivedRows): UsageRow[] {
   const rows: UsageRow[] = [];
-  for (let i = 0; i < packed.keys.length; i++) {
+  for (let i = 0; i < r.ids.length; i++) {
     const c = PACKED_WIDTH * i;
+    const day = r.days[r.cells[c]];
+    const key = r.keys.tuples[r.ids[i]];
     rows.push({
-      dims: { day: packed.days[packed.cells[c]], ...parseTupleKey(packed.keys[i]) },
-      key: packed.keys[i],
-      hits: packed.cells[c + 1],
-      authFailures: packed.cells[c + 2],
-      errors: packed.cells[c + 3],
-      estimated: packed.cells[c + 4] as 0 | 1,
-      firstSeen: packed.seen[2 * i],
-      lastSeen: packed.seen[2 * i + 1],
+      dims: { day, ...parseTupleKey(key) },
+      key,
+      hits: r.cells[c + 1],
+      authFailures: r.cells[c + 2],
+      errors: r.cells[c + 3],
+      estimated: r.cells[c + 4] as 0 | 1,
+      firstSeen: timeText(r.cells[c + 5], day, r.texts),
+      lastSeen: timeText(r.cells[c + 6], day, r.texts),
     });
   }
   return rows;

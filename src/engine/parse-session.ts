@@ -1,6 +1,6 @@
 // Reads one input from its stored position to its end and turns it into batches (rows, read position, parser
 // state, diagnostics, content hashes). It never touches the database, so it runs alike inline and in a worker.
-import type { PackedRows } from '../aggregate/packed-rows.js';
+import type { ReceivedRows } from '../aggregate/packed-rows.js';
 import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate/report-rows.js';
 import { BATCH_BYTES, UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../aggregate/diagnostics.js';
@@ -32,7 +32,7 @@ export interface SessionLimits {
 export interface Batch {
   readonly rows: UsageRow[];
   /** Rows as a parse worker sends them (then `rows` is empty). */
-  readonly packed?: PackedRows;
+  readonly packed?: ReceivedRows;
   readonly reports: ReportRow[];
   readonly pending?: PendingDelta;
   /** Entra ID sign-in ids counted in this batch. */

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { fileChunks, fileStream, linesStartingWith } from '../sources/file-reader.js';
 import { plainInput, type ScanInput } from '../sources/plain-input.js';
-import { packRows } from '../aggregate/packed-rows.js';
+import { KeyIndex, packRows } from '../aggregate/packed-rows.js';
 import { PendingScope } from '../store/pending-sessions.js';
 import { runSession } from './parse-session.js';
 import { ThreadEngines } from './session-parser.js';
@@ -16,6 +16,8 @@ const TICK_BYTES = 8 << 20;
 
 /** The engines of this thread's sessions (one IIS line engine, used by its parsers in turn). */
 const engines = new ThreadEngines();
+/** The tuples this thread has sent, by local id: each is sent once per epoch (packed-rows.ts). */
+const keys = new KeyIndex();
 
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread');
@@ -81,10 +83,11 @@ async function parse(job: ParseJob): Promise<void> {
     job.record,
     job.limits,
     (batch) => {
-      const rows = packRows(batch.rows);
+      const rows = packRows(batch.rows, keys);
       unacked++;
-      // the counters' buffer moves to the main thread instead of being copied
-      postMoving({ id: job.id, kind: 'batch', batch: { ...batch, rows: [] }, rows }, [rows.cells.buffer as ArrayBuffer]);
+      // the ids' and counters' buffers move to the main thread instead of being copied
+      postMoving({ id: job.id, kind: 'batch', batch: { ...batch, rows: [] }, rows },
+        [rows.ids.buffer as ArrayBuffer, rows.cells.buffer as ArrayBuffer]);
     },
     (consumed, lines) => {
       if (consumed - lastTick >= TICK_BYTES) {

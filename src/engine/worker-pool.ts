@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../bundle-info.js';
 import type { FileRecord } from '../store/store.js';
 import type { FoundFile } from '../sources/walk.js';
-import type { PackedRows } from '../aggregate/packed-rows.js';
+import { KeyTable, type PackedRows, type ReceivedRows } from '../aggregate/packed-rows.js';
 import type { PendingSession } from '../aggregate/pending-session.js';
 import type { Batch, SessionLimits } from './parse-session.js';
 
@@ -78,6 +78,8 @@ const JOBS_PER_WORKER = 2;
 export class ParsePool {
   /** Each worker and the number of its jobs not done yet. */
   private readonly load = new Map<Worker, number>();
+  /** The tuples each worker has sent (packed-rows.ts). */
+  private readonly keys = new Map<Worker, KeyTable>();
   private readonly waiting: (() => void)[] = [];
   private readonly running = new Map<number, Running>();
   private nextId = 1;
@@ -92,7 +94,9 @@ export class ParsePool {
     // collecting. Capped (and a smaller young generation), the internet mix of bench/RESULTS.md peaks at 280–300 MB
     // instead of 410–445 MB, at no measured cost in time.
     const w = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
-    w.on('message', (m: WorkerReply) => this.reply(m));
+    const keys = new KeyTable();
+    this.keys.set(w, keys);
+    w.on('message', (m: WorkerReply) => this.reply(m, m.kind === 'batch' ? keys.receive(m.rows) : undefined));
     w.on('error', (err) => this.fail(w, err));
     this.load.set(w, 0);
     this.waiting.shift()?.();
@@ -146,13 +150,14 @@ export class ParsePool {
     await Promise.all([...this.load.keys()].map((w) => w.terminate()));
   }
 
-  private reply(m: WorkerReply): void {
+  /** `packed`: a batch's rows, received (their new tuples recorded) even when the job is gone. */
+  private reply(m: WorkerReply, packed: ReceivedRows | undefined): void {
     const job = this.running.get(m.id);
     if (job === undefined) return;
     try {
       if (m.kind === 'batch') {
         try {
-          return job.onBatch({ ...m.batch, packed: m.rows });
+          return job.onBatch({ ...m.batch, packed });
         } finally {
           job.worker.postMessage({ kind: 'ack', id: m.id } satisfies BatchAck); // also after a failed commit
         }
@@ -179,6 +184,7 @@ export class ParsePool {
   /** A worker died (out of memory, a bug): its jobs fail, a fresh worker takes its place. */
   private fail(worker: Worker, err: Error): void {
     this.load.delete(worker);
+    this.keys.delete(worker);
     const lost = [...this.running].filter(([, job]) => job.worker === worker);
     for (const [id] of lost) this.running.delete(id);
     this.spawn();

@@ -1,7 +1,7 @@
 // Storage of scan results: file identities by content, usage upserts and checkpoints, one transaction each.
 // Aggregates and the read position of their file commit together, so a killed scan resumes exactly.
 import { createHash } from 'node:crypto';
-import type { PackedRows } from '../aggregate/packed-rows.js';
+import type { ReceivedRows } from '../aggregate/packed-rows.js';
 import type { ReportRow } from '../aggregate/report-rows.js';
 import type { UsageRow } from '../aggregate/usage.js';
 import type { DiagnosticEntry } from '../aggregate/diagnostics.js';
@@ -196,7 +196,7 @@ export class Store {
   /** `reports`: rows of report exports, written by identity (store/exo-rows.ts), not added like `rows`. */
   /** `packed`: rows as a parse worker sent them, written as they are besides `rows`. */
   commit(
-    rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[] = [], packed?: PackedRows,
+    rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[] = [], packed?: ReceivedRows,
   ): void {
     try {
       this.tx.immediate(rows, cp, now, reports, packed);
@@ -211,7 +211,7 @@ export class Store {
   private readonly tx: ReturnType<Db['transaction']>;
 
   private txBody = (
-    rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[], packed: PackedRows | undefined,
+    rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[], packed: ReceivedRows | undefined,
   ): void => {
     this.writeRows(rows);
     if (packed) this.usage.addPacked(packed);

@@ -1,8 +1,7 @@
 // Writes usage rows (schema 8): the dimension tuple becomes one id in usage_keys (its text dimensions ids into the
 // dictionaries, NULL id 0), and usage_rows holds (day, key_id) and the counters. Readers use the view `usage`.
 // A key seen before costs one lookup in a cache bounded by bytes; only a new key touches the dictionaries.
-import type { PackedRows } from '../aggregate/packed-rows.js';
-import { PACKED_WIDTH } from '../aggregate/packed-rows.js';
+import { PACKED_WIDTH, secondsIntoDay, type ReceivedRows } from '../aggregate/packed-rows.js';
 import { parseTupleKey, TUPLE_DIMS, tupleKey, type TupleDims, type UsageRow } from '../aggregate/usage.js';
 import { DIM_COLUMNS, type DimKey } from '../aggregate/usage-dims.js';
 import { BoundedCache, Dictionary } from './dictionary.js';
@@ -19,27 +18,23 @@ const COLUMNS = 'day, key_id, hits, auth_failures, errors, estimated, first_seen
 const asText = (col: string): string =>
   `(CASE WHEN typeof(${col}) = 'integer' THEN day || 'T' || time(${col}, 'unixepoch') || 'Z' ELSE ${col} END)`;
 
-const digits2 = (s: string, at: number): number => {
-  const a = s.charCodeAt(at) - 48;
-  const b = s.charCodeAt(at + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? 10 * a + b : -1;
-};
-
 /**
  * `dayTHH:MM:SSZ` as seconds into `day`; any other text as it is (the view gives back exactly the same text). A bigint,
  * because better-sqlite3 binds a number as REAL, which the column (no affinity) would keep in 8 bytes.
  */
 export function storedTime(ts: string, day: string): string | bigint {
-  if (ts.length !== 20 || ts.charCodeAt(10) !== 84 || ts.charCodeAt(19) !== 90 || !ts.startsWith(day)) return ts;
-  if (ts.charCodeAt(13) !== 58 || ts.charCodeAt(16) !== 58) return ts;
-  const h = digits2(ts, 11);
-  const m = digits2(ts, 14);
-  const s = digits2(ts, 17);
-  return h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 59 ? ts : BigInt(3600 * h + 60 * m + s);
+  const s = secondsIntoDay(ts, day);
+  return s < 0 ? ts : BigInt(s);
 }
+
+/** A time cell of a packed row (aggregate/packed-rows.ts) as storedTime gives it. */
+const cellTime = (cell: number, texts: readonly string[]): string | bigint => (cell < 0 ? texts[-1 - cell] : BigInt(cell));
 
 /** Bytes of key strings the key cache holds before it starts again empty (a scan's memory stays flat). */
 export const KEY_CACHE_BYTES = 24 << 20;
+
+/** Stamps of key tables (see addPacked): unique across writers, 0 for none. */
+let nextStamp = 1;
 
 export class UsageRowWriter {
   readonly strings: Dictionary;
@@ -52,6 +47,8 @@ export class UsageRowWriter {
   private lastValues: (string | number | null)[] = [];
   private lastIds: number[] = [];
   private readonly q;
+  /** Marks the usage_keys ids this writer resolved into the packed rows' key tables; a new one after each rollback. */
+  private stamp = nextStamp++;
 
   constructor(db: Db, keyCacheBytes = KEY_CACHE_BYTES) {
     this.strings = new Dictionary(db, 'strings');
@@ -87,14 +84,21 @@ export class UsageRowWriter {
   }
 
   /** The rows of a parse worker's batch, as they came (aggregate/packed-rows.ts). */
-  addPacked(p: PackedRows): void {
-    const { keys, days, seen, cells } = p;
+  addPacked(p: ReceivedRows): void {
+    const { ids, days, cells, texts, keys } = p;
+    if (keys.stamp !== this.stamp) {
+      keys.keyIds.fill(0); // resolved by another writer, or before a rollback
+      keys.stamp = this.stamp;
+    }
+    const { tuples, keyIds } = keys;
     const add = this.q.add;
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = 0; i < ids.length; i++) {
       const c = PACKED_WIDTH * i;
-      const day = days[cells[c]];
-      add.run(day, this.keyId(keys[i]), cells[c + 1], cells[c + 2], cells[c + 3], cells[c + 4], storedTime(seen[2 * i], day),
-        storedTime(seen[2 * i + 1], day));
+      const local = ids[i];
+      let key = keyIds[local];
+      if (key === 0) keyIds[local] = key = this.keyId(tuples[local]);
+      add.run(days[cells[c]], key, cells[c + 1], cells[c + 2], cells[c + 3], cells[c + 4], cellTime(cells[c + 5], texts),
+        cellTime(cells[c + 6], texts));
     }
   }
 
@@ -108,6 +112,7 @@ export class UsageRowWriter {
 
   /** After a rollback: ids added by the failed transaction must not be used again. */
   forget(): void {
+    this.stamp = nextStamp++;
     this.strings.forget();
     this.userAgents.forget();
     this.keyIds.clear();

@@ -1,7 +1,7 @@
 // Usage rows packed by a parse worker come out as they went in: every dimension, null or not, and the counters.
 import { describe, expect, it } from 'vitest';
 import { parseTupleKey, tupleKey, UsageAggregator, usageDims } from '../../src/aggregate/usage.js';
-import { packRows, unpackRows } from '../../src/aggregate/packed-rows.js';
+import { KeyIndex, KeyTable, packRows, unpackRows } from '../../src/aggregate/packed-rows.js';
 import { parseBytes, readFixture } from '../helpers.js';
 
 describe('packed rows', () => {
@@ -9,9 +9,10 @@ describe('packed rows', () => {
     const { rows } = parseBytes(readFixture('iis/composed-crypt-fields.log'));
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.some((r) => r.dims.username === null) && rows.some((r) => r.dims.cipher === null)).toBe(true);
-    const packed = packRows(rows);
-    expect(unpackRows(structuredClone(packed)).map(({ key: _, ...r }) => r)).toEqual(rows.map(({ key: _, ...r }) => r));
-    expect(packed.keys).toEqual(rows.map((r) => r.key));
+    const packed = packRows(rows, new KeyIndex());
+    expect(unpackRows(new KeyTable().receive(structuredClone(packed))).map(({ key: _, ...r }) => r))
+      .toEqual(rows.map(({ key: _, ...r }) => r));
+    expect(packed.tuples).toEqual(rows.map((r) => r.key));
   });
 
   it('keeps internal, estimated and the counters as numbers', () => {
@@ -21,7 +22,7 @@ describe('packed rows', () => {
     });
     const row = agg.add(dims, '2024-03-11T00:00:00Z', 7, 2, 1);
     row.estimated = 1;
-    expect(unpackRows(packRows(agg.drain())).map(({ key: _, ...r }) => r)).toEqual([
+    expect(unpackRows(new KeyTable().receive(packRows(agg.drain(), new KeyIndex()))).map(({ key: _, ...r }) => r)).toEqual([
       { dims, hits: 7, authFailures: 2, errors: 1, estimated: 1, firstSeen: '2024-03-11T00:00:00Z', lastSeen: '2024-03-11T00:00:00Z' },
     ]);
   });
