@@ -1,6 +1,7 @@
 // Writes usage rows (schema 8): the dimension tuple becomes one id in usage_keys (its text dimensions ids into the
 // dictionaries, NULL id 0), and usage_rows holds (day, key_id) and the counters. Readers use the view `usage`.
-// A key seen before costs one lookup in a cache bounded by bytes; only a new key touches the dictionaries.
+// A key seen before costs one lookup in a cache bounded by bytes (a worker's key sent before, an array index into its
+// key table); only a new key touches the dictionaries.
 import { PACKED_WIDTH, secondsIntoDay, type ReceivedRows } from '../aggregate/packed-rows.js';
 import { parseTupleKey, TUPLE_DIMS, tupleKey, type TupleDims, type UsageRow } from '../aggregate/usage.js';
 import { DIM_COLUMNS, type DimKey } from '../aggregate/usage-dims.js';

@@ -9,10 +9,19 @@ describe('packed rows', () => {
     const { rows } = parseBytes(readFixture('iis/composed-crypt-fields.log'));
     expect(rows.length).toBeGreaterThan(5);
     expect(rows.some((r) => r.dims.username === null) && rows.some((r) => r.dims.cipher === null)).toBe(true);
-    const packed = packRows(rows, new KeyIndex());
-    expect(unpackRows(new KeyTable().receive(structuredClone(packed))).map(({ key: _, ...r }) => r))
-      .toEqual(rows.map(({ key: _, ...r }) => r));
+    const index = new KeyIndex();
+    const table = new KeyTable();
+    const packed = packRows(rows, index);
+    const plain = rows.map(({ key: _, ...r }) => r);
+    expect(unpackRows(table.receive(structuredClone(packed))).map(({ key: _, ...r }) => r)).toEqual(plain);
     expect(packed.tuples).toEqual(rows.map((r) => r.key));
+    // the same keys again, one time off the row's day: no tuple sent, the time as text
+    const again = rows.map((r) => ({ ...r, lastSeen: '2099-01-01T00:00:00Z' }));
+    const second = packRows(again, index);
+    expect(second.tuples).toEqual([]);
+    expect(second.texts).toEqual(again.map(() => '2099-01-01T00:00:00Z'));
+    expect(unpackRows(table.receive(structuredClone(second))).map(({ key: _, ...r }) => r))
+      .toEqual(again.map(({ key: _, ...r }) => r));
   });
 
   it('keeps internal, estimated and the counters as numbers', () => {
