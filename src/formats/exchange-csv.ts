@@ -6,6 +6,10 @@
 // commas) and the rest quote whole values. splitCsvLine takes those; a line it cannot be sure of (a quote inside an
 // unquoted value, text after a closing quote, an unclosed quote) goes to csv-parse, whose answer stands, so the
 // values are always csv-parse's (a differential test over the real fixtures and generated lines holds them equal).
+//
+// The parsers read lines through CsvFields: the same values, but found in place (where each starts and ends) and cut
+// out only when asked for. A line needs its time, session id, sequence number and event; the rest (data, context, the
+// remote endpoint, the connector) only some lines or a new session need (measured: bench/RESULTS.md "smtp-receive").
 import { parse } from 'csv-parse/sync';
 
 const OPTIONS = {
@@ -68,6 +72,172 @@ export function splitCsvLine(line: string): string[] | null {
   return line.indexOf('\r') < 0 ? out : null;
 }
 
+/**
+ * The values of one line found in place: where each starts and ends in the line, cut out only when asked for, compared
+ * and hashed where they lie. The values are parseCsvLine's: the same split rules, and csv-parse's values when the
+ * split cannot be sure. One object is reused for every line of a parser.
+ */
+export class CsvFields {
+  /** The line last read. */
+  text = '';
+  /** How many values it has. */
+  count = 0;
+  private starts = new Int32Array(32);
+  private ends = new Int32Array(32);
+  /** 1 for a quoted value with doubled quotes inside (unescaped when cut out); read only when `escapes`. */
+  private escaped = new Uint8Array(32);
+  private escapes = false;
+  /** csv-parse's values when the split left the line to it, else null. */
+  private parsed: string[] | null = null;
+
+  /** Reads `line`: null, or a message saying why it is not one CSV record (e.g. an unclosed quote). */
+  read(line: string): string | null {
+    this.text = line;
+    this.parsed = null;
+    if (this.split(line)) return null;
+    const v = csvParseLine(line);
+    if (typeof v === 'string') return v;
+    this.parsed = v;
+    this.count = v.length;
+    return null;
+  }
+
+  /** Value `i` (0 ≤ i < count); '' for a column the layout lacks (i < 0). */
+  get(i: number): string {
+    if (i < 0) return '';
+    if (this.parsed !== null) return this.parsed[i];
+    const v = this.text.slice(this.starts[i], this.ends[i]);
+    return this.escapes && this.escaped[i] === 1 ? v.replaceAll('""', '"') : v;
+  }
+
+  /** Whether value `i` is ''. */
+  isEmpty(i: number): boolean {
+    return i < 0 || (this.parsed !== null ? this.parsed[i] === '' : this.starts[i] === this.ends[i]);
+  }
+
+  /** isExchangeTime of value `i`, read in place. */
+  isTime(i: number): boolean {
+    if (i < 0) return false;
+    if (this.inPlace(i)) return isExchangeTimeAt(this.text, this.starts[i], this.ends[i]);
+    return isExchangeTime(this.get(i));
+  }
+
+  /** sequenceOf value `i`, read in place. */
+  sequence(i: number): number {
+    if (i < 0) return -1;
+    if (this.inPlace(i)) return sequenceAt(this.text, this.starts[i], this.ends[i]);
+    return sequenceOf(this.get(i));
+  }
+
+  /** The values of `parts` joined by U+001F (a session key), as one flat string. */
+  join(parts: readonly number[]): string {
+    const values: string[] = [];
+    for (const i of parts) values.push(this.get(i));
+    return values.join('\u001f');
+  }
+
+  /**
+   * Whether `key` is join(parts), compared in place. From the end backwards: a session key's id is last, or its
+   * endpoints, and two sessions' keys differ there first.
+   */
+  joinIs(parts: readonly number[], key: string): boolean {
+    const text = this.text;
+    let p = key.length;
+    for (let j = parts.length - 1; j >= 0; j--) {
+      const i = parts[j];
+      if (i >= 0) {
+        if (!this.inPlace(i)) {
+          const v = this.get(i);
+          p -= v.length;
+          if (p < 0 || !key.startsWith(v, p)) return false;
+        } else {
+          const a = this.starts[i];
+          let e = this.ends[i];
+          if (e - a > p) return false;
+          while (e > a) if (text.charCodeAt(--e) !== key.charCodeAt(--p)) return false;
+        }
+      }
+      if (j > 0 && (--p < 0 || key.charCodeAt(p) !== 31)) return false;
+    }
+    return p === 0;
+  }
+
+  /** A 32-bit hash (FNV-1a) of value `i`, read in place. */
+  hash(i: number): number {
+    if (i < 0) return 0;
+    if (!this.inPlace(i)) return lineHash(this.get(i));
+    const text = this.text;
+    let h = 0x811c9dc5;
+    for (let k = this.starts[i], e = this.ends[i]; k < e; k++) {
+      h ^= text.charCodeAt(k);
+      h = Math.imul(h, 0x01000193);
+    }
+    return h >>> 0;
+  }
+
+  /** Value `i` is the text between its start and end as it stands (not csv-parse's, no doubled quote inside). */
+  private inPlace(i: number): boolean {
+    return this.parsed === null && !(this.escapes && this.escaped[i] === 1);
+  }
+
+  /** splitCsvLine's rules, recording where values lie; false where it answers null. */
+  private split(line: string): boolean {
+    const n = line.length;
+    if (n === 0 || line.indexOf('\r') >= 0) return false;
+    let q = line.indexOf('"'); // the first quote at or after i, or -1 when there is none
+    let i = 0;
+    let k = 0;
+    this.escapes = false;
+    for (;;) {
+      if (k === this.starts.length) this.grow();
+      if (q === i) {
+        const from = i + 1;
+        let escaped = 0;
+        let c = line.indexOf('"', from);
+        for (;;) {
+          if (c < 0) return false; // unclosed
+          if (line.charCodeAt(c + 1) !== 34) break;
+          escaped = 1; // a doubled quote is one quote
+          c = line.indexOf('"', c + 2);
+        }
+        this.starts[k] = from;
+        this.ends[k] = c;
+        this.escaped[k++] = escaped;
+        if (escaped === 1) this.escapes = true;
+        i = c + 1;
+        if (i === n) break;
+        if (line.charCodeAt(i) !== 44) return false; // text after the closing quote
+        i++;
+        q = line.indexOf('"', i);
+      } else {
+        const c = line.indexOf(',', i);
+        const end = c < 0 ? n : c;
+        if (q >= 0 && q < end) return false; // a quote inside an unquoted value
+        this.starts[k] = i;
+        this.ends[k] = end;
+        this.escaped[k++] = 0;
+        if (c < 0) break;
+        i = c + 1;
+      }
+    }
+    this.count = k;
+    return true;
+  }
+
+  private grow(): void {
+    const n = this.starts.length * 2;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    const escaped = new Uint8Array(n);
+    starts.set(this.starts);
+    ends.set(this.ends);
+    escaped.set(this.escaped);
+    this.starts = starts;
+    this.ends = ends;
+    this.escaped = escaped;
+  }
+}
+
 /** The values of one CSV line, or a message saying why it is not one (e.g. an unclosed quote). */
 export function parseCsvLine(line: string): string[] | string {
   return splitCsvLine(line) ?? csvParseLine(line);
@@ -80,21 +250,26 @@ export function parseFieldNames(value: string): string[] {
 }
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-/** `0000-00-00T00:00:00`: the separators by position; every other position a digit. */
-const SEPARATORS = [-1, -1, -1, -1, 45, -1, -1, 45, -1, -1, 84, -1, -1, 58, -1, -1, 58, -1, -1];
 
 /** Exchange's `2020-04-02T07:57:37.405Z` (UTC, milliseconds optional: 1 to 7 digits). Character checks, no RegExp. */
 export function isExchangeTime(t: string): boolean {
-  const n = t.length;
-  if (n < 20 || n > 28 || n === 21 || t.charCodeAt(n - 1) !== 90) return false;
-  for (let i = 0; i < 19; i++) {
-    const sep = SEPARATORS[i];
-    const c = t.charCodeAt(i);
-    if (sep < 0 ? !isDigit(c) : c !== sep) return false;
-  }
+  return isExchangeTimeAt(t, 0, t.length);
+}
+
+/** isExchangeTime of `t.slice(a, e)`, read in place. */
+export function isExchangeTimeAt(t: string, a: number, e: number): boolean {
+  const n = e - a;
+  if (n < 20 || n > 28 || n === 21 || t.charCodeAt(e - 1) !== 90) return false;
+  if (t.charCodeAt(a + 4) !== 45 || t.charCodeAt(a + 7) !== 45 || t.charCodeAt(a + 10) !== 84 ||
+    t.charCodeAt(a + 13) !== 58 || t.charCodeAt(a + 16) !== 58) return false;
+  if (!(isDigit(t.charCodeAt(a)) && isDigit(t.charCodeAt(a + 1)) && isDigit(t.charCodeAt(a + 2)) &&
+    isDigit(t.charCodeAt(a + 3)) && isDigit(t.charCodeAt(a + 5)) && isDigit(t.charCodeAt(a + 6)) &&
+    isDigit(t.charCodeAt(a + 8)) && isDigit(t.charCodeAt(a + 9)) && isDigit(t.charCodeAt(a + 11)) &&
+    isDigit(t.charCodeAt(a + 12)) && isDigit(t.charCodeAt(a + 14)) && isDigit(t.charCodeAt(a + 15)) &&
+    isDigit(t.charCodeAt(a + 17)) && isDigit(t.charCodeAt(a + 18)))) return false;
   if (n === 20) return true;
-  if (t.charCodeAt(19) !== 46) return false;
-  for (let i = 20; i < n - 1; i++) if (!isDigit(t.charCodeAt(i))) return false;
+  if (t.charCodeAt(a + 19) !== 46) return false;
+  for (let i = a + 20; i < e - 1; i++) if (!isDigit(t.charCodeAt(i))) return false;
   return true;
 }
 
@@ -113,10 +288,14 @@ export function lineHash(text: string): number {
 
 /** A sequence number as logged, or -1 when it is not a non-negative integer. */
 export function sequenceOf(v: string): number {
-  const n = v.length;
-  if (n === 0 || n > 9) return -1;
+  return sequenceAt(v, 0, v.length);
+}
+
+/** sequenceOf `v.slice(a, e)`, read in place. */
+export function sequenceAt(v: string, a: number, e: number): number {
+  if (e === a || e - a > 9) return -1;
   let x = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = a; i < e; i++) {
     const c = v.charCodeAt(i);
     if (!isDigit(c)) return -1;
     x = x * 10 + (c - 48);

@@ -4,9 +4,8 @@
 import { usageDims, type UsageDims } from '../aggregate/usage.js';
 import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
-import { isExchangeTime, sequenceOf } from './exchange-csv.js';
 import { popImapKindFromFolders } from './exchange-layout.js';
-import type { SessionBase } from './exchange-session.js';
+import { CACHE_SLOT, LAST_LINE, SESSION_KEY, type SessionBase } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
 import type { FormatDef, ParseContext } from './types.js';
@@ -108,35 +107,34 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     return logTypeKind(value);
   }
 
-  protected row(v: string[] | string, text: string, lineNo: number): void {
+  protected keyColumns(b: Binding): { parts: readonly number[]; id: number } {
+    // Session ids restart with the service, so the connection's two endpoints are part of the key: id\u001flocal\u001fremote
+    return { parts: [b.session, b.local, b.remote], id: b.session };
+  }
+
+  protected row(text: string, lineNo: number): void {
     const b = this.b;
+    const v = this.values;
     const diags = this.ctx.diags;
     if (b === null) return; // cannot happen: line() reads data lines only under a binding
-    if (typeof v === 'string') return diags.add('bad_record', lineNo, v);
     // Newer builds add a trailing column (domain.md §4.4): one extra empty value is not an error.
-    if (v.length !== b.n && !(v.length === b.n + 1 && v[b.n] === '')) {
-      return diags.add('field_count', lineNo, `${v.length} values where #Fields names ${b.n}`);
+    if (v.count !== b.n && !(v.count === b.n + 1 && v.isEmpty(b.n))) {
+      return diags.add('field_count', lineNo, `${v.count} values where #Fields names ${b.n}`);
     }
-    const ts = v[b.time];
-    if (!isExchangeTime(ts)) return diags.add('bad_timestamp', lineNo, `dateTime ${JSON.stringify(ts.slice(0, 40))}`);
-    const id = v[b.session];
-    const remote = v[b.remote];
-    if (id === '') return diags.add('bad_record', lineNo, 'no sessionId');
-    const local = b.local >= 0 ? v[b.local] : '';
-    const seq = b.seq >= 0 ? sequenceOf(v[b.seq]) : -1;
-    // Session ids restart with the service, so the connection's two endpoints are part of the key.
-    const key = id + '\u001f' + local + '\u001f' + remote;
-    const s = this.table.get(key, id, seq, text, ts, lineNo, () => this.create(ts, local, remote, id, lineNo));
+    if (!v.isTime(b.time)) return diags.add('bad_timestamp', lineNo, `dateTime ${JSON.stringify(v.get(b.time).slice(0, 40))}`);
+    if (v.isEmpty(b.session)) return diags.add('bad_record', lineNo, 'no sessionId');
+    const ts = v.get(b.time);
+    const seq = v.sequence(b.seq);
+    const s = this.table.get(this.key, seq, text, ts, lineNo);
     if (s === null) return;
     this.records++;
-    const get = (i: number): string => (i >= 0 ? v[i] : '');
-    const command = get(b.command).toLowerCase();
-    const event = get(b.event);
-    const context = get(b.context);
-    if (s.user === null && get(b.user) !== '') s.user = get(b.user);
+    const command = v.get(b.command).toLowerCase();
+    const event = v.get(b.event);
+    const context = v.get(b.context);
+    if (s.user === null && !v.isEmpty(b.user)) s.user = v.get(b.user);
     if (seq === 0 || command === 'opensession' || event === '+') s.started = true;
     if (s.proto === null) {
-      const tls = tlsIn(context) ?? tlsIn(get(b.parameters));
+      const tls = tlsIn(context) ?? tlsIn(v.get(b.parameters));
       if (tls !== null) {
         s.proto = tls.proto;
         s.protoCode = tls.code;
@@ -146,21 +144,25 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     if (context.includes('AuthFailed')) s.authFailures++;
     else if (ERROR_RESULT.test(context)) s.errors++;
     // Whether every real session logs OpenSession or a sequence number 0 is not known: the end alone counts it.
-    if (command === 'closesession' || event === '-') this.table.ended(key, s, false);
+    if (command === 'closesession' || event === '-') this.table.ended(s, false);
     this.table.sweep(ts);
   }
 
-  private create(ts: string, local: string, remote: string, id: string, lineNo: number): PopImapSession {
+  protected create(ts: string, lineNo: number): PopImapSession {
+    const b = this.b as Binding;
+    const local = this.values.get(b.local);
+    const remote = this.values.get(b.remote);
     const portText = /:(\d{1,5})$/.exec(local)?.[1];
     const port = portText === undefined ? null : Number(portText);
     const kind = this.kind ?? this.folderKind ?? (port !== null && POP_PORTS.has(port) ? 'pop3' : 'imap4');
     const ip = remote === '' ? null : stripPort(remote);
     if (ip !== null && !looksLikeIp(ip)) {
-      this.ctx.diags.note('bad_address', lineNo, `session ${id}: cIp ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
+      this.ctx.diags.note('bad_address', lineNo, `session ${this.key.id()}: cIp ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
     }
     return {
       first: ts, last: ts, lastSeq: -1, lastHash: 0, started: false, ended: false, kind, server: this.folderServer, port, ip,
       user: null, proto: null, protoCode: null, authFailures: 0, errors: 0,
+      [LAST_LINE]: undefined, [SESSION_KEY]: '', [CACHE_SLOT]: -1,
     };
   }
 }

@@ -21,8 +21,15 @@ export interface SessionBase {
   /** Sequence number and hash of the last line read, -1 and 0 before any (the hash is brought up to date on saving). */
   lastSeq: number;
   lastHash: number;
-  /** The last line itself while the session is in memory (a symbol key: never saved, never sent to another thread). */
+  /**
+   * The table's own fields (symbol keys: never saved, never sent to another thread): the last line itself while the
+   * session is in memory, and while it is open its key and its slot in the table's cache. A format's literal for a new
+   * session declares them (`[LAST_LINE]: undefined, [SESSION_KEY]: '', [CACHE_SLOT]: -1`): added later, each first
+   * store made V8 deoptimize the line path again and again (449 times in the 2-server bench; measured).
+   */
   [LAST_LINE]?: string;
+  [SESSION_KEY]?: string;
+  [CACHE_SLOT]?: number;
   /** Its connect (`+`, OpenSession, sequence number 0) and its end were seen. */
   started: boolean;
   ended: boolean;
@@ -33,6 +40,23 @@ export interface SessionBase {
  * the session logic); `lastHash` is computed from it only when the session is saved.
  */
 export const LAST_LINE: unique symbol = Symbol('last line');
+export const SESSION_KEY: unique symbol = Symbol('session key');
+export const CACHE_SLOT: unique symbol = Symbol('cache slot');
+
+/**
+ * The session key of the line being read, compared and hashed where the line holds it: the key string is built only
+ * for a session the table's cache does not find (a new one, mostly).
+ */
+export interface LineKey {
+  /** Whether `key` is this line's session key. */
+  is(key: string): boolean;
+  /** A hash of the line's session id (any hash: it picks a cache slot). */
+  hash(): number;
+  /** The key as stored in the table, pending_sessions and saved states (`connector\u001fid` for SMTP). */
+  key(): string;
+  /** The session id, for messages. */
+  id(): string;
+}
 
 /** Brings `lastHash` up to date before a session is saved. */
 function hashed<S extends SessionBase>(s: S): S {
@@ -43,6 +67,8 @@ function hashed<S extends SessionBase>(s: S): S {
 
 export const IDLE_MS = 3_600_000;
 export const COUNTED_KEEP_MS = 7 * 86_400_000;
+/** Open sessions cached by a hash of their id (a power of 2). */
+const SLOTS = 4096;
 /** Ended sessions remembered (most recent) to recognise repeated lines, and how many of them a checkpoint keeps. */
 const CLOSED_MEMORY = 20_000;
 const CLOSED_SAVED = 256;
@@ -52,6 +78,8 @@ export interface SessionSink<S> {
   emit(s: S, sign: 1 | -1): void;
   /** A state read back from pending_sessions that this format wrote. */
   valid(state: unknown): state is S;
+  /** A new session for the line being read, whose first event is at `ts`. */
+  create(ts: string, lineNo: number): S;
 }
 
 export interface SessionTableState<S> {
@@ -62,6 +90,12 @@ export interface SessionTableState<S> {
 
 export class SessionTable<S extends SessionBase> {
   private readonly open = new Map<string, S>();
+  /**
+   * Open sessions found without their key: the previous line's, and one per slot by a hash of the id (most lines
+   * continue the session of the line before, or one of a few interleaved). Every session here is in `open`.
+   */
+  private recent: S | undefined = undefined;
+  private readonly slots: (S | undefined)[] = new Array<S | undefined>(SLOTS).fill(undefined);
   private readonly closed = new Map<string, number>();
   private sweepAt = '';
   /** The newest event read by this parser (this read of the file). */
@@ -74,7 +108,11 @@ export class SessionTable<S extends SessionBase> {
     state: SessionTableState<S> | null,
   ) {
     if (state === null) return;
-    for (const [k, s] of state.open) if (sink.valid(s)) this.open.set(k, s);
+    for (const [k, s] of state.open) {
+      if (!sink.valid(s)) continue;
+      s[SESSION_KEY] = k;
+      this.open.set(k, s);
+    }
     for (const [k, seq] of state.closed) this.closed.set(k, seq);
     this.sweepAt = state.sweepAt;
   }
@@ -87,25 +125,49 @@ export class SessionTable<S extends SessionBase> {
    * The session a line belongs to, created or continued as needed; null when the line is skipped (and reported): an
    * exact repeat of the session's previous line, or a line of a session that already ended.
    */
-  get(key: string, id: string, seq: number, text: string, ts: string, lineNo: number, create: () => S): S | null {
-    let s = this.open.get(key);
-    if (s === undefined) {
-      const endSeq = this.closed.get(key);
-      if (endSeq !== undefined) {
-        if (seq <= endSeq) this.diags.add('duplicate_line', lineNo, `session ${id} already ended; sequence number ${seq} repeated`);
-        else this.diags.add('after_end', lineNo, `session ${id} already ended; sequence number ${seq} came after its end`);
-        return null;
+  get(line: LineKey, seq: number, text: string, ts: string, lineNo: number): S | null {
+    let s = this.recent;
+    if (s === undefined || !line.is(s[SESSION_KEY] as string)) {
+      const slot = line.hash() & (SLOTS - 1);
+      s = this.slots[slot];
+      if (s === undefined || !line.is(s[SESSION_KEY] as string)) {
+        const key = line.key();
+        s = this.open.get(key);
+        if (s === undefined) {
+          const endSeq = this.closed.get(key);
+          if (endSeq !== undefined) {
+            if (seq <= endSeq) this.diags.add('duplicate_line', lineNo, `session ${line.id()} already ended; sequence number ${seq} repeated`);
+            else this.diags.add('after_end', lineNo, `session ${line.id()} already ended; sequence number ${seq} came after its end`);
+            return null;
+          }
+          s = this.revive(key) ?? this.sink.create(ts, lineNo);
+          s[SESSION_KEY] = key;
+          this.open.set(key, s);
+          this.cache(s, slot);
+          return this.read(s, seq, text, ts);
+        }
       }
-      s = this.revive(key) ?? create();
-      this.open.set(key, s);
-    } else if (seq === s.lastSeq && seq >= 0) {
+      this.cache(s, slot);
+    }
+    if (seq === s.lastSeq && seq >= 0) {
       const last = s[LAST_LINE];
       if (last === undefined ? lineHash(text) === s.lastHash : last === text) {
-        this.diags.add('duplicate_line', lineNo, `session ${id}: the line before repeated (sequence number ${seq})`);
+        this.diags.add('duplicate_line', lineNo, `session ${line.id()}: the line before repeated (sequence number ${seq})`);
         return null;
       }
-      this.diags.note('duplicate_sequence', lineNo, `session ${id}: sequence number ${seq} used by two lines; both read`);
+      this.diags.note('duplicate_sequence', lineNo, `session ${line.id()}: sequence number ${seq} used by two lines; both read`);
     }
+    return this.read(s, seq, text, ts);
+  }
+
+  private cache(s: S, slot: number): void {
+    this.slots[slot] = s;
+    s[CACHE_SLOT] = slot;
+    this.recent = s;
+  }
+
+  /** Takes in the line read: its sequence number, text and time. */
+  private read(s: S, seq: number, text: string, ts: string): S {
     s.lastSeq = seq;
     s[LAST_LINE] = text;
     if (ts > this.newest) this.newest = ts;
@@ -125,14 +187,17 @@ export class SessionTable<S extends SessionBase> {
    * After a line that ended the session: count it, unless `needStart` and its start is still missing (its head may be
    * in a file read later; it is counted then, or when it goes idle).
    */
-  ended(key: string, s: S, needStart: boolean): void {
+  ended(s: S, needStart: boolean): void {
     s.ended = true;
     if (needStart && !s.started) return;
     this.sink.emit(s, 1);
-    this.forget(key, s);
+    this.forget(s[SESSION_KEY] as string, s);
   }
 
   private forget(key: string, s: S): void {
+    if (this.recent === s) this.recent = undefined;
+    const slot = s[CACHE_SLOT] ?? -1;
+    if (slot >= 0 && this.slots[slot] === s) this.slots[slot] = undefined;
     this.open.delete(key);
     this.closed.delete(key);
     this.closed.set(key, s.lastSeq);
@@ -141,6 +206,7 @@ export class SessionTable<S extends SessionBase> {
 
   /** Counts the sessions idle for IDLE_MS of log time; checked once per 10 minutes of log time (or a jump back). */
   sweep(ts: string): void {
+    if (this.sweepAt.length === 15 && ts.startsWith(this.sweepAt)) return; // the same bucket, without cutting it out
     const bucket = ts.slice(0, 15);
     if (bucket === this.sweepAt) return;
     this.sweepAt = bucket;
@@ -169,6 +235,8 @@ export class SessionTable<S extends SessionBase> {
       this.pending.put(key, { lastSeen: s.last, counted: idle, state: hashed(s) });
     }
     this.open.clear();
+    this.recent = undefined;
+    this.slots.fill(undefined);
     this.pending.saw?.(this.newest);
   }
 

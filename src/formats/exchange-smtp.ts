@@ -1,7 +1,7 @@
 // Exchange SMTP Receive and Send protocol logs (RECV*.LOG, SEND*.LOG): CSV rows grouped into sessions, one usage
 // row hit per session, with the TLS version of its "TLS protocol … negotiation succeeded" line. Detected by the
 // #Log-type / #Fields directives, never by name; files without any directive by their lines (default-layouts.ts).
-import { isExchangeTime, parseCsvLine, parseFieldNames, sequenceOf } from './exchange-csv.js';
+import { parseCsvLine, parseFieldNames } from './exchange-csv.js';
 import { smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import {
@@ -71,35 +71,40 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     return logTypeDirection(value);
   }
 
-  protected row(v: string[] | string, text: string, lineNo: number): void {
+  protected keyColumns(b: Binding): { parts: readonly number[]; id: number } {
+    return { parts: [b.connector, b.session], id: b.session }; // connector\u001fid
+  }
+
+  protected row(text: string, lineNo: number): void {
     const b = this.b;
+    const v = this.values;
     const diags = this.ctx.diags;
     if (b === null) return; // cannot happen: line() reads data lines only under a binding
-    if (typeof v === 'string') return diags.add('bad_record', lineNo, v);
-    if (v.length !== b.n) {
-      const guess = v.length === 12 || v.length === 13 ? ' (a POP3/IMAP4 line?)' : '';
-      return diags.add('field_count', lineNo, `${v.length} values where #Fields names ${b.n}${guess}`);
+    if (v.count !== b.n) {
+      const guess = v.count === 12 || v.count === 13 ? ' (a POP3/IMAP4 line?)' : '';
+      return diags.add('field_count', lineNo, `${v.count} values where #Fields names ${b.n}${guess}`);
     }
-    const ts = v[b.time];
-    if (!isExchangeTime(ts)) return diags.add('bad_timestamp', lineNo, `date-time ${JSON.stringify(ts.slice(0, 40))}`);
-    const id = v[b.session];
-    if (id === '') return diags.add('bad_record', lineNo, 'no session-id');
-    const connector = v[b.connector];
-    const seq = sequenceOf(v[b.seq]);
-    const key = connector + '\u001f' + id;
-    const s = this.table.get(key, id, seq, text, ts, lineNo, () => this.create(ts, connector));
+    if (!v.isTime(b.time)) return diags.add('bad_timestamp', lineNo, `date-time ${JSON.stringify(v.get(b.time).slice(0, 40))}`);
+    if (v.isEmpty(b.session)) return diags.add('bad_record', lineNo, 'no session-id');
+    const ts = v.get(b.time);
+    const seq = v.sequence(b.seq);
+    const s = this.table.get(this.key, seq, text, ts, lineNo);
     if (s === null) return;
     this.records++;
-    if (s.ip === null) this.setAddress(s, v[b.remote], id, lineNo);
+    if (s.ip === null) this.setAddress(s, v.get(b.remote), lineNo);
     if (seq === 0) s.started = true;
-    const event = v[b.event];
-    applySmtpEvent(s, event, v[b.data], v[b.context], seq);
+    const event = v.get(b.event);
+    // Only `*` lines read both data and context, `<` and `>` data, `-` context (applySmtpEvent), `+` neither
+    const data = event === '*' || event === '<' || event === '>' ? v.get(b.data) : '';
+    const context = event === '*' || event === '-' ? v.get(b.context) : '';
+    applySmtpEvent(s, event, data, context, seq);
     if (s.tls === Tls.Done) this.tlsFields = true;
-    if (event === '-') this.table.ended(key, s, true);
+    if (event === '-') this.table.ended(s, true);
     this.table.sweep(ts);
   }
 
-  private create(ts: string, connector: string): SmtpSession {
+  protected create(ts: string): SmtpSession {
+    const connector = this.values.get((this.b as Binding).connector);
     const dir = this.kind ?? this.folderDir ?? 'receive';
     const slash = connector.indexOf('\\');
     const server = slash > 0 ? connector.slice(0, slash) : this.folderServer;
@@ -111,11 +116,11 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     return newSmtpSession(ts, dir, connector, server, internal);
   }
 
-  private setAddress(s: SmtpSession, remote: string, id: string, lineNo: number): void {
+  private setAddress(s: SmtpSession, remote: string, lineNo: number): void {
     if (remote === '') return; // "attempting to connect" lines of Send logs carry no endpoint yet
     const ip = stripPort(remote);
     s.ip = ip;
-    if (!looksLikeIp(ip)) this.ctx.diags.note('bad_address', lineNo, `session ${id}: remote endpoint ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
+    if (!looksLikeIp(ip)) this.ctx.diags.note('bad_address', lineNo, `session ${this.key.id()}: remote endpoint ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
   }
 }
 

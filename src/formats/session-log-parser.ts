@@ -1,9 +1,10 @@
 // What the session-based Exchange CSV logs (SMTP Receive/Send, POP3/IMAP4) share: data lines split as CSV under the
 // #Fields in force (exchange-csv.ts), a #Log-type that names the kind of log, and sessions kept in a SessionTable
-// (open ones saved with the parser state and in pending_sessions). Subclasses bind columns and read rows.
+// (open ones saved with the parser state and in pending_sessions). Subclasses bind columns and read rows. A row's
+// values stay in the line until read (CsvFields), and its session is found by comparing its key where it lies.
 import { touch, type UsageDims } from '../aggregate/usage.js';
-import { parseCsvLine, parseFieldNames, toSecond } from './exchange-csv.js';
-import { memoryPending, SessionTable, type SessionBase, type SessionTableState } from './exchange-session.js';
+import { CsvFields, parseFieldNames, toSecond } from './exchange-csv.js';
+import { memoryPending, SessionTable, type LineKey, type SessionBase, type SessionTableState } from './exchange-session.js';
 import type { LineParser, ParseContext } from './types.js';
 import { parseW3cDirective } from './w3c-line.js';
 
@@ -22,6 +23,31 @@ export interface SessionCounting<S> {
   readonly valid: (state: unknown) => state is S;
 }
 
+/** The session key of the line in `fields`: the values of some columns joined by U+001F, the session id among them. */
+class FieldsKey implements LineKey {
+  /** Columns of the key in order (-1: a column the layout lacks, an empty value), and the session id's column. */
+  parts: readonly number[] = [];
+  idAt = -1;
+
+  constructor(private readonly fields: CsvFields) {}
+
+  is(key: string): boolean {
+    return this.fields.joinIs(this.parts, key);
+  }
+
+  hash(): number {
+    return this.fields.hash(this.idAt);
+  }
+
+  key(): string {
+    return this.fields.join(this.parts);
+  }
+
+  id(): string {
+    return this.fields.get(this.idAt);
+  }
+}
+
 export abstract class SessionLogParser<S extends SessionBase & { first: string; last: string }, B, K>
 implements LineParser {
   records = 0;
@@ -29,6 +55,9 @@ implements LineParser {
   protected b: B | null = null;
   protected kind: K | null = null;
   protected readonly table: SessionTable<S>;
+  /** The values of the line being read, and its session key. */
+  protected readonly values = new CsvFields();
+  protected readonly key = new FieldsKey(this.values);
   private fields: string | null = null;
 
   constructor(
@@ -42,6 +71,7 @@ implements LineParser {
         touch(row, toSecond(s.last));
       },
       valid: counting.valid,
+      create: (ts: string, lineNo: number) => this.create(ts, lineNo),
     };
     this.table = new SessionTable(sink, ctx.pending ?? memoryPending(), ctx.diags, state?.sessions ?? null);
     if (state) {
@@ -54,10 +84,14 @@ implements LineParser {
   protected abstract bind(names: readonly string[]): B | null;
   /** The kind of log a #Log-type value names, or null for another. */
   protected abstract logType(value: string): K | null;
+  /** The columns of a binding's session key, in the order of the stored key, and its session id's column. */
+  protected abstract keyColumns(b: B): { parts: readonly number[]; id: number };
   /** The message for a #Fields directive that bind() refuses. */
   protected abstract readonly missingColumns: string;
-  /** One CSV record (or why it could not be parsed) of the line `text`. */
-  protected abstract row(v: string[] | string, text: string, lineNo: number): void;
+  /** The data line `text`, whose values are in `this.values`. */
+  protected abstract row(text: string, lineNo: number): void;
+  /** A new session for the line being read (its values in `this.values`), first seen at `ts`. */
+  protected abstract create(ts: string, lineNo: number): S;
 
   saveState(): SessionLogState<S, K> {
     return { fields: this.fields, kind: this.kind, sessions: this.table.save() };
@@ -83,12 +117,18 @@ implements LineParser {
       return;
     }
     if (this.b === null) return this.ctx.diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
-    this.row(parseCsvLine(text), text, lineNo);
+    const bad = this.values.read(text);
+    if (bad !== null) return this.ctx.diags.add('bad_record', lineNo, bad);
+    this.row(text, lineNo);
   }
 
   private setFields(value: string): boolean {
     this.fields = value;
     this.b = this.bind(parseFieldNames(value));
-    return this.b !== null;
+    if (this.b === null) return false;
+    const { parts, id } = this.keyColumns(this.b);
+    this.key.parts = parts;
+    this.key.idAt = id;
+    return true;
   }
 }

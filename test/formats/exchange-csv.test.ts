@@ -3,7 +3,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvParseLine, isExchangeTime, parseCsvLine, sequenceOf, splitCsvLine } from '../../src/formats/exchange-csv.js';
+import {
+  CsvFields, csvParseLine, isExchangeTime, lineHash, parseCsvLine, sequenceOf, splitCsvLine,
+} from '../../src/formats/exchange-csv.js';
 import { createRandom } from '../../src/synth/random.js';
 import { exchangeFixture } from './exchange-run.js';
 
@@ -52,6 +54,62 @@ describe('parseCsvLine', () => {
       expect(parseCsvLine(line)).toEqual(csvParseLine(line));
     }
     expect(typeof parseCsvLine('x,"open,y')).toBe('string');
+  });
+});
+
+/** What CsvFields reads of `line` through each of its accessors, and the same reads of parseCsvLine's values. */
+function fieldReads(f: CsvFields, line: string): { got: unknown[]; want: unknown[] } {
+  const values = parseCsvLine(line);
+  const bad = f.read(line);
+  if (typeof values === 'string') return { got: [line, bad], want: [line, values] };
+  const got: unknown[] = [line, bad, f.count, f.get(-1)];
+  const want: unknown[] = [line, null, values.length, ''];
+  for (let i = 0; i < f.count; i++) {
+    got.push(f.get(i), f.isEmpty(i), f.isTime(i), f.sequence(i), f.hash(i));
+    const v = values[i];
+    want.push(v, v === '', isExchangeTime(v), sequenceOf(v), lineHash(v));
+  }
+  // session keys of one to three columns (-1: a column the layout lacks), compared with the key and near misses
+  const cols = [-1, ...values.keys()];
+  for (let k = 0; k < 12; k++) {
+    const parts = [cols[k % cols.length], cols[(k * 7 + 1) % cols.length], cols[(k * 5 + 2) % cols.length]].slice(0, 1 + (k % 3));
+    const key = parts.map((i) => (i < 0 ? '' : values[i])).join('\u001f');
+    got.push(f.join(parts));
+    want.push(key);
+    for (const other of [key, key + 'x', key.slice(1), key.slice(0, -1), 'x' + key, key.replace(/[^\u001f]$/, '\u0000'), '', '\u001f']) {
+      got.push(f.joinIs(parts, other));
+      want.push(other === key);
+    }
+  }
+  return { got, want };
+}
+
+describe('CsvFields', () => {
+  it.each(FIXTURES)('%s: the values, keys and reads of every line are those of parseCsvLine\'s values', (name) => {
+    const f = new CsvFields();
+    const reads = dataLines(name).map((line) => fieldReads(f, line));
+    expect(reads.map((r) => r.got)).toEqual(reads.map((r) => r.want));
+  });
+
+  it('generated lines of quotes, commas, spaces, CRs and timestamps: the same values and reads as parseCsvLine', () => {
+    const rnd = createRandom(16);
+    const parts = [
+      'a', 'bc', ',', ',', '"', '""', ' ', '\r', 'é', '"x, y"', '"q ""z"""', '2024-03-11T00:00:00.591Z', '17',
+      '"2024-03-11T00:00:00Z"', '"1""2"',
+    ];
+    const f = new CsvFields();
+    const lines: string[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      let line = '';
+      const n = 1 + rnd.int(14);
+      for (let k = 0; k < n; k++) line += rnd.pick(parts);
+      lines.push(line);
+    }
+    const wide = Array.from({ length: 100 }, (_, i) => String(i)).join(',');
+    lines.push(wide, `"${wide}"`); // more values than its first arrays hold
+    const reads = lines.map((line) => fieldReads(f, line));
+    expect(reads.map((r) => r.got)).toEqual(reads.map((r) => r.want));
+    expect(reads.filter((r) => r.want[1] === null).length).toBeGreaterThan(2_000);
   });
 });
 

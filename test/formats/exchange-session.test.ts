@@ -5,7 +5,7 @@ import type { UsageRow } from '../../src/aggregate/usage.js';
 import { memoryPending } from '../../src/formats/exchange-session.js';
 import { exchangeSmtpFormat } from '../../src/formats/exchange-smtp.js';
 import type { PendingSessions } from '../../src/formats/types.js';
-import { runFormat } from './exchange-run.js';
+import { hits, runFormat } from './exchange-run.js';
 
 const HEADER =
   '#Software: Microsoft Exchange Server\r\n#Version: 15.02.1544.004\r\n#Log-type: SMTP Receive Protocol Log\r\n' +
@@ -113,5 +113,31 @@ describe('sessions across files and scans', () => {
     const week = nextScan(next);
     runFormat(exchangeSmtpFormat, HEADER + other.replaceAll('2024-03-11T09:10', '2024-03-19T09:10'), { pending: week, now: LATER });
     expect(week.entries()).toEqual([]);
+  });
+});
+
+describe('finding a line\'s session', () => {
+  it('interleaved sessions, more than the table caches, some sharing an id on two connectors: each counted once with its own lines', () => {
+    const conn = (c: number): string => (c === 0 ? 'EX01\\Default Frontend EX01' : 'EX01\\Client Frontend EX01');
+    const sessions = 5000; // more than the cache's slots, so slots are shared and sessions found by their key
+    const at = (i: number): string => `2024-03-11T08:${String(Math.floor(i / 6000) % 60).padStart(2, '0')}:${String(Math.floor(i / 100) % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}Z`;
+    let text = HEADER;
+    let n = 0;
+    // every session in turn logs one line of three rounds (connect, EHLO, end); ids repeat on the second connector
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < sessions; k++) {
+        const c = k % 2;
+        const id = `08DC${String(Math.floor(k / 2)).padStart(12, '0')}`;
+        const ev = ['+', '<', '-'][round];
+        const data = round === 1 ? `EHLO host-${k}` : '';
+        text += `${at(n++)},${conn(c)},${id},${round},10.20.0.15:25,10.20.5.31:51234,${ev},${data},\r\n`;
+      }
+    }
+    const r = runFormat(exchangeSmtpFormat, text, { now: SOON });
+    expect(hits(r.rows)).toBe(sessions);
+    expect(r.diagnostics).toEqual([]);
+    const agents = r.rows.map((row) => `${row.dims.site} ${row.dims.userAgent}`).sort();
+    const want = Array.from({ length: sessions }, (_, k) => `${conn(k % 2)} host-${k}`).sort();
+    expect(agents).toEqual(want);
   });
 });
