@@ -4,6 +4,24 @@
 import { hostname } from 'node:os';
 import { LEGACY_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from './open-database.js';
+import { asText } from './usage-rows.js';
+
+/**
+ * Adds the legacy clients of table `usage` that legacy_seen does not hold yet, with `first_scan` the one parameter.
+ * Grouped by dictionary ids (one id per value, 0 for NULL) and their text looked up once per client: through the
+ * view, three lookups a row and a sort on text cost 230 against 140 ms for the 258,271 rows of the internet mix.
+ * Groups come out in the same order as grouped by text (NULL and id 0 first), so INSERT OR IGNORE keeps the same row
+ * where NULL and '' meet in legacy_seen_key.
+ */
+const NEW_LEGACY_CLIENTS = `
+  INSERT OR IGNORE INTO legacy_seen (source, client_ip, username, user_agent, first_scan, first_seen)
+  SELECT g.source, (SELECT value FROM strings WHERE id = g.client_ip_id), (SELECT value FROM strings WHERE id = g.username_id),
+    (SELECT user_agent FROM user_agents WHERE id = g.user_agent_id), ?, g.first_seen
+  FROM (
+    SELECT k.source, k.client_ip_id, k.username_id, k.user_agent_id, min(${asText('r.first_seen', 'r.day')}) AS first_seen
+    FROM usage_rows r JOIN usage_keys k ON k.id = r.key_id WHERE k.protocol IN ${LEGACY_SQL_LIST}
+    GROUP BY k.source, k.client_ip_id, k.username_id, k.user_agent_id
+  ) g`;
 
 export type RunStatus = 'done' | 'failed';
 
@@ -47,11 +65,7 @@ export class Runs {
     const end = this.db.transaction(() => {
       // Only a finished run reports legacy clients as new: a failed one leaves them to the next run
       const added = status !== 'done' ? 0 : this.db
-        .prepare(
-          `INSERT OR IGNORE INTO legacy_seen (source, client_ip, username, user_agent, first_scan, first_seen)
-           SELECT source, client_ip, username, user_agent, ?, min(first_seen) FROM usage
-           WHERE protocol IN ${LEGACY_SQL_LIST} GROUP BY source, client_ip, username, user_agent`,
-        )
+        .prepare(NEW_LEGACY_CLIENTS)
         .run(id).changes;
       this.db
         .prepare(`UPDATE scans SET status = ?, finished = ?, new_legacy_clients = ?, message = ? WHERE id = ?`)

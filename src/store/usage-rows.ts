@@ -15,9 +15,9 @@ const KEY = KEY_COLUMNS.join(', ');
 const KEY_MATCH = KEY_COLUMNS.map((c) => `${c} = ?`).join(' AND ');
 const COLUMNS = 'day, key_id, hits, auth_failures, errors, estimated, first_seen, last_seen';
 
-/** A stored time as the view shows it (migration-keys.ts). */
-const asText = (col: string): string =>
-  `(CASE WHEN typeof(${col}) = 'integer' THEN day || 'T' || time(${col}, 'unixepoch') || 'Z' ELSE ${col} END)`;
+/** A stored time of usage_rows as the view shows it (migration-keys.ts); `day` the row's day column. */
+export const asText = (col: string, day = 'day'): string =>
+  `(CASE WHEN typeof(${col}) = 'integer' THEN ${day} || 'T' || time(${col}, 'unixepoch') || 'Z' ELSE ${col} END)`;
 
 /**
  * `dayTHH:MM:SSZ` as seconds into `day`; any other text as it is (the view gives back exactly the same text). A bigint,
