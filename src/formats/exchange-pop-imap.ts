@@ -5,7 +5,7 @@ import { usageDims, type UsageDims } from '../aggregate/usage.js';
 import { decodeSchannelProtocolName, type ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
 import { popImapKindFromFolders } from './exchange-layout.js';
-import { CACHE_SLOT, LAST_LINE, SESSION_KEY, type SessionBase } from './exchange-session.js';
+import { IN_TABLE, type SessionBase } from './exchange-session.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
 import type { FormatDef, ParseContext } from './types.js';
@@ -121,11 +121,12 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     if (v.count !== b.n && !(v.count === b.n + 1 && v.isEmpty(b.n))) {
       return diags.add('field_count', lineNo, `${v.count} values where #Fields names ${b.n}`);
     }
-    if (!v.isTime(b.time)) return diags.add('bad_timestamp', lineNo, `dateTime ${JSON.stringify(v.get(b.time).slice(0, 40))}`);
+    const at = v.time(b.time);
+    if (at === -1) return diags.add('bad_timestamp', lineNo, `dateTime ${JSON.stringify(v.get(b.time).slice(0, 40))}`);
     if (v.isEmpty(b.session)) return diags.add('bad_record', lineNo, 'no sessionId');
     const ts = v.get(b.time);
     const seq = v.sequence(b.seq);
-    const s = this.table.get(this.key, seq, text, ts, lineNo);
+    const s = this.table.get(this.key, seq, text, ts, at, lineNo);
     if (s === null) return;
     this.records++;
     const command = v.get(b.command).toLowerCase();
@@ -145,7 +146,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     else if (ERROR_RESULT.test(context)) s.errors++;
     // Whether every real session logs OpenSession or a sequence number 0 is not known: the end alone counts it.
     if (command === 'closesession' || event === '-') this.table.ended(s, false);
-    this.table.sweep(ts);
+    this.table.sweep(ts, at);
   }
 
   protected create(ts: string, lineNo: number): PopImapSession {
@@ -162,7 +163,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     return {
       first: ts, last: ts, lastSeq: -1, lastHash: 0, started: false, ended: false, kind, server: this.folderServer, port, ip,
       user: null, proto: null, protoCode: null, authFailures: 0, errors: 0,
-      [LAST_LINE]: undefined, [SESSION_KEY]: '', [CACHE_SLOT]: -1,
+      [IN_TABLE]: undefined,
     };
   }
 }

@@ -11,7 +11,7 @@
 // the log was written, exported again later), that hit is taken back and the whole session counted once. Files of a
 // folder are read in name order, one at a time; an engine reading them in parallel must keep that order per format.
 import type { DiagnosticCounter } from '../aggregate/diagnostics.js';
-import { lineHash } from './exchange-csv.js';
+import { lineHash, TIME_BUCKET } from './exchange-csv.js';
 import type { PendingSession, PendingSessions } from './types.js';
 
 export interface SessionBase {
@@ -22,26 +22,40 @@ export interface SessionBase {
   lastSeq: number;
   lastHash: number;
   /**
-   * The table's own fields (symbol keys: never saved, never sent to another thread): the last line itself while the
-   * session is in memory, and while it is open its key and its slot in the table's cache. A format's literal for a new
-   * session declares them (`[LAST_LINE]: undefined, [SESSION_KEY]: '', [CACHE_SLOT]: -1`): added later, each first
-   * store made V8 deoptimize the line path again and again (449 times in the 2-server bench; measured).
+   * What the table keeps of the session in memory (a symbol key: never saved, never sent to another thread). A
+   * format's literal for a new session declares it (`[IN_TABLE]: undefined`): added later, its first store made V8
+   * deoptimize the line path again and again (449 times in the 2-server bench; measured).
    */
-  [LAST_LINE]?: string;
-  [SESSION_KEY]?: string;
-  [CACHE_SLOT]?: number;
+  [IN_TABLE]?: InTable;
   /** Its connect (`+`, OpenSession, sequence number 0) and its end were seen. */
   started: boolean;
   ended: boolean;
 }
 
-/**
- * The text of a session's last line: a repeat is told by comparing it (hashing every line cost more than the rest of
- * the session logic); `lastHash` is computed from it only when the session is saved.
- */
-export const LAST_LINE: unique symbol = Symbol('last line');
-export const SESSION_KEY: unique symbol = Symbol('session key');
-export const CACHE_SLOT: unique symbol = Symbol('cache slot');
+export const IN_TABLE: unique symbol = Symbol('in table');
+
+/** What a SessionTable keeps of a session besides its saved state. */
+class InTable {
+  /** Its slot in the table's cache, -1 when none. */
+  slot = -1;
+  /**
+   * The last line itself: a repeat is told by comparing it (hashing every line cost more than the rest of the session
+   * logic); `lastHash` is computed from it only when the session is saved.
+   */
+  line: string | undefined;
+  /** exchangeTimeOrderAt of `last` (NaN: compare the text). */
+  lastAt = NaN;
+
+  constructor(
+    /** Its key in the table: `open`, pending_sessions, saved states. */
+    readonly key: string,
+    /** The key as the session's lines write it (LineKey.span), null when not known. */
+    public span: string | null,
+    line: string | undefined,
+  ) {
+    this.line = line;
+  }
+}
 
 /**
  * The session key of the line being read, compared and hashed where the line holds it: the key string is built only
@@ -56,13 +70,23 @@ export interface LineKey {
   key(): string;
   /** The session id, for messages. */
   id(): string;
+  /**
+   * The key's values as the line writes them, commas between, when none of them is quoted; else null. Two such spans
+   * are equal only when the keys are (values without comma or quote, in the same columns).
+   */
+  span(): string | null;
 }
 
 /** Brings `lastHash` up to date before a session is saved. */
 function hashed<S extends SessionBase>(s: S): S {
-  const text = s[LAST_LINE];
+  const text = s[IN_TABLE]?.line;
   if (text !== undefined) s.lastHash = lineHash(text);
   return s;
+}
+
+/** Whether the session kept as `t` is the line's: the same span (one comparison), else the same key read in place. */
+function isLine(t: InTable, line: LineKey, span: string | null): boolean {
+  return (span !== null && span === t.span) || line.is(t.key);
 }
 
 export const IDLE_MS = 3_600_000;
@@ -78,7 +102,7 @@ export interface SessionSink<S> {
   emit(s: S, sign: 1 | -1): void;
   /** A state read back from pending_sessions that this format wrote. */
   valid(state: unknown): state is S;
-  /** A new session for the line being read, whose first event is at `ts`. */
+  /** A new session for the line being read, whose first event is at `ts` (its literal declares `[IN_TABLE]`). */
   create(ts: string, lineNo: number): S;
 }
 
@@ -98,8 +122,11 @@ export class SessionTable<S extends SessionBase> {
   private readonly slots: (S | undefined)[] = new Array<S | undefined>(SLOTS).fill(undefined);
   private readonly closed = new Map<string, number>();
   private sweepAt = '';
-  /** The newest event read by this parser (this read of the file). */
+  /** `sweepAt` as a bucket of exchangeTimeOrderAt (NaN: compare the text). */
+  private sweepBucket = NaN;
+  /** The newest event read by this parser (this read of the file), and its exchangeTimeOrderAt. */
   private newest = '';
+  private newestAt = -Infinity;
 
   constructor(
     private readonly sink: SessionSink<S>,
@@ -110,7 +137,7 @@ export class SessionTable<S extends SessionBase> {
     if (state === null) return;
     for (const [k, s] of state.open) {
       if (!sink.valid(s)) continue;
-      s[SESSION_KEY] = k;
+      s[IN_TABLE] = new InTable(k, null, s[IN_TABLE]?.line);
       this.open.set(k, s);
     }
     for (const [k, seq] of state.closed) this.closed.set(k, seq);
@@ -123,14 +150,16 @@ export class SessionTable<S extends SessionBase> {
 
   /**
    * The session a line belongs to, created or continued as needed; null when the line is skipped (and reported): an
-   * exact repeat of the session's previous line, or a line of a session that already ended.
+   * exact repeat of the session's previous line, or a line of a session that already ended. `at`: exchangeTimeOrderAt
+   * of `ts`.
    */
-  get(line: LineKey, seq: number, text: string, ts: string, lineNo: number): S | null {
+  get(line: LineKey, seq: number, text: string, ts: string, at: number, lineNo: number): S | null {
+    const span = line.span();
     let s = this.recent;
-    if (s === undefined || !line.is(s[SESSION_KEY] as string)) {
+    if (s === undefined || !isLine(s[IN_TABLE] as InTable, line, span)) {
       const slot = line.hash() & (SLOTS - 1);
       s = this.slots[slot];
-      if (s === undefined || !line.is(s[SESSION_KEY] as string)) {
+      if (s === undefined || !isLine(s[IN_TABLE] as InTable, line, span)) {
         const key = line.key();
         s = this.open.get(key);
         if (s === undefined) {
@@ -140,39 +169,60 @@ export class SessionTable<S extends SessionBase> {
             else this.diags.add('after_end', lineNo, `session ${line.id()} already ended; sequence number ${seq} came after its end`);
             return null;
           }
-          s = this.revive(key) ?? this.sink.create(ts, lineNo);
-          s[SESSION_KEY] = key;
+          const revived = this.revive(key);
+          s = revived ?? this.sink.create(ts, lineNo);
+          const t = new InTable(key, span, s[IN_TABLE]?.line);
+          if (revived === undefined) t.lastAt = at; // a new session: first = last = ts
+          s[IN_TABLE] = t;
           this.open.set(key, s);
-          this.cache(s, slot);
-          return this.read(s, seq, text, ts);
+          this.cache(s, t, slot);
+          return this.read(s, t, seq, text, ts, at);
         }
+        // found by its key: read back from a saved state, or its slot taken by another session
+        const t = s[IN_TABLE] as InTable;
+        t.span ??= span;
       }
-      this.cache(s, slot);
+      this.cache(s, s[IN_TABLE] as InTable, slot);
     }
+    const t = s[IN_TABLE] as InTable;
     if (seq === s.lastSeq && seq >= 0) {
-      const last = s[LAST_LINE];
+      const last = t.line;
       if (last === undefined ? lineHash(text) === s.lastHash : last === text) {
         this.diags.add('duplicate_line', lineNo, `session ${line.id()}: the line before repeated (sequence number ${seq})`);
         return null;
       }
       this.diags.note('duplicate_sequence', lineNo, `session ${line.id()}: sequence number ${seq} used by two lines; both read`);
     }
-    return this.read(s, seq, text, ts);
+    return this.read(s, t, seq, text, ts, at);
   }
 
-  private cache(s: S, slot: number): void {
+  private cache(s: S, t: InTable, slot: number): void {
     this.slots[slot] = s;
-    s[CACHE_SLOT] = slot;
+    t.slot = slot;
     this.recent = s;
   }
 
   /** Takes in the line read: its sequence number, text and time. */
-  private read(s: S, seq: number, text: string, ts: string): S {
+  private read(s: S, t: InTable, seq: number, text: string, ts: string, at: number): S {
     s.lastSeq = seq;
-    s[LAST_LINE] = text;
-    if (ts > this.newest) this.newest = ts;
+    t.line = text;
+    if (at > t.lastAt && at > this.newestAt) {
+      // the usual line, later than every line before: as the texts compare (first ≤ last < ts)
+      s.last = ts;
+      t.lastAt = at;
+      this.newest = ts;
+      this.newestAt = at;
+      return s;
+    }
+    if (ts > this.newest) {
+      this.newest = ts;
+      this.newestAt = at;
+    }
     if (ts < s.first) s.first = ts;
-    if (ts > s.last) s.last = ts;
+    if (ts > s.last) {
+      s.last = ts;
+      t.lastAt = s.first <= ts ? at : NaN;
+    }
     return s;
   }
 
@@ -191,12 +241,12 @@ export class SessionTable<S extends SessionBase> {
     s.ended = true;
     if (needStart && !s.started) return;
     this.sink.emit(s, 1);
-    this.forget(s[SESSION_KEY] as string, s);
+    this.forget((s[IN_TABLE] as InTable).key, s);
   }
 
   private forget(key: string, s: S): void {
     if (this.recent === s) this.recent = undefined;
-    const slot = s[CACHE_SLOT] ?? -1;
+    const slot = s[IN_TABLE]?.slot ?? -1;
     if (slot >= 0 && this.slots[slot] === s) this.slots[slot] = undefined;
     this.open.delete(key);
     this.closed.delete(key);
@@ -204,10 +254,15 @@ export class SessionTable<S extends SessionBase> {
     if (this.closed.size > CLOSED_MEMORY) this.closed.delete(this.closed.keys().next().value as string);
   }
 
-  /** Counts the sessions idle for IDLE_MS of log time; checked once per 10 minutes of log time (or a jump back). */
-  sweep(ts: string): void {
-    if (this.sweepAt.length === 15 && ts.startsWith(this.sweepAt)) return; // the same bucket, without cutting it out
+  /**
+   * Counts the sessions idle for IDLE_MS of log time; checked once per 10 minutes of log time (or a jump back). `at`:
+   * exchangeTimeOrderAt of `ts`.
+   */
+  sweep(ts: string, at: number): void {
+    const tenMinutes = Math.floor(at / TIME_BUCKET);
+    if (tenMinutes === this.sweepBucket) return; // the same bucket, without cutting it out (NaN: never)
     const bucket = ts.slice(0, 15);
+    this.sweepBucket = tenMinutes;
     if (bucket === this.sweepAt) return;
     this.sweepAt = bucket;
     const now = Date.parse(ts);

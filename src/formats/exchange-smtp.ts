@@ -84,11 +84,12 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
       const guess = v.count === 12 || v.count === 13 ? ' (a POP3/IMAP4 line?)' : '';
       return diags.add('field_count', lineNo, `${v.count} values where #Fields names ${b.n}${guess}`);
     }
-    if (!v.isTime(b.time)) return diags.add('bad_timestamp', lineNo, `date-time ${JSON.stringify(v.get(b.time).slice(0, 40))}`);
+    const at = v.time(b.time);
+    if (at === -1) return diags.add('bad_timestamp', lineNo, `date-time ${JSON.stringify(v.get(b.time).slice(0, 40))}`);
     if (v.isEmpty(b.session)) return diags.add('bad_record', lineNo, 'no session-id');
     const ts = v.get(b.time);
     const seq = v.sequence(b.seq);
-    const s = this.table.get(this.key, seq, text, ts, lineNo);
+    const s = this.table.get(this.key, seq, text, ts, at, lineNo);
     if (s === null) return;
     this.records++;
     if (s.ip === null) this.setAddress(s, v.get(b.remote), lineNo);
@@ -100,7 +101,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     applySmtpEvent(s, event, data, context, seq);
     if (s.tls === Tls.Done) this.tlsFields = true;
     if (event === '-') this.table.ended(s, true);
-    this.table.sweep(ts);
+    this.table.sweep(ts, at);
   }
 
   protected create(ts: string): SmtpSession {

@@ -28,6 +28,9 @@ class FieldsKey implements LineKey {
   /** Columns of the key in order (-1: a column the layout lacks, an empty value), and the session id's column. */
   parts: readonly number[] = [];
   idAt = -1;
+  /** The first and last of `parts` when they are adjacent columns in order, else -1 (the line writes no span). */
+  spanFirst = -1;
+  spanLast = -1;
 
   constructor(private readonly fields: CsvFields) {}
 
@@ -45,6 +48,19 @@ class FieldsKey implements LineKey {
 
   id(): string {
     return this.fields.get(this.idAt);
+  }
+
+  span(): string | null {
+    return this.fields.span(this.spanFirst, this.spanLast);
+  }
+
+  /** Takes the key columns of a new binding. */
+  bind(parts: readonly number[], id: number): void {
+    this.parts = parts;
+    this.idAt = id;
+    const adjacent = parts.every((p, j) => p >= 0 && (j === 0 || p === parts[j - 1] + 1));
+    this.spanFirst = adjacent ? parts[0] : -1;
+    this.spanLast = adjacent ? parts[parts.length - 1] : -1;
   }
 }
 
@@ -127,8 +143,7 @@ implements LineParser {
     this.b = this.bind(parseFieldNames(value));
     if (this.b === null) return false;
     const { parts, id } = this.keyColumns(this.b);
-    this.key.parts = parts;
-    this.key.idAt = id;
+    this.key.bind(parts, id);
     return true;
   }
 }

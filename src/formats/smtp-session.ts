@@ -4,7 +4,7 @@
 import { usageDims, type UsageDims } from '../aggregate/usage.js';
 import type { ProtocolLabel } from '../tls/decode.js';
 import { parseExchangeTlsFailure, parseExchangeTlsLine } from '../tls/exchange-tls-line.js';
-import { CACHE_SLOT, LAST_LINE, SESSION_KEY, type SessionBase } from './exchange-session.js';
+import { IN_TABLE, type SessionBase } from './exchange-session.js';
 
 /** Where the TLS negotiation stands (numbers, so the state stays small in pending_sessions). */
 export const Tls = {
@@ -61,7 +61,7 @@ export function newSmtpSession(
     dir, connector, server, internalPlace, ip: null, ehlo: null, user: null, tls: Tls.None,
     proto: null, protoCode: null, cipher: null, cipherCode: null, mac: null, macCode: null, kex: null, kexCode: null,
     err: null, anon: false, authLines: 0, authReplies: 0, authSeq: -1, errors: 0,
-    [LAST_LINE]: undefined, [SESSION_KEY]: '', [CACHE_SLOT]: -1,
+    [IN_TABLE]: undefined,
   };
 }
 

@@ -4,7 +4,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CsvFields, csvParseLine, isExchangeTime, lineHash, parseCsvLine, sequenceOf, splitCsvLine,
+  CsvFields, csvParseLine, exchangeTimeOrderAt, isExchangeTime, lineHash, parseCsvLine, sequenceOf, splitCsvLine,
+  TIME_BUCKET,
 } from '../../src/formats/exchange-csv.js';
 import { createRandom } from '../../src/synth/random.js';
 import { exchangeFixture } from './exchange-run.js';
@@ -69,6 +70,19 @@ function fieldReads(f: CsvFields, line: string): { got: unknown[]; want: unknown
     const v = values[i];
     want.push(v, v === '', isExchangeTime(v), sequenceOf(v), lineHash(v));
   }
+  // a run of adjacent values as the line writes them: only when none is quoted, so none holds a comma or quote
+  for (let a = 0; a < f.count; a++) {
+    for (let b = a; b < Math.min(f.count, a + 3); b++) {
+      const span = f.span(a, b);
+      const run = values.slice(a, b + 1);
+      got.push(span === null || (span === run.join(',') && !run.some((v) => /[",]/.test(v))));
+      want.push(true);
+      if (!/["\r]/.test(line)) { // split at commas, not left to csv-parse
+        got.push(span);
+        want.push(run.join(','));
+      }
+    }
+  }
   // session keys of one to three columns (-1: a column the layout lacks), compared with the key and near misses
   const cols = [-1, ...values.keys()];
   for (let k = 0; k < 12; k++) {
@@ -131,6 +145,39 @@ describe('isExchangeTime / sequenceOf', () => {
     }
     for (const v of ['0', '17', '123456789', '1234567890', '', '-1', '1a', ' 1', '٣']) {
       expect([v, sequenceOf(v)]).toEqual([v, /^\d{1,9}$/.test(v) ? Number(v) : -1]);
+    }
+  });
+});
+
+describe('exchangeTimeOrderAt', () => {
+  it('orders usual Exchange times as their texts compare, buckets them by their first 15 characters, NaN for the rest', () => {
+    const rnd = createRandom(17);
+    const two = (n: number): string => String(n).padStart(2, '0');
+    const times: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const y = rnd.pick([1969, 1970, 2024, 2025, 2199, 2200]);
+      const t = `${y}-${two(rnd.pick([1, 3, 12, 13, 0]))}-${two(rnd.pick([1, 11, 31, 32]))}T${two(rnd.int(25))}:${two(rnd.pick([0, 9, 10, 59]))}:${two(rnd.pick([0, 7, 59]))}`;
+      times.push(`${t}.${String(rnd.int(1000)).padStart(3, '0')}Z`, `${t}Z`, `${t}.5Z`, `${t}.1234567Z`);
+    }
+    times.push('2024-03-11T00:00:00.000Z', '2024-03-11T00:00:00.001Z', '2024-03-11T00:09:59.999Z', '2024-03-11T00:10:00.000Z');
+    const order = (t: string): number => exchangeTimeOrderAt(`,${t},`, 1, t.length + 1); // read in place, inside a line
+    const usual = /^(\d{4})-(\d\d)-(\d\d)T\d\d:\d\d:\d\d\.\d{3}Z$/;
+    for (const t of times) {
+      const m = usual.exec(t);
+      const plain = m !== null && +m[1] >= 1970 && +m[1] <= 2199 && +m[2] <= 12 && +m[3] <= 31;
+      expect([t, Number.isNaN(order(t))]).toEqual([t, !plain]);
+    }
+    const numbered = times.filter((t) => !Number.isNaN(order(t)));
+    for (let i = 0; i < 20_000; i++) {
+      const a = rnd.pick(numbered);
+      const b = rnd.pick(numbered);
+      const oa = order(a);
+      const ob = order(b);
+      expect([a, b, Math.sign(oa - ob), Math.floor(oa / TIME_BUCKET) === Math.floor(ob / TIME_BUCKET)])
+        .toEqual([a, b, a < b ? -1 : a > b ? 1 : 0, a.slice(0, 15) === b.slice(0, 15)]);
+    }
+    for (const bad of ['', '2024-03-11 00:00:00Z', '2024-03-11T00:00:00.', 'x024-03-11T00:00:00.000Z', '2024-03-11T00:00:00.0a0Z']) {
+      expect([bad, order(bad)]).toEqual([bad, -1]);
     }
   });
 });
