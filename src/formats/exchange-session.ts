@@ -206,8 +206,9 @@ export class SessionTable<S extends SessionBase> {
   private read(s: S, t: InTable, seq: number, text: string, ts: string, at: number): S {
     s.lastSeq = seq;
     t.line = text;
-    if (at > t.lastAt && at > this.newestAt) {
-      // the usual line, later than every line before: as the texts compare (first ≤ last < ts)
+    if (at >= t.lastAt && at >= this.newestAt) {
+      // the usual line, not before any line before it: as the texts compare (first ≤ last ≤ ts; equal numbers are
+      // equal texts)
       s.last = ts;
       t.lastAt = at;
       this.newest = ts;

@@ -74,6 +74,7 @@ export function isSmtpSession(v: unknown): v is SmtpSession {
 
 // Replies that mean a login failed: bad credentials (535, 534, 538), unknown mechanism (504 5.7.4), temporary (454 4.7.0).
 const AUTH_FAILURE = /^(?:535|534|538|504 5\.7\.4|454 4\.7\.0)\b/;
+const ERROR_REPLY = /^[45]\d\d\b/;
 const AUTH_FAILURE_LINE = /^(?:Inbound AUTH \S+ failed|Outbound Authentication failed)/;
 
 /** Applies one event (`+`, `-`, `<`, `>`, `*`) to the session. In Send logs Exchange is the client: `>` are commands. */
@@ -129,8 +130,10 @@ function reply(s: SmtpSession, data: string): void {
     else failTls(s, data.trim() || 'STARTTLS refused');
     return;
   }
+  const c = data.charCodeAt(0);
+  if (c !== 52 && c !== 53) return; // neither 4xx nor 5xx: no failure (most replies; no regular expression run)
   if (AUTH_FAILURE.test(data)) s.authReplies++;
-  else if (/^[45]\d\d\b/.test(data)) s.errors++;
+  else if (ERROR_REPLY.test(data)) s.errors++;
 }
 
 function info(s: SmtpSession, data: string, context: string, seq: number): void {
@@ -158,7 +161,9 @@ function info(s: SmtpSession, data: string, context: string, seq: number): void 
   }
   if (context === 'authenticated') {
     s.user = data.trim() || s.user;
-  } else if (AUTH_FAILURE_LINE.test(context) && seq !== s.authSeq) {
+  } else if (context.charCodeAt(0) === 73 || context.charCodeAt(0) === 79) {
+    // "Inbound AUTH … failed" / "Outbound Authentication failed": the expression runs only on lines starting I or O
+    if (!AUTH_FAILURE_LINE.test(context) || seq === s.authSeq) return;
     s.authLines++;
     s.authSeq = seq;
   }
