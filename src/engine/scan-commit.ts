@@ -97,7 +97,8 @@ export class ScanCommitter {
   /** Commits the batches of one input, in order, and keeps the scan's counts. */
   batches(target: ReadTarget, tick: Tick): BatchSink {
     const { store, opts, stats, now } = this;
-    const { input, record, head } = target;
+    // not `target` itself: its head (4 KiB) would live as long as a job queued behind its chain
+    const { input, record, head, container } = target;
     const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
     let reprint = fpBytes > record.fpBytes ? { hash: fingerprintOf(head, fpBytes), bytes: fpBytes } : undefined;
     let done = { bytes: record.consumed, lines: record.lines, bad: 0, records: 0 };
@@ -121,7 +122,7 @@ export class ScanCommitter {
           fingerprint: reprint,
           tailHash: b.tailHash,
           marks: b.marks,
-          container: b.complete && target.container !== null ? target.container : undefined,
+          container: b.complete && container !== null ? container : undefined,
           pending: b.pending,
           signIns: b.signIns,
           run: opts.scanId === undefined ? undefined : {

@@ -41,6 +41,8 @@ export interface ScanOptions {
   readonly splitBytes?: number;
   /** Less than this left to read is parsed in this thread: starting a worker costs more (tests: 0). */
   readonly workerMinBytes?: number;
+  /** Files queued behind their session chains at most (scan-scheduler.ts MAX_CHAINED; tests set fewer). */
+  readonly maxChained?: number;
   /** --server-name: the server of files whose path and lines name none (else the host name). */
   readonly serverName?: string | null;
   /** This machine's name for its own log folders (default: localHostName()). */

@@ -20,6 +20,13 @@ export const WORKER_MIN_BYTES = 4 << 20;
  */
 export const SHARED_SESSIONS_MIN_JOBS = 2;
 
+/**
+ * Files queued behind their chains at most (each holds its record and a few closures, ~1 KiB): enough to reach the
+ * next server's logs while the first server's chain runs (a month of hourly files of one kind is 720), bounded
+ * whatever the folder holds.
+ */
+export const MAX_CHAINED = 2048;
+
 export class ScanScheduler {
   /** Started on the first file worth a worker: a re-scan that finds nothing new starts none. */
   private pool: ParsePool | null = null;
@@ -70,6 +77,7 @@ export class ScanScheduler {
     // without waiting for this thread to identify it. Files of a chain wait for the chain, not for this bound: the
     // next server's files must be queued while the first server's chain still runs (then both run at once).
     while (!shared && this.inflight.size >= 2 * pool.size) await Promise.race(this.inflight);
+    while (shared && this.chained.size >= (opts.maxChained ?? MAX_CHAINED)) await Promise.race(this.chained);
     const { commit, progress } = committer.batches(target, tick);
     const limits = sessionLimits(opts);
     let parts: Promise<unknown>;

@@ -96,9 +96,10 @@ describe('Exchange logs on parse workers', () => {
     expect(exchange).toEqual(result.sessions);
     expect(httperr).toBeGreaterThan(0);
     expect(one.prepare(`SELECT count(*) FROM pending_sessions`).pluck().get()).toBe(0);
-    for (const jobs of [2, 3]) {
-      const many = openDatabase(join(tempDir(), `many${jobs}.db`));
-      const rn = await run(many, dir, jobs, now, { flushLines: 301, flushRows: 25 });
+    for (const [jobs, maxChained] of [[2, undefined], [3, undefined], [2, 1], [3, 2]] as const) {
+      const many = openDatabase(join(tempDir(), `many${jobs}-${maxChained}.db`));
+      // maxChained: the scan waits once that many files are queued behind their chains
+      const rn = await run(many, dir, jobs, now, { flushLines: 301, flushRows: 25, maxChained });
       expect(dump(many, dir)).toEqual(dump(one, dir));
       expect(rn.stats).toEqual(r1.stats);
       many.close();
