@@ -17,6 +17,7 @@ import { percentOf } from '../report/thresholds.js';
 import { activeExceptions } from '../exceptions/exception-store.js';
 import { nightlyVerdict } from '../report/threshold-verdict.js';
 import { NIGHTLY_OPTIONS, nightlyOptions, type NightlyFlags } from './nightly.js';
+import { boundHeapGrowth } from './heap-growth.js';
 import { parseFieldMap, parsePeriod, parseServerName, parseW3cFieldsOption, positiveInt, tenantName } from './options.js';
 import { serverNamesText } from './server-names.js';
 import { startProgress } from './progress.js';
@@ -108,6 +109,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       // Before the database exists: a mistyped path leaves nothing behind
       await checkPathsExist(args.paths);
       const fresh = noteNewDatabase(args.db);
+      boundHeapGrowth();
       const db = openDatabase(args.db);
       let warnings = 0;
       let failed = true;
