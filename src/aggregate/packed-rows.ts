@@ -66,7 +66,8 @@ export class KeyIndex {
   }
 }
 
-const digits2 = (s: string, at: number): number => {
+/** The two decimal digits of `s` at `at` as a number (0 to 99), -1 when either is not a digit. */
+export const digits2 = (s: string, at: number): number => {
   const a = s.charCodeAt(at) - 48;
   const b = s.charCodeAt(at + 1) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? 10 * a + b : -1;

@@ -1,11 +1,12 @@
 // Where an input is read: in this thread, on a parse worker, or cut into byte ranges read by several workers at
-// once. It starts the pool on the first input worth a worker, bounds the jobs under way, keeps the files of a format
-// whose sessions continue across files (Exchange SMTP, POP3/IMAP4) one at a time and in order, and knows which stored
+// once. It starts the pool on the first input worth a worker, bounds the jobs under way, keeps the files of a session
+// chain (FormatDef.sessionChain: Exchange SMTP, POP3/IMAP4) one at a time and in order, and knows which stored
 // files are being read (another path to the same content waits for them). The batches go to the committer.
 import { pendingTable } from '../store/pending-sessions.js';
 import type { ScanOptions } from './scan-options.js';
 import type { ReadTarget, ScanCommitter, Tick } from './scan-commit.js';
 import { readInput, sessionLimits } from './read-input.js';
+import { wholeHeadLines } from './sniff.js';
 import { ThreadEngines } from './session-parser.js';
 import { planRanges, RangeSequencer, SPLIT_BYTES } from './split-file.js';
 import { WORKER_FORMATS } from './worker-formats.js';
@@ -65,7 +66,7 @@ export class ScanScheduler {
     const left = (input.size ?? 0) - record.consumed;
     const file = input.plain;
     const shared = format.sharedSessions === true;
-    const chain = shared ? (format.sessionChain?.(target.head) ?? null) : null;
+    const chain = shared && format.sessionChain ? format.sessionChain(wholeHeadLines(target.head)) : null;
     const worthWorker = this.jobs >= (shared ? SHARED_SESSIONS_MIN_JOBS : 2) && file !== undefined &&
       WORKER_FORMATS.has(format.name) && left >= (opts.workerMinBytes ?? WORKER_MIN_BYTES);
     if (!worthWorker || file === undefined) {

@@ -30,6 +30,11 @@ export function headLines(head: Buffer): string[] {
   return text.split('\n', HEAD_LINES).map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
+/** headLines without the last, which the head may have cut (FormatDef.sessionChain reads whole lines only). */
+export function wholeHeadLines(head: Buffer): string[] {
+  return headLines(head).slice(0, -1);
+}
+
 export function sniff(head: Buffer, formats: readonly FormatDef[], hints: SniffHints = { folders: [], logType: null }): Sniffed {
   if (head.length === 0) return { skip: 'empty file' };
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {

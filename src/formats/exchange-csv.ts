@@ -11,6 +11,7 @@
 // out only when asked for. A line needs its time, session id, sequence number and event; the rest (data, context, the
 // remote endpoint, the connector) only some lines or a new session need (measured: bench/RESULTS.md "smtp-receive").
 import { parse } from 'csv-parse/sync';
+import { digits2 } from '../aggregate/packed-rows.js';
 
 const OPTIONS = {
   relax_quotes: true, // a quote inside an unquoted value is kept as text (Exchange never escapes those)
@@ -182,14 +183,7 @@ export class CsvFields {
   /** A 32-bit hash (FNV-1a) of value `i`, read in place. */
   hash(i: number): number {
     if (i < 0) return 0;
-    if (!this.inPlace(i)) return lineHash(this.get(i));
-    const text = this.text;
-    let h = 0x811c9dc5;
-    for (let k = this.starts[i], e = this.ends[i]; k < e; k++) {
-      h ^= text.charCodeAt(k);
-      h = Math.imul(h, 0x01000193);
-    }
-    return h >>> 0;
+    return this.inPlace(i) ? lineHashAt(this.text, this.starts[i], this.ends[i]) : lineHash(this.get(i));
   }
 
   /** Value `i` is the text between its start and end as it stands (not csv-parse's, no doubled quote inside). */
@@ -271,12 +265,7 @@ const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Exchange's `2020-04-02T07:57:37.405Z` (UTC, milliseconds optional: 1 to 7 digits). Character checks, no RegExp. */
 export function isExchangeTime(t: string): boolean {
-  return isExchangeTimeAt(t, 0, t.length);
-}
-
-/** isExchangeTime of `t.slice(a, e)`, read in place. */
-export function isExchangeTimeAt(t: string, a: number, e: number): boolean {
-  return exchangeTimeOrderAt(t, a, e) !== -1;
+  return exchangeTimeOrderAt(t, 0, t.length) !== -1;
 }
 
 /** Where exchangeTimeOrderAt puts the 10 minutes of a time: `Math.floor(order / TIME_BUCKET)`. */
@@ -294,24 +283,14 @@ export function exchangeTimeOrderAt(t: string, a: number, e: number): number {
   if (n < 20 || n > 28 || n === 21 || t.charCodeAt(e - 1) !== 90) return -1;
   if (t.charCodeAt(a + 4) !== 45 || t.charCodeAt(a + 7) !== 45 || t.charCodeAt(a + 10) !== 84 ||
     t.charCodeAt(a + 13) !== 58 || t.charCodeAt(a + 16) !== 58) return -1;
-  const y0 = t.charCodeAt(a) - 48;
-  const y1 = t.charCodeAt(a + 1) - 48;
-  const y2 = t.charCodeAt(a + 2) - 48;
-  const y3 = t.charCodeAt(a + 3) - 48;
-  const mo0 = t.charCodeAt(a + 5) - 48;
-  const mo1 = t.charCodeAt(a + 6) - 48;
-  const d0 = t.charCodeAt(a + 8) - 48;
-  const d1 = t.charCodeAt(a + 9) - 48;
-  const h0 = t.charCodeAt(a + 11) - 48;
-  const h1 = t.charCodeAt(a + 12) - 48;
-  const mi0 = t.charCodeAt(a + 14) - 48;
-  const mi1 = t.charCodeAt(a + 15) - 48;
-  const s0 = t.charCodeAt(a + 17) - 48;
-  const s1 = t.charCodeAt(a + 18) - 48;
-  // every one a digit, 0 to 9: none negative (then their OR is), none above 9
-  if ((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | mi0 | mi1 | s0 | s1) < 0 ||
-    y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || mo0 > 9 || mo1 > 9 || d0 > 9 || d1 > 9 || h0 > 9 || h1 > 9 ||
-    mi0 > 9 || mi1 > 9 || s0 > 9 || s1 > 9) return -1;
+  const century = digits2(t, a);
+  const yy = digits2(t, a + 2);
+  const month = digits2(t, a + 5);
+  const day = digits2(t, a + 8);
+  const hour = digits2(t, a + 11);
+  const minute = digits2(t, a + 14);
+  const second = digits2(t, a + 17);
+  if ((century | yy | month | day | hour | minute | second) < 0) return -1; // a character that is not a digit
   if (n === 20) return NaN;
   if (t.charCodeAt(a + 19) !== 46) return -1;
   let ms = 0;
@@ -320,14 +299,12 @@ export function exchangeTimeOrderAt(t: string, a: number, e: number): number {
     if (c < 0 || c > 9) return -1;
     ms = ms * 10 + c;
   }
-  const year = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-  const month = mo0 * 10 + mo1;
-  const day = d0 * 10 + d1;
+  const year = century * 100 + yy;
   if (n !== 24 || year < 1970 || year > 2199 || month > 12 || day > 31) return NaN;
   // (days, hour, first minute digit) then the rest: each part below its place (day index < 95,680: < 2^53 in all)
   const days = ((year - 1970) * 13 + month) * 32 + day;
-  const bucket = days * 1000 + (h0 * 10 + h1) * 10 + mi0;
-  return bucket * TIME_BUCKET + mi1 * 100_000 + (s0 * 10 + s1) * 1000 + ms;
+  const bucket = days * 1000 + hour * 10 + Math.floor(minute / 10);
+  return bucket * TIME_BUCKET + (minute % 10) * 100_000 + second * 1000 + ms;
 }
 
 /** The whole-second form stored in usage.first_seen/last_seen, like IIS rows: `2020-04-02T07:57:37Z`. */
@@ -335,8 +312,13 @@ export const toSecond = (t: string): string => t.slice(0, 19) + 'Z';
 
 /** 32-bit FNV-1a of a line: tells an exact repeat of a session's last line from a new one. */
 export function lineHash(text: string): number {
+  return lineHashAt(text, 0, text.length);
+}
+
+/** lineHash of `text.slice(a, e)`, read in place. */
+export function lineHashAt(text: string, a: number, e: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = a; i < e; i++) {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }

@@ -173,12 +173,10 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
  * block (the two services' sessions never meet: their keys hold the server's endpoint, whose ports differ); null when
  * the head names none. Not by server: a server's sessions are keyed by whichever of its addresses took them.
  */
-export function popImapChain(head: Buffer): string | null {
-  for (const line of head.toString('utf8').split('\n')) {
-    if (line.charCodeAt(0) !== 35 && line.charCodeAt(1) !== 35) return null; // a data line (or a BOM before '#')
-    for (const d of w3cDirectives([line.replace(/^\ufeff/, '').trimEnd()])) {
-      if (d.name === 'log-type') return logTypeKind(d.value);
-    }
+export function popImapChain(head: readonly string[]): string | null {
+  for (const line of head) {
+    if (line.charCodeAt(0) !== 35) return null; // a data line
+    for (const d of w3cDirectives([line])) if (d.name === 'log-type') return logTypeKind(d.value);
   }
   return null;
 }

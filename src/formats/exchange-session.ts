@@ -9,7 +9,8 @@
 // scan, or a copy of the folder exported elsewhere all continue it there. A pending session counted because it went
 // idle stays there until logs a week newer have been read; if its continuation turns up first (a copy taken while
 // the log was written, exported again later), that hit is taken back and the whole session counted once. Files of a
-// folder are read in name order, one at a time; an engine reading them in parallel must keep that order per format.
+// folder are read in name order; an engine reading them in parallel keeps that order, one file at a time, within each
+// chain of files that can share a session (FormatDef.sessionChain).
 import type { DiagnosticCounter } from '../aggregate/diagnostics.js';
 import { lineHash, TIME_BUCKET } from './exchange-csv.js';
 import type { PendingSession, PendingSessions } from './types.js';

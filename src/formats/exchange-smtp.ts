@@ -126,7 +126,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
 }
 
 /**
- * The chain of files an SMTP log's sessions can continue in, from the head of the file (its first header block):
+ * The chain of files an SMTP log's sessions can continue in, from the whole lines of its head (its first header block):
  * - a Receive log: its server (`receive:exch01`): Exchange names receive connectors `SERVER\name` and a server's
  *   Receive sessions are all in its own logs, so two servers' Receive logs never share a session (their keys start
  *   with the server);
@@ -135,15 +135,10 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
  * - null whenever the head does not say: no #Log-type, no connector-id in #Fields, no whole data line before the head
  *   ends, or a Receive connector id without its server.
  */
-export function smtpChain(head: Buffer): string | null {
-  let text = head.toString('utf8');
-  const end = text.lastIndexOf('\n');
-  if (end < 0) return null;
-  text = text.slice(text.charCodeAt(0) === 0xfeff ? 1 : 0, end);
+export function smtpChain(head: readonly string[]): string | null {
   let direction: Direction | null = null;
   let connector = -1;
-  for (const raw of text.split('\n')) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  for (const line of head) {
     if (line.charCodeAt(0) === 35) {
       for (const d of w3cDirectives([line])) {
         if (d.name === 'log-type') direction = logTypeDirection(d.value);

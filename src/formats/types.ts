@@ -129,10 +129,11 @@ export interface FormatDef {
    */
   readonly sharedSessions?: boolean;
   /**
-   * With sharedSessions: the chain of files a file's sessions can continue in, when its head says (an SMTP Receive
+   * With sharedSessions: the chain of files a file's sessions can continue in, when the whole lines of its head (BOM
+   * and CRs taken off, engine/sniff.ts wholeHeadLines) say (an SMTP Receive
    * log's server, from the `SERVER\connector` ids Exchange logs): files of different chains never share a session, so
    * they may be read at once; files of one chain are read in order. Null: unknown, read after every file of the
    * format found before it and before any found after it.
    */
-  sessionChain?(head: Buffer): string | null;
+  sessionChain?(head: readonly string[]): string | null;
 }

@@ -198,10 +198,15 @@ export class Store {
   commit(
     rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[] = [], packed?: ReceivedRows,
   ): void {
+    this.rolledBackForgets(() => this.tx.immediate(rows, cp, now, reports, packed));
+  }
+
+  /** Runs a write transaction; when it rolls back, the dictionary ids it added were rolled back with it: forgotten. */
+  private rolledBackForgets(write: () => void): void {
     try {
-      this.tx.immediate(rows, cp, now, reports, packed);
+      write();
     } catch (err) {
-      this.usage.forget(); // the dictionary ids this transaction added were rolled back with it
+      this.usage.forget();
       throw err;
     }
   }
@@ -237,15 +242,10 @@ export class Store {
 
   /** The scan's sweep of pending sessions (engine/pending-sweep.ts): the rows it counts and what it changed, at once. */
   commitSessions(rows: readonly UsageRow[], pending: PendingDelta | undefined): void {
-    try {
-      this.db.transaction(() => {
-        this.writeRows(rows);
-        if (pending) pendingTable(this).apply(pending);
-      }).immediate();
-    } catch (err) {
-      this.usage.forget();
-      throw err;
-    }
+    this.rolledBackForgets(() => this.db.transaction(() => {
+      this.writeRows(rows);
+      if (pending) pendingTable(this).apply(pending);
+    }).immediate());
   }
 
   /** Adds the rows' counts to the stored rows, inside the caller's transaction (commit's, or merge's). */

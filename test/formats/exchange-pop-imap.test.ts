@@ -1,6 +1,7 @@
 // Exchange POP3/IMAP4 protocol logs: the CrowdSec hub samples (MIT) against their parser.assert values, then
 // composed sessions for the 13th column, doubled quotes, a TLS token, back-end hops and repeated lines.
 import { describe, expect, it } from 'vitest';
+import { wholeHeadLines } from '../../src/engine/sniff.js';
 import { exchangePopImapFormat, popImapChain } from '../../src/formats/exchange-pop-imap.js';
 import { exchangeSmtpFormat } from '../../src/formats/exchange-smtp.js';
 import { diagCounts, exchangeFixture, hits, runFormat } from './exchange-run.js';
@@ -98,12 +99,15 @@ describe('POP3/IMAP4: composed sessions', () => {
 });
 
 describe('POP3/IMAP4: the chain a file belongs to (POP3 and IMAP4 logs are read at once)', () => {
+  /** What the scheduler hands a format: the whole lines of a file's head. */
+  const chainOf = (h: Buffer): string | null => popImapChain(wholeHeadLines(h));
+
   it('its kind, from the #Log-type of its first header block; unknown without one', () => {
     const pop = header('POP3') + fx('crowdsec-exchange-pop-logs.log');
-    expect(popImapChain(Buffer.from(pop))).toBe('pop3');
-    expect(popImapChain(Buffer.from(`\ufeff${header('IMAP4')}${fx('crowdsec-exchange-imap-logs.log')}`))).toBe('imap4');
-    expect(exchangePopImapFormat.sessionChain?.(Buffer.from(pop))).toBe('pop3');
-    expect(popImapChain(Buffer.from(fx('crowdsec-exchange-pop-logs.log')))).toBeNull(); // lines without directives
-    expect(popImapChain(Buffer.from(`${FIELDS}\r\n${fx('crowdsec-exchange-imap-logs.log')}`))).toBeNull(); // no #Log-type
+    expect(chainOf(Buffer.from(pop))).toBe('pop3');
+    expect(chainOf(Buffer.from(`\ufeff${header('IMAP4')}${fx('crowdsec-exchange-imap-logs.log')}`))).toBe('imap4');
+    expect(exchangePopImapFormat.sessionChain?.(wholeHeadLines(Buffer.from(pop)))).toBe('pop3');
+    expect(chainOf(Buffer.from(fx('crowdsec-exchange-pop-logs.log')))).toBeNull(); // lines without directives
+    expect(chainOf(Buffer.from(`${FIELDS}\r\n${fx('crowdsec-exchange-imap-logs.log')}`))).toBeNull(); // no #Log-type
   });
 });

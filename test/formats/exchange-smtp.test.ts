@@ -2,6 +2,7 @@
 // their peers' expectations, then composed sessions for every TLS outcome and the messy cases (inputs inline).
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../../src/aggregate/usage.js';
+import { wholeHeadLines } from '../../src/engine/sniff.js';
 import { exchangeSmtpFormat, smtpChain } from '../../src/formats/exchange-smtp.js';
 import { diagCounts, exchangeFixture, hits, runFormat } from './exchange-run.js';
 
@@ -226,27 +227,29 @@ describe('SMTP: messy input is reported, never fatal, and loses no session', () 
 
 describe('SMTP: the chain a file belongs to (files of different chains are read at once)', () => {
   const head = (name: string, bytes = 4096): Buffer => exchangeFixture(`exchange/${name}`).subarray(0, bytes);
+  /** What the scheduler hands a format: the whole lines of a file's head. */
+  const chainOf = (h: Buffer): string | null => smtpChain(wholeHeadLines(h));
 
   it('a Receive log: its server, from the SERVER\\connector ids; a Send log: all Send logs (real samples)', () => {
-    expect(smtpChain(head('artefacts-RECV2023011116-1.LOG'))).toBe('receive:server-hostname');
-    expect(smtpChain(head('ipban-smtp_auth_successful.log'))).toBe('receive:srv-xch03');
-    expect(exchangeSmtpFormat.sessionChain?.(head('ipban-smtp_auth_successful.log'))).toBe('receive:srv-xch03');
+    expect(chainOf(head('artefacts-RECV2023011116-1.LOG'))).toBe('receive:server-hostname');
+    expect(chainOf(head('ipban-smtp_auth_successful.log'))).toBe('receive:srv-xch03');
+    expect(exchangeSmtpFormat.sessionChain?.(wholeHeadLines(head('ipban-smtp_auth_successful.log')))).toBe('receive:srv-xch03');
     const send = `#Software: Microsoft Exchange Server\r\n#Version: 15.0.0.0\r\n#Log-type: SMTP Send Protocol Log\r\n` +
       `#Date: 2019-11-04T06:00:00.000Z\r\n#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,` +
       `remote-endpoint,event,data,context\r\n${head('css-docsite-SEND20191104-excerpt.LOG').toString('utf8')}`;
-    expect(smtpChain(Buffer.from(send))).toBe('send');
+    expect(chainOf(Buffer.from(send))).toBe('send');
   });
 
   it('unknown (read after every earlier file, before every later one) whenever the head does not say', () => {
-    expect(smtpChain(head('css-docsite-SEND20191104-excerpt.LOG'))).toBeNull(); // no #Log-type (an excerpt)
-    expect(smtpChain(head('crowdsec-exchange-smtp-logs.log'))).toBeNull();
+    expect(chainOf(head('css-docsite-SEND20191104-excerpt.LOG'))).toBeNull(); // no #Log-type (an excerpt)
+    expect(chainOf(head('crowdsec-exchange-smtp-logs.log'))).toBeNull();
     const recv = head('ipban-smtp_auth_successful.log');
     const firstData = recv.indexOf('\n2020-');
-    expect(smtpChain(recv.subarray(0, firstData + 40))).toBeNull(); // no whole data line yet
-    expect(smtpChain(recv.subarray(0, firstData + 1))).toBeNull();
+    expect(chainOf(recv.subarray(0, firstData + 40))).toBeNull(); // no whole data line yet
+    expect(chainOf(recv.subarray(0, firstData + 1))).toBeNull();
     const noConnector = Buffer.from(recv.toString('latin1').replace('connector-id,', 'connector,'), 'latin1');
-    expect(smtpChain(noConnector)).toBeNull();
+    expect(chainOf(noConnector)).toBeNull();
     const noServer = Buffer.from(recv.toString('latin1').replaceAll('SRV-XCH03\\', ''), 'latin1');
-    expect(smtpChain(noServer)).toBeNull();
+    expect(chainOf(noServer)).toBeNull();
   });
 });
