@@ -45,6 +45,13 @@ class UnlimitedLines implements SessionLines {
     this.parser.line(text, lineNo);
   }
 
+  /** As a scan's handler does: lines read where they lie in the region, for a parser that can. */
+  lineIn(text: string, start: number, end: number, lineNo: number): void {
+    const p = this.parser;
+    if (p.lineIn !== undefined) p.lineIn(text, start, end, lineNo);
+    else p.line(text.slice(start, end), lineNo);
+  }
+
   tooLong(lineNo: number, bytes: number): void {
     this.diags.add('line_too_long', lineNo, `${bytes} bytes`);
   }

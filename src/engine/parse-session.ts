@@ -80,6 +80,14 @@ class BatchLines implements SessionLines {
     else this.checkRows();
   }
 
+  lineIn(text: string, start: number, end: number, lineNo: number): void {
+    const p = this.parser;
+    if (p.lineIn !== undefined) p.lineIn(text, start, end, lineNo);
+    else p.line(text.slice(start, end), lineNo);
+    if (++this.sinceFlush >= this.flushLines) this.flush();
+    else this.checkRows();
+  }
+
   tooLong(lineNo: number, bytes: number): void {
     this.diags.add('line_too_long', lineNo, `line of ${bytes} bytes skipped`);
   }

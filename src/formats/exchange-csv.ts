@@ -79,8 +79,10 @@ export function splitCsvLine(line: string): string[] | null {
  * split cannot be sure. One object is reused for every line of a parser.
  */
 export class CsvFields {
-  /** The line last read. */
+  /** The line last read is `text.slice(lineStart, lineEnd)`: text may be the whole region it was read in. */
   text = '';
+  lineStart = 0;
+  lineEnd = 0;
   /** How many values it has. */
   count = 0;
   private starts = new Int32Array(32);
@@ -92,13 +94,28 @@ export class CsvFields {
   private firstQuote = 0;
   /** csv-parse's values when the split left the line to it, else null. */
   private parsed: string[] | null = null;
+  /**
+   * The first quote and the first CR at or after `foundFrom` in `foundIn` (its length when none): lines of one region
+   * are read in order, so each search goes on from where the last one stopped instead of to the region's end per line.
+   */
+  private foundIn = '';
+  private foundFrom = 0;
+  private quoteAt = 0;
+  private crAt = 0;
 
   /** Reads `line`: null, or a message saying why it is not one CSV record (e.g. an unclosed quote). */
   read(line: string): string | null {
-    this.text = line;
+    return this.readIn(line, 0, line.length);
+  }
+
+  /** Reads the line `text.slice(start, end)` where it lies (text: a region of lines, decoded once); as read(). */
+  readIn(text: string, start: number, end: number): string | null {
+    this.text = text;
+    this.lineStart = start;
+    this.lineEnd = end;
     this.parsed = null;
-    if (this.split(line)) return null;
-    const v = csvParseLine(line);
+    if (this.split(text, start, end)) return null;
+    const v = csvParseLine(start === 0 && end === text.length ? text : text.slice(start, end));
     if (typeof v === 'string') return v;
     this.parsed = v;
     this.count = v.length;
@@ -191,12 +208,26 @@ export class CsvFields {
     return this.parsed === null && !(this.escapes && this.escaped[i] === 1);
   }
 
-  /** splitCsvLine's rules, recording where values lie; false where it answers null. */
-  private split(line: string): boolean {
-    const n = line.length;
-    if (n === 0 || line.indexOf('\r') >= 0) return false;
-    let q = line.indexOf('"'); // the first quote at or after i, or -1 when there is none
-    let i = 0;
+  /** Where the first quote and CR at or after `start` are (`text.length` when none), found once per stretch. */
+  private find(text: string, start: number): void {
+    if (text === this.foundIn && start >= this.foundFrom) {
+      if (this.quoteAt < start) this.quoteAt = seek(text, '"', start);
+      if (this.crAt < start) this.crAt = seek(text, '\r', start);
+    } else {
+      this.foundIn = text;
+      this.quoteAt = seek(text, '"', start);
+      this.crAt = seek(text, '\r', start);
+    }
+    this.foundFrom = start;
+  }
+
+  /** splitCsvLine's rules on `line.slice(start, n)`, recording where values lie; false where it answers null. */
+  private split(line: string, start: number, n: number): boolean {
+    if (n === start) return false;
+    this.find(line, start);
+    if (this.crAt < n) return false;
+    let q = this.quoteAt < n ? this.quoteAt : -1; // the first quote at or after i, or -1 when there is none
+    let i = start;
     let k = 0;
     this.escapes = false;
     this.firstQuote = q < 0 ? n : q;
@@ -207,8 +238,8 @@ export class CsvFields {
         let escaped = 0;
         let c = line.indexOf('"', from);
         for (;;) {
-          if (c < 0) return false; // unclosed
-          if (line.charCodeAt(c + 1) !== 34) break;
+          if (c < 0 || c >= n) return false; // unclosed
+          if (c + 1 === n || line.charCodeAt(c + 1) !== 34) break;
           escaped = 1; // a doubled quote is one quote
           c = line.indexOf('"', c + 2);
         }
@@ -220,9 +251,12 @@ export class CsvFields {
         if (i === n) break;
         if (line.charCodeAt(i) !== 44) return false; // text after the closing quote
         i++;
-        q = line.indexOf('"', i);
+        this.quoteAt = seek(line, '"', i); // the search goes on from here for the next line too
+        this.foundFrom = i;
+        q = this.quoteAt < n ? this.quoteAt : -1;
       } else {
-        const c = line.indexOf(',', i);
+        let c = line.indexOf(',', i);
+        if (c >= n) c = -1;
         const end = c < 0 ? n : c;
         if (q >= 0 && q < end) return false; // a quote inside an unquoted value
         this.starts[k] = i;
@@ -248,6 +282,12 @@ export class CsvFields {
     this.ends = ends;
     this.escaped = escaped;
   }
+}
+
+/** Where `what` first is in `text` at or after `from`; `text.length` when nowhere. */
+function seek(text: string, what: string, from: number): number {
+  const at = text.indexOf(what, from);
+  return at < 0 ? text.length : at;
 }
 
 /** The values of one CSV line, or a message saying why it is not one (e.g. an unclosed quote). */

@@ -112,7 +112,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     return { parts: [b.session, b.local, b.remote], id: b.session };
   }
 
-  protected row(text: string, lineNo: number): void {
+  protected row(lineNo: number): void {
     const b = this.b;
     const v = this.values;
     const diags = this.ctx.diags;
@@ -126,7 +126,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     if (v.isEmpty(b.session)) return diags.add('bad_record', lineNo, 'no sessionId');
     const ts = v.get(b.time);
     const seq = v.sequence(b.seq);
-    const s = this.table.get(this.key, seq, text, ts, at, lineNo);
+    const s = this.table.get(this.key, seq, ts, at, lineNo);
     if (s === null) return;
     this.records++;
     const command = v.get(b.command).toLowerCase();

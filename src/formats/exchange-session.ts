@@ -12,7 +12,7 @@
 // folder are read in name order; an engine reading them in parallel keeps that order, one file at a time, within each
 // chain of files that can share a session (FormatDef.sessionChain).
 import type { DiagnosticCounter } from '../aggregate/diagnostics.js';
-import { lineHash, TIME_BUCKET } from './exchange-csv.js';
+import { lineHashAt, TIME_BUCKET } from './exchange-csv.js';
 import type { PendingSession, PendingSessions } from './types.js';
 
 export interface SessionBase {
@@ -40,10 +40,13 @@ class InTable {
   /** Its slot in the table's cache, -1 when none. */
   slot = -1;
   /**
-   * The last line itself: a repeat is told by comparing it (hashing every line cost more than the rest of the session
-   * logic); `lastHash` is computed from it only when the session is saved.
+   * The last line itself, `lineText.slice(lineStart, lineEnd)` (lineText: the decoded region it was read in, not cut
+   * out): a repeat is told by comparing it (hashing every line cost more than the rest of the session logic);
+   * `lastHash` is computed from it only when the session is saved.
    */
-  line: string | undefined;
+  lineText: string | undefined = undefined;
+  lineStart = 0;
+  lineEnd = 0;
   /** exchangeTimeOrderAt of `last` (NaN: compare the text). */
   lastAt = NaN;
 
@@ -52,9 +55,13 @@ class InTable {
     readonly key: string,
     /** The key as the session's lines write it (LineKey.span), null when not known. */
     public span: string | null,
-    line: string | undefined,
+    /** The session's entry before (its last line is kept), if any. */
+    before: InTable | undefined,
   ) {
-    this.line = line;
+    if (before === undefined) return;
+    this.lineText = before.lineText;
+    this.lineStart = before.lineStart;
+    this.lineEnd = before.lineEnd;
   }
 }
 
@@ -76,13 +83,24 @@ export interface LineKey {
    * are equal only when the keys are (values without comma or quote, in the same columns).
    */
   span(): string | null;
+  /** The line: `lineText().slice(lineStart(), lineEnd())`, where lineText may be the whole region read. */
+  lineText(): string;
+  lineStart(): number;
+  lineEnd(): number;
 }
 
 /** Brings `lastHash` up to date before a session is saved. */
 function hashed<S extends SessionBase>(s: S): S {
-  const text = s[IN_TABLE]?.line;
-  if (text !== undefined) s.lastHash = lineHash(text);
+  const t = s[IN_TABLE];
+  if (t?.lineText !== undefined) s.lastHash = lineHashAt(t.lineText, t.lineStart, t.lineEnd);
   return s;
+}
+
+/** Whether `a.slice(a0, a1)` and `b.slice(b0, b1)` are the same text (compared in place). */
+function sameText(a: string, a0: number, a1: number, b: string, b0: number, b1: number): boolean {
+  if (a1 - a0 !== b1 - b0) return false;
+  for (let i = a0, j = b0; i < a1; i++, j++) if (a.charCodeAt(i) !== b.charCodeAt(j)) return false;
+  return true;
 }
 
 /** Whether the session kept as `t` is the line's: the same span (one comparison), else the same key read in place. */
@@ -138,7 +156,7 @@ export class SessionTable<S extends SessionBase> {
     if (state === null) return;
     for (const [k, s] of state.open) {
       if (!sink.valid(s)) continue;
-      s[IN_TABLE] = new InTable(k, null, s[IN_TABLE]?.line);
+      s[IN_TABLE] = new InTable(k, null, s[IN_TABLE]);
       this.open.set(k, s);
     }
     for (const [k, seq] of state.closed) this.closed.set(k, seq);
@@ -154,7 +172,7 @@ export class SessionTable<S extends SessionBase> {
    * exact repeat of the session's previous line, or a line of a session that already ended. `at`: exchangeTimeOrderAt
    * of `ts`.
    */
-  get(line: LineKey, seq: number, text: string, ts: string, at: number, lineNo: number): S | null {
+  get(line: LineKey, seq: number, ts: string, at: number, lineNo: number): S | null {
     const span = line.span();
     let s = this.recent;
     if (s === undefined || !isLine(s[IN_TABLE] as InTable, line, span)) {
@@ -172,12 +190,12 @@ export class SessionTable<S extends SessionBase> {
           }
           const revived = this.revive(key);
           s = revived ?? this.sink.create(ts, lineNo);
-          const t = new InTable(key, span, s[IN_TABLE]?.line);
+          const t = new InTable(key, span, s[IN_TABLE]);
           if (revived === undefined) t.lastAt = at; // a new session: first = last = ts
           s[IN_TABLE] = t;
           this.open.set(key, s);
           this.cache(s, t, slot);
-          return this.read(s, t, seq, text, ts, at);
+          return this.read(s, t, seq, line, ts, at);
         }
         // found by its key: read back from a saved state, or its slot taken by another session
         const t = s[IN_TABLE] as InTable;
@@ -187,14 +205,17 @@ export class SessionTable<S extends SessionBase> {
     }
     const t = s[IN_TABLE] as InTable;
     if (seq === s.lastSeq && seq >= 0) {
-      const last = t.line;
-      if (last === undefined ? lineHash(text) === s.lastHash : last === text) {
+      const text = line.lineText();
+      const a = line.lineStart();
+      const e = line.lineEnd();
+      const last = t.lineText;
+      if (last === undefined ? lineHashAt(text, a, e) === s.lastHash : sameText(last, t.lineStart, t.lineEnd, text, a, e)) {
         this.diags.add('duplicate_line', lineNo, `session ${line.id()}: the line before repeated (sequence number ${seq})`);
         return null;
       }
       this.diags.note('duplicate_sequence', lineNo, `session ${line.id()}: sequence number ${seq} used by two lines; both read`);
     }
-    return this.read(s, t, seq, text, ts, at);
+    return this.read(s, t, seq, line, ts, at);
   }
 
   private cache(s: S, t: InTable, slot: number): void {
@@ -204,9 +225,11 @@ export class SessionTable<S extends SessionBase> {
   }
 
   /** Takes in the line read: its sequence number, text and time. */
-  private read(s: S, t: InTable, seq: number, text: string, ts: string, at: number): S {
+  private read(s: S, t: InTable, seq: number, line: LineKey, ts: string, at: number): S {
     s.lastSeq = seq;
-    t.line = text;
+    t.lineText = line.lineText();
+    t.lineStart = line.lineStart();
+    t.lineEnd = line.lineEnd();
     if (at >= t.lastAt && at >= this.newestAt) {
       // the usual line, not before any line before it: as the texts compare (first ≤ last ≤ ts; equal numbers are
       // equal texts)

@@ -75,7 +75,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     return { parts: [b.connector, b.session], id: b.session }; // connector\u001fid
   }
 
-  protected row(text: string, lineNo: number): void {
+  protected row(lineNo: number): void {
     const b = this.b;
     const v = this.values;
     const diags = this.ctx.diags;
@@ -89,7 +89,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     if (v.isEmpty(b.session)) return diags.add('bad_record', lineNo, 'no session-id');
     const ts = v.get(b.time);
     const seq = v.sequence(b.seq);
-    const s = this.table.get(this.key, seq, text, ts, at, lineNo);
+    const s = this.table.get(this.key, seq, ts, at, lineNo);
     if (s === null) return;
     this.records++;
     if (s.ip === null) this.setAddress(s, v.get(b.remote), lineNo);

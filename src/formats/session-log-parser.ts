@@ -54,6 +54,18 @@ class FieldsKey implements LineKey {
     return this.fields.span(this.spanFirst, this.spanLast);
   }
 
+  lineText(): string {
+    return this.fields.text;
+  }
+
+  lineStart(): number {
+    return this.fields.lineStart;
+  }
+
+  lineEnd(): number {
+    return this.fields.lineEnd;
+  }
+
   /** Takes the key columns of a new binding. */
   bind(parts: readonly number[], id: number): void {
     this.parts = parts;
@@ -104,8 +116,8 @@ implements LineParser {
   protected abstract keyColumns(b: B): { parts: readonly number[]; id: number };
   /** The message for a #Fields directive that bind() refuses. */
   protected abstract readonly missingColumns: string;
-  /** The data line `text`, whose values are in `this.values`. */
-  protected abstract row(text: string, lineNo: number): void;
+  /** The data line whose values are in `this.values` (line number `lineNo`). */
+  protected abstract row(lineNo: number): void;
   /** A new session for the line being read (its values in `this.values`), first seen at `ts`. */
   protected abstract create(ts: string, lineNo: number): S;
 
@@ -122,9 +134,14 @@ implements LineParser {
   }
 
   line(text: string, lineNo: number): void {
-    if (text.length === 0) return; // blank lines between concatenated logs
-    if (text.charCodeAt(0) === 35) {
-      const d = parseW3cDirective(text);
+    this.lineIn(text, 0, text.length, lineNo);
+  }
+
+  /** The line `text.slice(start, end)`, read where it lies: a data line's values are not cut out of the region. */
+  lineIn(text: string, start: number, end: number, lineNo: number): void {
+    if (end === start) return; // blank lines between concatenated logs
+    if (text.charCodeAt(start) === 35) {
+      const d = parseW3cDirective(start === 0 && end === text.length ? text : text.slice(start, end));
       if (d?.name === 'fields' && !this.setFields(d.value)) {
         this.ctx.diags.add('bad_record', lineNo, `${this.missingColumns}: lines up to the next #Fields are skipped`);
       } else if (d?.name === 'log-type') {
@@ -133,9 +150,9 @@ implements LineParser {
       return;
     }
     if (this.b === null) return this.ctx.diags.add('no_fields', lineNo, 'data line before any usable #Fields directive');
-    const bad = this.values.read(text);
+    const bad = this.values.readIn(text, start, end);
     if (bad !== null) return this.ctx.diags.add('bad_record', lineNo, bad);
-    this.row(text, lineNo);
+    this.row(lineNo);
   }
 
   private setFields(value: string): boolean {

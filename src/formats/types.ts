@@ -50,6 +50,11 @@ export type { PendingSession, PendingSessions } from '../aggregate/pending-sessi
 
 export interface LineParser {
   line(text: string, lineNo: number): void;
+  /**
+   * The same as `line(text.slice(start, end), lineNo)`, for a parser that reads a line where it lies in the decoded
+   * region (`text`) instead of as a string of its own (no slice per line; character reads on a flat string).
+   */
+  lineIn?(text: string, start: number, end: number, lineNo: number): void;
   /** JSON-serializable state after the last line, stored with the checkpoint and given back to resume. */
   saveState(): unknown;
   /** Data records counted so far by this parser instance. */

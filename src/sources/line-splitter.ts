@@ -7,6 +7,8 @@ export const MAX_LINE_BYTES = 1 << 20;
 
 export interface LineHandler {
   line(text: string, lineNo: number): void;
+  /** When present, called instead of `line(text.slice(start, end), lineNo)` for a line of a decoded region. */
+  lineIn?(text: string, start: number, end: number, lineNo: number): void;
   /** A line over MAX_LINE_BYTES, dropped. */
   tooLong(lineNo: number, bytes: number): void;
 }
@@ -153,7 +155,8 @@ export class LineSplitter {
           // Offsets advance before the handler runs so a flush inside it checkpoints after this line.
           this.lineNo = lineNo;
           this.consumed = offset + byteLen;
-          h.line(text.slice(start, end), lineNo);
+          if (h.lineIn !== undefined) h.lineIn(text, start, end, lineNo);
+          else h.line(text.slice(start, end), lineNo);
         }
         offset += byteLen;
         this.lineNo = lineNo;

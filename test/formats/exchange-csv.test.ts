@@ -58,10 +58,13 @@ describe('parseCsvLine', () => {
   });
 });
 
-/** What CsvFields reads of `line` through each of its accessors, and the same reads of parseCsvLine's values. */
-function fieldReads(f: CsvFields, line: string): { got: unknown[]; want: unknown[] } {
+/**
+ * What CsvFields reads of `line` through each of its accessors, and the same reads of parseCsvLine's values. `read`
+ * makes `f` read the line (by default as a string of its own).
+ */
+function fieldReads(f: CsvFields, line: string, read = (): string | null => f.read(line)): { got: unknown[]; want: unknown[] } {
   const values = parseCsvLine(line);
-  const bad = f.read(line);
+  const bad = read();
   if (typeof values === 'string') return { got: [line, bad], want: [line, values] };
   const got: unknown[] = [line, bad, f.count, f.get(-1)];
   const want: unknown[] = [line, null, values.length, ''];
@@ -124,6 +127,48 @@ describe('CsvFields', () => {
     const reads = lines.map((line) => fieldReads(f, line));
     expect(reads.map((r) => r.got)).toEqual(reads.map((r) => r.want));
     expect(reads.filter((r) => r.want[1] === null).length).toBeGreaterThan(2_000);
+  });
+});
+
+describe('CsvFields.readIn', () => {
+  /** Each line of `lines` read where it lies in one region (the lines joined by `eol`), in order. */
+  const readInRegion = (f: CsvFields, lines: string[], eol: string): Array<{ got: unknown[]; want: unknown[] }> => {
+    const region = lines.join(eol) + eol;
+    let start = 0;
+    return lines.map((line) => {
+      const at = start;
+      start += line.length + eol.length;
+      return fieldReads(f, line, () => f.readIn(region, at, at + line.length));
+    });
+  };
+
+  it.each(FIXTURES)('%s: every line read in place in its region reads as the line alone', (name) => {
+    const f = new CsvFields();
+    const reads = readInRegion(f, dataLines(name), '\r\n');
+    expect(reads.map((r) => r.got)).toEqual(reads.map((r) => r.want));
+  });
+
+  it('generated lines in one region: quotes, CRs and commas of the lines after a line never count in it', () => {
+    const rnd = createRandom(18);
+    const parts = ['a', 'bc', ',', ',', '"', '""', ' ', '\r', 'é', '"x, y"', '"q ""z"""', '2024-03-11T00:00:00.591Z', '17'];
+    const lines: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      let line = '';
+      const n = 1 + rnd.int(10);
+      for (let k = 0; k < n; k++) line += rnd.pick(parts);
+      // runs of plain lines between the generated ones: the next quote or CR is lines away
+      lines.push(...Array.from({ length: rnd.int(4) }, (_, j) => `p${i},${j},x`), line);
+    }
+    const f = new CsvFields();
+    for (const eol of ['\n', '\r\n']) {
+      const reads = readInRegion(f, lines, eol);
+      expect(reads.map((r) => r.got)).toEqual(reads.map((r) => r.want));
+    }
+    // then lines of another region, and a line read alone: nothing found in the region before carries over
+    const other = readInRegion(f, ['a,"b', 'c",d', 'e,f'], '\n');
+    expect(other.map((r) => r.got)).toEqual(other.map((r) => r.want));
+    const alone = fieldReads(f, 'x,y');
+    expect(alone.got).toEqual(alone.want);
   });
 });
 
