@@ -1,7 +1,7 @@
 // Usage rows sent from a parse worker to the main thread in a compact form. Each worker numbers the tuples it sends
 // (KeyIndex) and sends a tuple string only the first time; a row is a local id, a day index, its counters and its
 // times as seconds into its day, in transferable arrays. The main thread keeps the tuples per worker (KeyTable).
-import { parseTupleKey, tupleKey, type UsageRow } from './usage.js';
+import { parseTupleKey, rowDay, tupleKey, type UsageRow } from './usage.js';
 
 /** Numbers per row in `cells`: day index, hits, authFailures, errors, estimated, firstSeen, lastSeen. */
 export const PACKED_WIDTH = 7;
@@ -102,7 +102,7 @@ export function packRows(rows: readonly UsageRow[], index: KeyIndex): PackedRows
   let dayIndex = -1;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    const day = r.dims.day;
+    const day = rowDay(r);
     if (day !== lastDay) {
       dayIndex = days.indexOf(day);
       if (dayIndex < 0) dayIndex = days.push(day) - 1;

@@ -89,12 +89,38 @@ export const BATCH_BYTES = 16 << 20;
 /** What a row held by an aggregator costs in memory besides its tuple's characters (row, dims, map entries). */
 export const ROW_OVERHEAD_BYTES = 400;
 
+/**
+ * A row made by an aggregator: its tuple string and day, not the dims object it was made from (a parse worker needs
+ * only those, and a row held in a batch does not keep the dims and the strings their values were cut from alive).
+ * `dims` is read back from the tuple string by whoever asks (the store, for a key it has not seen; tests).
+ */
+export class KeyedRow implements UsageRow {
+  hits = 0;
+  authFailures = 0;
+  errors = 0;
+  estimated: 0 | 1 = 0;
+  firstSeen = '';
+  lastSeen = '';
+
+  constructor(
+    readonly key: string,
+    readonly day: string,
+  ) {}
+
+  get dims(): UsageDims {
+    return { day: this.day, ...parseTupleKey(this.key) };
+  }
+}
+
+/** The day of a row, without making the dims of a KeyedRow. */
+export const rowDay = (r: UsageRow): string => (r instanceof KeyedRow ? r.day : r.dims.day);
+
 export class UsageAggregator {
   /** Rows by tuple key; a tuple's rows of other days than the first in `others`, by day and tuple. */
-  private rows = new Map<string, UsageRow>();
-  private others = new Map<string, UsageRow>();
+  private rows = new Map<string, KeyedRow>();
+  private others = new Map<string, KeyedRow>();
   /** Every row, in the order it was made (the order drain() hands them out, and keys are first stored in). */
-  private order: UsageRow[] = [];
+  private order: KeyedRow[] = [];
   private held = 0;
   /** Bumped by drain(): callers that cache rows must drop their cache when it changes. */
   generation = 0;
@@ -113,11 +139,11 @@ export class UsageAggregator {
     const tuple = tupleKey(dims);
     const first = this.rows.get(tuple);
     if (first !== undefined) {
-      if (first.dims.day === dims.day) return first;
+      if (first.day === dims.day) return first;
       const other = this.others.get(dims.day + SEP + tuple);
       if (other !== undefined) return other;
     }
-    const row: UsageRow = { dims, key: tuple, hits: 0, authFailures: 0, errors: 0, estimated: 0, firstSeen: '', lastSeen: '' };
+    const row = new KeyedRow(tuple, dims.day);
     if (first === undefined) this.rows.set(tuple, row);
     else this.others.set(dims.day + SEP + tuple, row);
     this.order.push(row);

@@ -3,7 +3,7 @@
 // A key seen before costs one lookup in a cache bounded by bytes (a worker's key sent before, an array index into its
 // key table); only a new key touches the dictionaries.
 import { PACKED_WIDTH, secondsIntoDay, type ReceivedRows } from '../aggregate/packed-rows.js';
-import { parseTupleKey, TUPLE_DIMS, tupleKey, type TupleDims, type UsageRow } from '../aggregate/usage.js';
+import { KeyedRow, parseTupleKey, rowDay, TUPLE_DIMS, tupleKey, type TupleDims, type UsageRow } from '../aggregate/usage.js';
 import { DIM_COLUMNS, type DimKey } from '../aggregate/usage-dims.js';
 import { BoundedCache, Dictionary } from './dictionary.js';
 import type { Db } from './open-database.js';
@@ -78,8 +78,8 @@ export class UsageRowWriter {
 
   /** Adds the row's counts to the stored row with the same key (a new row when there is none). */
   add(r: UsageRow): void {
-    const key = this.keyId(r.key ?? tupleKey(r.dims), r.dims);
-    const day = r.dims.day;
+    const key = this.rowKeyId(r);
+    const day = rowDay(r);
     this.q.add.run(day, key, r.hits, r.authFailures, r.errors, r.estimated, storedTime(r.firstSeen, day),
       storedTime(r.lastSeen, day));
   }
@@ -105,8 +105,8 @@ export class UsageRowWriter {
 
   /** Stores the row as it is, in place of the stored row with the same key (rows kept by identity). */
   replace(r: UsageRow): void {
-    const key = this.keyId(r.key ?? tupleKey(r.dims), r.dims);
-    const day = r.dims.day;
+    const key = this.rowKeyId(r);
+    const day = rowDay(r);
     this.q.replace.run(day, key, r.hits, r.authFailures, r.errors, r.estimated, storedTime(r.firstSeen, day),
       storedTime(r.lastSeen, day));
   }
@@ -119,6 +119,12 @@ export class UsageRowWriter {
     this.keyIds.clear();
     this.lastValues = [];
     this.lastIds = [];
+  }
+
+  /** The usage_keys id of a row's tuple: an aggregator's row is found by its tuple string (its dims read back only when new). */
+  private rowKeyId(r: UsageRow): number {
+    if (r instanceof KeyedRow) return this.keyId(r.key);
+    return this.keyId(r.key ?? tupleKey(r.dims), r.dims);
   }
 
   /** The usage_keys id of a tuple, added when new; `dims` when the caller has them, else read from the key. */
