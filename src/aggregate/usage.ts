@@ -63,15 +63,24 @@ export function tupleKey(d: UsageDims | TupleDims): string {
   return parts.join(SEP);
 }
 
-/** The dimensions of a tuple string made by tupleKey. */
-export function parseTupleKey(key: string): TupleDims {
+/** The parts of a tuple string made by tupleKey, one per TUPLE_DIMS entry, as tuplePart wrote them. */
+export function tupleParts(key: string): string[] {
   const parts = key.split(SEP);
   if (parts.length !== TUPLE_DIMS.length) throw new Error(`not a usage key: ${parts.length} parts`);
+  return parts;
+}
+
+const INTERNAL_AT = TUPLE_DIMS.indexOf('internal');
+
+/** The value of part `i` of a tuple string (the inverse of tuplePart for TUPLE_DIMS[i]). */
+export const partValue = (i: number, v: string): string | number | null =>
+  i === INTERNAL_AT ? Number(v) : v === NULL ? null : v.includes('\u0001') ? unescape(v) : v;
+
+/** The dimensions of a tuple string made by tupleKey. */
+export function parseTupleKey(key: string): TupleDims {
+  const parts = tupleParts(key);
   const out: Record<string, string | number | null> = {};
-  for (let i = 0; i < TUPLE_DIMS.length; i++) {
-    const v = parts[i];
-    out[TUPLE_DIMS[i]] = TUPLE_DIMS[i] === 'internal' ? Number(v) : v === NULL ? null : v.includes('\u0001') ? unescape(v) : v;
-  }
+  for (let i = 0; i < TUPLE_DIMS.length; i++) out[TUPLE_DIMS[i]] = partValue(i, parts[i]);
   return out as unknown as TupleDims;
 }
 

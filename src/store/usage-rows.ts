@@ -3,7 +3,7 @@
 // A key seen before costs one lookup in a cache bounded by bytes (a worker's key sent before, an array index into its
 // key table); only a new key touches the dictionaries.
 import { PACKED_WIDTH, secondsIntoDay, type ReceivedRows } from '../aggregate/packed-rows.js';
-import { KeyedRow, parseTupleKey, rowDay, TUPLE_DIMS, tupleKey, type TupleDims, type UsageRow } from '../aggregate/usage.js';
+import { KeyedRow, partValue, rowDay, TUPLE_DIMS, tupleKey, tupleParts, type TupleDims, type UsageRow } from '../aggregate/usage.js';
 import { DIM_COLUMNS, type DimKey } from '../aggregate/usage-dims.js';
 import { BoundedCache, Dictionary } from './dictionary.js';
 import type { Db } from './open-database.js';
@@ -47,6 +47,9 @@ export class UsageRowWriter {
    */
   private lastValues: (string | number | null)[] = [];
   private lastIds: number[] = [];
+  /** The same for keys read from tuple strings: the last part as written in the tuple (escaped) and its id. */
+  private lastParts: string[] = [];
+  private lastPartIds: (number | string)[] = [];
   private readonly q;
   /** Marks the usage_keys ids this writer resolved into the packed rows' key tables; a new one after each rollback. */
   private stamp = nextStamp++;
@@ -119,6 +122,8 @@ export class UsageRowWriter {
     this.keyIds.clear();
     this.lastValues = [];
     this.lastIds = [];
+    this.lastParts = [];
+    this.lastPartIds = [];
   }
 
   /** The usage_keys id of a row's tuple: an aggregator's row is found by its tuple string (its dims read back only when new). */
@@ -131,11 +136,32 @@ export class UsageRowWriter {
   private keyId(key: string, dims?: TupleDims): number {
     const cached = this.keyIds.get(key);
     if (cached !== undefined) return cached;
-    const values = this.keyValues(dims ?? parseTupleKey(key));
+    const values = dims === undefined ? this.partValues(key) : this.keyValues(dims);
     const added = this.q.addKey.run(...values);
     const id = added.changes === 1 ? Number(added.lastInsertRowid) : (this.q.findKey.get(...values) as { id: number }).id;
     this.keyIds.set(key, id);
     return id;
+  }
+
+  /** keyValues of the dims a tuple string holds, read part by part (no dims object; a repeated part is not decoded). */
+  private partValues(key: string): (string | number)[] {
+    const parts = tupleParts(key);
+    const out: (string | number)[] = [];
+    const { lastParts, lastPartIds } = this;
+    for (let i = 0; i < TUPLE_DIMS.length; i++) {
+      const part = parts[i];
+      if (part === lastParts[i]) {
+        out.push(lastPartIds[i]);
+        continue;
+      }
+      const k = TUPLE_DIMS[i];
+      const v = partValue(i, part);
+      const id = KEPT.has(k) ? (v as string | number) : (k === 'userAgent' ? this.userAgents : this.strings).id(v as string | null);
+      lastParts[i] = part;
+      lastPartIds[i] = id;
+      out.push(id);
+    }
+    return out;
   }
 
   private keyValues(d: TupleDims): (string | number)[] {

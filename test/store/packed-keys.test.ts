@@ -5,20 +5,35 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KeyIndex, KeyTable, packRows, type ReceivedRows } from '../../src/aggregate/packed-rows.js';
-import type { UsageRow } from '../../src/aggregate/usage.js';
+import { UsageAggregator, usageDims, type UsageRow } from '../../src/aggregate/usage.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
 import { Store, type Checkpoint } from '../../src/store/store.js';
 import { generateIisFolder } from '../../src/synth/iis-traffic.js';
 import { parseBytes, readFixture, tempDir } from '../helpers.js';
 
-/** The batches of real logs: a synthetic folder's files (keys repeat across them) and a fixture with null fields. */
+/**
+ * The batches of real logs: a synthetic folder's files (keys repeat across them) and a fixture with null fields; then
+ * values holding the characters a tuple string escapes, and values that look like such escapes.
+ */
 function batches(): UsageRow[][] {
   const dir = tempDir();
   const { files } = generateIisFolder(dir, { servers: ['EXCH01', 'EXCH02'], days: 3, startDate: '2024-03-11', linesPerServerPerDay: 600, seed: 5, backEnd: true });
   const out = files.map((f) => parseBytes(readFileSync(f)).rows);
   out.push(parseBytes(readFixture('iis/composed-crypt-fields.log')).rows);
+  const agg = new UsageAggregator();
+  for (const v of ['a\u001fb', '\u0001O', '\u0000', '\u00010x', 'a\u001fb', '\u0001', 'plain']) {
+    for (const server of ['S1', v]) {
+      agg.add(usageDims({ day: '2024-03-12', source: 'iis', server, username: v, userAgent: v, endpoint: 'EWS', protocol: 'TLS 1.0', detail: v }), '2024-03-12T01:02:03Z');
+    }
+  }
+  out.push(agg.drain());
   return out;
 }
+
+/** `r` as a row of its own dims and counters (no tuple string): the store reads its dims. */
+const asDims = (r: UsageRow): UsageRow => ({
+  dims: r.dims, hits: r.hits, authFailures: r.authFailures, errors: r.errors, estimated: r.estimated, firstSeen: r.firstSeen, lastSeen: r.lastSeen,
+});
 
 function checkpoint(fileId: number, broken = false): Checkpoint {
   return {
@@ -45,7 +60,8 @@ describe('rows packed with per-worker key ids', () => {
   it('store the same rows as the rows themselves, across epochs, held batches and a rollback', () => {
     const all = batches();
     const whole = fresh();
-    for (const rows of all) whole.store.commit(rows, checkpoint(whole.fileId), '2024-03-11T00:00:00Z');
+    // the rows as objects with their dims; below, as the workers send them (tuple strings read back by the store)
+    for (const rows of all) whole.store.commit(rows.map(asDims), checkpoint(whole.fileId), '2024-03-11T00:00:00Z');
 
     // two senders, batches dealt two by two; a bound of 100 kB (a batch here is 22–58 kB) starts a new epoch every few batches
     const indexes = [new KeyIndex(100_000), new KeyIndex(100_000)];
@@ -69,6 +85,9 @@ describe('rows packed with per-worker key ids', () => {
     expect(() => commit(received[order[0]], true)).toThrow(/FOREIGN KEY/);
     for (const i of order.reverse()) commit(received[i]);
     expect(dump(split.db)).toEqual(dump(whole.db));
+    // each value with escaped characters stored as it was logged, in every dictionary column
+    const stored = split.db.prepare(`SELECT DISTINCT username FROM usage WHERE day = '2024-03-12' AND username = detail AND user_agent = username`).pluck().all();
+    expect(stored.sort()).toEqual(['\u0000', '\u0001', '\u00010x', '\u0001O', 'a\u001fb', 'plain']);
     expect(dump(whole.db).times).toContainEqual({ f: 'integer', l: 'integer', n: expect.any(Number) });
     whole.db.close();
     split.db.close();
