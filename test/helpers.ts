@@ -9,7 +9,7 @@ import type { UsageTableRow } from '../src/export/ecs.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
 import type { FormatDef, LineParser, ParseContext, PathHints } from '../src/formats/types.js';
-import { openParser, ThreadEngines, type SessionLines, type SessionParser } from '../src/engine/session-parser.js';
+import { lineInto, openParser, ThreadEngines, type SessionLines, type SessionParser } from '../src/engine/session-parser.js';
 import type { Db } from '../src/store/open-database.js';
 import { Store } from '../src/store/store.js';
 
@@ -47,9 +47,7 @@ class UnlimitedLines implements SessionLines {
 
   /** As a scan's handler does: lines read where they lie in the region, for a parser that can. */
   lineIn(text: string, start: number, end: number, lineNo: number): void {
-    const p = this.parser;
-    if (p.lineIn !== undefined) p.lineIn(text, start, end, lineNo);
-    else p.line(text.slice(start, end), lineNo);
+    lineInto(this.parser, text, start, end, lineNo);
   }
 
   tooLong(lineNo: number, bytes: number): void {

@@ -12,7 +12,7 @@ import type { ContentMark, FileRecord } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
 import { openAfterTail } from './open-after-tail.js';
 import { pathHints, type ServerNaming } from './path-hints.js';
-import { openParser, type SessionLines } from './session-parser.js';
+import { lineInto, openParser, type SessionLines } from './session-parser.js';
 
 export interface SessionLimits {
   readonly fieldMap: Readonly<Record<string, string>>;
@@ -81,9 +81,7 @@ class BatchLines implements SessionLines {
   }
 
   lineIn(text: string, start: number, end: number, lineNo: number): void {
-    const p = this.parser;
-    if (p.lineIn !== undefined) p.lineIn(text, start, end, lineNo);
-    else p.line(text.slice(start, end), lineNo);
+    lineInto(this.parser, text, start, end, lineNo);
     if (++this.sinceFlush >= this.flushLines) this.flush();
     else this.checkRows();
   }

@@ -3,7 +3,7 @@
 // A key seen before costs one lookup in a cache bounded by bytes (a worker's key sent before, an array index into its
 // key table); only a new key touches the dictionaries.
 import { PACKED_WIDTH, secondsIntoDay, type ReceivedRows } from '../aggregate/packed-rows.js';
-import { KeyedRow, partValue, rowDay, TUPLE_DIMS, tupleKey, tupleParts, type TupleDims, type UsageRow } from '../aggregate/usage.js';
+import { partValue, rowDay, TUPLE_DIMS, tupleKey, tupleParts, type UsageRow } from '../aggregate/usage.js';
 import { DIM_COLUMNS, type DimKey } from '../aggregate/usage-dims.js';
 import { BoundedCache, Dictionary } from './dictionary.js';
 import type { Db } from './open-database.js';
@@ -42,12 +42,10 @@ export class UsageRowWriter {
   readonly userAgents: Dictionary;
   private readonly keyIds: BoundedCache;
   /**
-   * The last value and id of each key column: most columns of a new key (server, site, endpoint, codes) repeat the
-   * previous key's, and comparing two short strings costs less than hashing one for the dictionary's cache.
+   * The last part (as the tuple string writes it) and column value of each key column: most columns of a new key
+   * (server, site, endpoint, codes) repeat the previous key's, and comparing two short strings costs less than hashing
+   * one for the dictionary's cache.
    */
-  private lastValues: (string | number | null)[] = [];
-  private lastIds: number[] = [];
-  /** The same for keys read from tuple strings: the last part as written in the tuple (escaped) and its id. */
   private lastParts: string[] = [];
   private lastPartIds: (number | string)[] = [];
   private readonly q;
@@ -120,30 +118,27 @@ export class UsageRowWriter {
     this.strings.forget();
     this.userAgents.forget();
     this.keyIds.clear();
-    this.lastValues = [];
-    this.lastIds = [];
     this.lastParts = [];
     this.lastPartIds = [];
   }
 
-  /** The usage_keys id of a row's tuple: an aggregator's row is found by its tuple string (its dims read back only when new). */
+  /** The usage_keys id of a row's tuple (an aggregator's row carries its tuple string; its dims are not made). */
   private rowKeyId(r: UsageRow): number {
-    if (r instanceof KeyedRow) return this.keyId(r.key);
-    return this.keyId(r.key ?? tupleKey(r.dims), r.dims);
+    return this.keyId(r.key ?? tupleKey(r.dims));
   }
 
-  /** The usage_keys id of a tuple, added when new; `dims` when the caller has them, else read from the key. */
-  private keyId(key: string, dims?: TupleDims): number {
+  /** The usage_keys id of a tuple string, added when new. */
+  private keyId(key: string): number {
     const cached = this.keyIds.get(key);
     if (cached !== undefined) return cached;
-    const values = dims === undefined ? this.partValues(key) : this.keyValues(dims);
+    const values = this.partValues(key);
     const added = this.q.addKey.run(...values);
     const id = added.changes === 1 ? Number(added.lastInsertRowid) : (this.q.findKey.get(...values) as { id: number }).id;
     this.keyIds.set(key, id);
     return id;
   }
 
-  /** keyValues of the dims a tuple string holds, read part by part (no dims object; a repeated part is not decoded). */
+  /** The usage_keys column values of a tuple string, read part by part (a part repeated from the last key is not decoded). */
   private partValues(key: string): (string | number)[] {
     const parts = tupleParts(key);
     const out: (string | number)[] = [];
@@ -160,24 +155,6 @@ export class UsageRowWriter {
       lastParts[i] = part;
       lastPartIds[i] = id;
       out.push(id);
-    }
-    return out;
-  }
-
-  private keyValues(d: TupleDims): (string | number)[] {
-    const out: (string | number)[] = [];
-    const { lastValues, lastIds } = this;
-    for (let i = 0; i < TUPLE_DIMS.length; i++) {
-      const k = TUPLE_DIMS[i];
-      const v = d[k];
-      if (KEPT.has(k)) out.push(v as string | number);
-      else if (v === lastValues[i]) out.push(lastIds[i]);
-      else {
-        const id = (k === 'userAgent' ? this.userAgents : this.strings).id(v as string | null);
-        lastValues[i] = v;
-        lastIds[i] = id;
-        out.push(id);
-      }
     }
     return out;
   }

@@ -30,7 +30,7 @@ function batches(): UsageRow[][] {
   return out;
 }
 
-/** `r` as a row of its own dims and counters (no tuple string): the store reads its dims. */
+/** `r` as a row of its own dims and counters (no tuple string): the store makes its tuple string from the dims. */
 const asDims = (r: UsageRow): UsageRow => ({
   dims: r.dims, hits: r.hits, authFailures: r.authFailures, errors: r.errors, estimated: r.estimated, firstSeen: r.firstSeen, lastSeen: r.lastSeen,
 });
@@ -60,7 +60,7 @@ describe('rows packed with per-worker key ids', () => {
   it('store the same rows as the rows themselves, across epochs, held batches and a rollback', () => {
     const all = batches();
     const whole = fresh();
-    // the rows as objects with their dims; below, as the workers send them (tuple strings read back by the store)
+    // the rows as objects with their dims; below, as the workers send them (tuple strings numbered per worker)
     for (const rows of all) whole.store.commit(rows.map(asDims), checkpoint(whole.fileId), '2024-03-11T00:00:00Z');
 
     // two senders, batches dealt two by two; a bound of 100 kB (a batch here is 22–58 kB) starts a new epoch every few batches
