@@ -16,20 +16,37 @@ export const KEY_INDEX_BYTES = 8 << 20;
 /** What an entry costs besides its characters (Map entry, string header, the main thread's slots). */
 const ENTRY_OVERHEAD = 64;
 
-export interface PackedRows {
+/** Tuples a worker sends for the first time in an epoch, numbered on from `base`. */
+export interface TupleRun {
   /** The sender's KeyIndex epoch: local ids of one epoch mean nothing in another. */
   readonly epoch: number;
   /** Local id of tuples[0]: the tuples first sent in this batch, numbered on from there. */
   readonly base: number;
   readonly tuples: string[];
-  /** The local id of each row's tuple. */
-  readonly ids: Int32Array;
+}
+
+/**
+ * Rows per part of a packed batch: a part's cells (114,688 bytes) stay under glibc's 128 KiB mmap threshold, so the
+ * arrays a batch leaves behind on the main thread never raise it (see MESSAGE_TUPLE_CHARS).
+ */
+export const PART_ROWS = 2048;
+
+export interface PackedRows extends TupleRun {
+  /** The local id of each row's tuple, in parts of PART_ROWS rows (the last one shorter). */
+  readonly ids: Int32Array[];
   /** The distinct days of the rows. */
   readonly days: string[];
-  /** A time at or above 0 is seconds into the row's day; -1 - i is texts[i] (any other time, kept as it is). */
-  readonly cells: Float64Array;
+  /**
+   * PACKED_WIDTH numbers per row, in the parts of `ids`. A time at or above 0 is seconds into the row's day; -1 - i is
+   * texts[i] (any other time, kept as it is).
+   */
+  readonly cells: Float64Array[];
   readonly texts: string[];
 }
+
+/** The buffers of a packed batch, to move rather than copy to the main thread. */
+export const packedBuffers = (p: PackedRows): ArrayBuffer[] =>
+  [...p.ids, ...p.cells].map((a) => a.buffer as ArrayBuffer);
 
 /** Rows as the main thread received them: the ids resolve through the sender's table of that epoch. */
 export type ReceivedRows = Omit<PackedRows, 'tuples' | 'base' | 'epoch'> & { readonly keys: EpochKeys };
@@ -94,29 +111,36 @@ export function packRows(rows: readonly UsageRow[], index: KeyIndex): PackedRows
   index.begin();
   const base = index.size;
   const tuples: string[] = [];
-  const ids = new Int32Array(rows.length);
-  const cells = new Float64Array(PACKED_WIDTH * rows.length);
+  const ids: Int32Array[] = [];
+  const cells: Float64Array[] = [];
   const days: string[] = [];
   const texts: string[] = [];
   let lastDay = '';
   let dayIndex = -1;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const day = rowDay(r);
-    if (day !== lastDay) {
-      dayIndex = days.indexOf(day);
-      if (dayIndex < 0) dayIndex = days.push(day) - 1;
-      lastDay = day;
+  for (let from = 0; from < rows.length; from += PART_ROWS) {
+    const n = Math.min(PART_ROWS, rows.length - from);
+    const partIds = new Int32Array(n);
+    const partCells = new Float64Array(PACKED_WIDTH * n);
+    for (let j = 0; j < n; j++) {
+      const r = rows[from + j];
+      const day = rowDay(r);
+      if (day !== lastDay) {
+        dayIndex = days.indexOf(day);
+        if (dayIndex < 0) dayIndex = days.push(day) - 1;
+        lastDay = day;
+      }
+      partIds[j] = index.id(r.key ?? tupleKey(r.dims), tuples); // rows not made by an aggregator carry no key
+      const c = PACKED_WIDTH * j;
+      partCells[c] = dayIndex;
+      partCells[c + 1] = r.hits;
+      partCells[c + 2] = r.authFailures;
+      partCells[c + 3] = r.errors;
+      partCells[c + 4] = r.estimated;
+      partCells[c + 5] = timeCell(r.firstSeen, day, texts);
+      partCells[c + 6] = timeCell(r.lastSeen, day, texts);
     }
-    ids[i] = index.id(r.key ?? tupleKey(r.dims), tuples); // rows not made by an aggregator carry no key
-    const c = PACKED_WIDTH * i;
-    cells[c] = dayIndex;
-    cells[c + 1] = r.hits;
-    cells[c + 2] = r.authFailures;
-    cells[c + 3] = r.errors;
-    cells[c + 4] = r.estimated;
-    cells[c + 5] = timeCell(r.firstSeen, day, texts);
-    cells[c + 6] = timeCell(r.lastSeen, day, texts);
+    ids.push(partIds);
+    cells.push(partCells);
   }
   return { epoch: index.epoch, base, tuples, ids, days, cells, texts };
 }
@@ -131,13 +155,49 @@ export class EpochKeys {
   stamp = 0;
 }
 
+/**
+ * Characters of tuples sent in one message at most. A message is copied through a buffer that grows by doubling.
+ * glibc serves a block of 128 KiB or more with its own mapping, and when such a block is freed it raises that
+ * threshold to the block's size and its trim threshold to twice that: from then on, blocks up to that size come
+ * from the threads' arenas and freed space there stays in the process. A batch's new tuples at a million keys
+ * (4–8 MB in one message) cost 15–25 MB of peak RSS that way (bench/RESULTS.md). At this bound a message's buffer
+ * stays under 128 KiB, as the parts of a batch's arrays (PART_ROWS) and the read buffers (kept for reuse) do.
+ */
+export const MESSAGE_TUPLE_CHARS = 56 << 10;
+
+/**
+ * A packed batch as messages in order: runs of its new tuples first, each within `maxChars` characters, then the batch
+ * with the rest (a KeyTable takes them in that order).
+ */
+export function splitTuples(p: PackedRows, maxChars = MESSAGE_TUPLE_CHARS): { runs: TupleRun[]; rows: PackedRows } {
+  const runs: TupleRun[] = [];
+  let from = 0;
+  let chars = 0;
+  for (let i = 0; i < p.tuples.length; i++) {
+    chars += p.tuples[i].length;
+    if (chars <= maxChars || i === from) continue;
+    runs.push({ epoch: p.epoch, base: p.base + from, tuples: p.tuples.slice(from, i) });
+    from = i;
+    chars = p.tuples[i].length;
+  }
+  if (from === 0) return { runs, rows: p };
+  return { runs, rows: { ...p, base: p.base + from, tuples: p.tuples.slice(from) } };
+}
+
 /** The main thread's side, one per worker: tuples recorded as messages arrive (a worker's messages keep their order). */
 export class KeyTable {
   private epoch = -1;
   private keys = new EpochKeys();
 
-  /** Must see every batch of its worker, in the order received, also those that will never be committed. */
+  /** Must see every batch and run of its worker, in the order received, also those that will never be committed. */
   receive(p: PackedRows): ReceivedRows {
+    const keys = this.take(p);
+    const { ids, days, cells, texts } = p;
+    return { keys, ids, days, cells, texts };
+  }
+
+  /** Records the new tuples of a batch or run; the table of their epoch. */
+  take(p: TupleRun): EpochKeys {
     if (p.epoch !== this.epoch) {
       this.epoch = p.epoch;
       this.keys = new EpochKeys(); // batches received earlier keep the old epoch's table
@@ -150,8 +210,7 @@ export class KeyTable {
       grown.set(keys.keyIds);
       keys.keyIds = grown;
     }
-    const { ids, days, cells, texts } = p;
-    return { keys, ids, days, cells, texts };
+    return keys;
   }
 }
 
@@ -165,20 +224,23 @@ const timeText = (cell: number, day: string, texts: readonly string[]): string =
 /** The rows as objects again, dims included (tests, and callers that need the dims). */
 export function unpackRows(r: ReceivedRows): UsageRow[] {
   const rows: UsageRow[] = [];
-  for (let i = 0; i < r.ids.length; i++) {
-    const c = PACKED_WIDTH * i;
-    const day = r.days[r.cells[c]];
-    const key = r.keys.tuples[r.ids[i]];
-    rows.push({
-      dims: { day, ...parseTupleKey(key) },
-      key,
-      hits: r.cells[c + 1],
-      authFailures: r.cells[c + 2],
-      errors: r.cells[c + 3],
-      estimated: r.cells[c + 4] as 0 | 1,
-      firstSeen: timeText(r.cells[c + 5], day, r.texts),
-      lastSeen: timeText(r.cells[c + 6], day, r.texts),
-    });
-  }
+  r.ids.forEach((ids, p) => {
+    const cells = r.cells[p];
+    for (let j = 0; j < ids.length; j++) {
+      const c = PACKED_WIDTH * j;
+      const day = r.days[cells[c]];
+      const key = r.keys.tuples[ids[j]];
+      rows.push({
+        dims: { day, ...parseTupleKey(key) },
+        key,
+        hits: cells[c + 1],
+        authFailures: cells[c + 2],
+        errors: cells[c + 3],
+        estimated: cells[c + 4] as 0 | 1,
+        firstSeen: timeText(cells[c + 5], day, r.texts),
+        lastSeen: timeText(cells[c + 6], day, r.texts),
+      });
+    }
+  });
   return rows;
 }

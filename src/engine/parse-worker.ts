@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 import { fileChunks, fileStream, linesStartingWith } from '../sources/file-reader.js';
 import { plainInput, type ScanInput } from '../sources/plain-input.js';
-import { KeyIndex, packRows } from '../aggregate/packed-rows.js';
+import { KeyIndex, packedBuffers, packRows, splitTuples } from '../aggregate/packed-rows.js';
 import { PendingScope } from '../store/pending-sessions.js';
 import { runSession } from './parse-session.js';
 import { ThreadEngines } from './session-parser.js';
@@ -83,11 +83,11 @@ async function parse(job: ParseJob): Promise<void> {
     job.record,
     job.limits,
     (batch) => {
-      const rows = packRows(batch.rows, keys);
+      const { runs, rows } = splitTuples(packRows(batch.rows, keys));
+      for (const run of runs) post({ id: job.id, kind: 'tuples', run });
       unacked++;
       // the ids' and counters' buffers move to the main thread instead of being copied
-      postMoving({ id: job.id, kind: 'batch', batch: { ...batch, rows: [] }, rows },
-        [rows.ids.buffer as ArrayBuffer, rows.cells.buffer as ArrayBuffer]);
+      postMoving({ id: job.id, kind: 'batch', batch: { ...batch, rows: [] }, rows }, packedBuffers(rows));
     },
     (consumed, lines) => {
       if (consumed - lastTick >= TICK_BYTES) {

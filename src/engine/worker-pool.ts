@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { workerUrl } from '../bundle-info.js';
 import type { FileRecord } from '../store/store.js';
 import type { FoundFile } from '../sources/walk.js';
-import { KeyTable, type PackedRows, type ReceivedRows } from '../aggregate/packed-rows.js';
+import { KeyTable, type PackedRows, type ReceivedRows, type TupleRun } from '../aggregate/packed-rows.js';
 import type { PendingSession } from '../aggregate/pending-session.js';
 import type { Batch, SessionLimits } from './parse-session.js';
 
@@ -48,6 +48,8 @@ export interface Directive {
 export type WorkerReply =
   /** A batch whose usage rows travel packed (packed-rows.ts): `batch.rows` is empty. */
   | { readonly id: number; readonly kind: 'batch'; readonly batch: Batch; readonly rows: PackedRows }
+  /** New tuples of the batch that follows, sent ahead in runs of bounded size (packed-rows.ts, splitTuples). */
+  | { readonly id: number; readonly kind: 'tuples'; readonly run: TupleRun }
   | { readonly id: number; readonly kind: 'directives'; readonly list: Directive[] }
   | { readonly id: number; readonly kind: 'tick'; readonly consumed: number; readonly lines: number }
   | { readonly id: number; readonly kind: 'done' }
@@ -96,7 +98,10 @@ export class ParsePool {
     const w = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 64 } });
     const keys = new KeyTable();
     this.keys.set(w, keys);
-    w.on('message', (m: WorkerReply) => this.reply(m, m.kind === 'batch' ? keys.receive(m.rows) : undefined));
+    w.on('message', (m: WorkerReply) => {
+      if (m.kind === 'tuples') keys.take(m.run);
+      else this.reply(m, m.kind === 'batch' ? keys.receive(m.rows) : undefined);
+    });
     w.on('error', (err) => this.fail(w, err));
     this.load.set(w, 0);
     this.waiting.shift()?.();
@@ -151,7 +156,7 @@ export class ParsePool {
   }
 
   /** `packed`: a batch's rows, received (their new tuples recorded) even when the job is gone. */
-  private reply(m: WorkerReply, packed: ReceivedRows | undefined): void {
+  private reply(m: Exclude<WorkerReply, { kind: 'tuples' }>, packed: ReceivedRows | undefined): void {
     const job = this.running.get(m.id);
     if (job === undefined) return;
     try {

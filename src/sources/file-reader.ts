@@ -1,13 +1,25 @@
 // The one place plain files are read: ranges of bytes, streams and chunks from a position on, the next line start after an
 // offset, and the lines of a byte range that start with a given byte. The scan, the identification, the byte-range
 // planner, gzip identities and the parse workers all read through it.
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 /** The largest read chunk (and a stream's highWaterMark for plain files). */
 export const READ_CHUNK = 1 << 20;
-const MIN_CHUNK = 64 << 10;
+
+/**
+ * Read buffers (READ_CHUNK bytes) of reads that ended, kept for this thread's next reads. Freeing a block of a MiB or
+ * more makes glibc raise its mmap threshold to that size and its trim threshold to twice that; from then on freed
+ * space stays in the process (about 15 MB of the ≈1M point's peak RSS in bench/RESULTS.md). Reused, they are never
+ * freed.
+ */
+const spare: Buffer[] = [];
+const SPARE_MAX = 4;
+const takeBuffer = (): Buffer => spare.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
+const giveBack = (...buffers: Buffer[]): void => {
+  for (const b of buffers) if (spare.length < SPARE_MAX) spare.push(b);
+};
 
 /** A stream of a plain file's bytes from `start` to `end` (exclusive; the file's end if undefined). */
 export function fileStream(path: string, start = 0, end?: number): Readable {
@@ -34,8 +46,9 @@ export async function readFileRange(path: string, start: number, length: number)
 /**
  * The bytes of a plain file from `start` to `end` (exclusive; the file's end if undefined), read with blocking reads
  * into two buffers used in turn, so a chunk stays valid until the chunk after the next one is requested (see
- * ScanInput.chunks): no fresh MiB to allocate, fault in and collect per read. Blocking reads measured faster than
- * asynchronous ones, in parse workers and in the main thread alike: their calls cost more than the reads.
+ * ScanInput.chunks), and the last ones until this thread starts another read: no fresh MiB to allocate, fault in
+ * and collect per read. Blocking reads measured faster than asynchronous ones, in parse workers and in the main
+ * thread alike: their calls cost more than the reads.
  */
 export async function* fileChunks(path: string, start: number, end?: number): AsyncGenerator<Buffer> {
   yield* fileChunksSync(path, start, end);
@@ -43,9 +56,8 @@ export async function* fileChunks(path: string, start: number, end?: number): As
 
 function* fileChunksSync(path: string, start: number, end?: number): Generator<Buffer> {
   const fd = openSync(path, 'r');
+  const buffers = [takeBuffer(), takeBuffer()];
   try {
-    const size = Math.min(READ_CHUNK, Math.max(MIN_CHUNK, (end ?? fstatSync(fd).size) - start + 1));
-    const buffers = [Buffer.allocUnsafeSlow(size), Buffer.allocUnsafeSlow(size)];
     let turn = 0;
     for (let pos = start; end === undefined || pos < end; ) {
       const buf = buffers[(turn ^= 1)];
@@ -56,6 +68,7 @@ function* fileChunksSync(path: string, start: number, end?: number): Generator<B
     }
   } finally {
     closeSync(fd);
+    giveBack(...buffers);
   }
 }
 
@@ -72,19 +85,17 @@ export interface MarkedLine {
   readonly text: string;
 }
 
-const LINES_READ = 4 << 20;
-
 /**
  * The lines of [start, end) that start with the byte `first` (`start` is a line start). Only the bytes are
- * searched, nothing parsed: blocking reads into one buffer, the unfinished last line moved to its front before the
- * next read. A line longer than the buffer is dropped (an over-long line, never one anyone reads).
+ * searched, nothing parsed: blocking reads into one read buffer, the unfinished last line moved to its front before
+ * the next read. A line longer than the buffer less 64 KiB is dropped (an over-long line, never one anyone reads).
  */
 export function linesStartingWith(path: string, first: number, start: number, end: number): MarkedLine[] {
   const out: MarkedLine[] = [];
   const mark = Buffer.from([10, first]);
   const fd = openSync(path, 'r');
+  const buf = takeBuffer();
   try {
-    const buf = Buffer.allocUnsafeSlow(LINES_READ + (1 << 20));
     let held = 0; // bytes of an unfinished line at the front of buf
     let base = start; // file offset of buf[0]
     let lineStart = true; // buf[0] starts a line (not after part of an over-long line was dropped)
@@ -120,6 +131,7 @@ export function linesStartingWith(path: string, first: number, start: number, en
     }
   } finally {
     closeSync(fd);
+    giveBack(buf);
   }
   return out;
 }

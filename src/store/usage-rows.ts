@@ -94,13 +94,17 @@ export class UsageRowWriter {
     }
     const { tuples, keyIds } = keys;
     const add = this.q.add;
-    for (let i = 0; i < ids.length; i++) {
-      const c = PACKED_WIDTH * i;
-      const local = ids[i];
-      let key = keyIds[local];
-      if (key === 0) keyIds[local] = key = this.keyId(tuples[local]);
-      add.run(days[cells[c]], key, cells[c + 1], cells[c + 2], cells[c + 3], cells[c + 4], cellTime(cells[c + 5], texts),
-        cellTime(cells[c + 6], texts));
+    for (let p = 0; p < ids.length; p++) {
+      const partIds = ids[p];
+      const part = cells[p];
+      for (let j = 0; j < partIds.length; j++) {
+        const c = PACKED_WIDTH * j;
+        const local = partIds[j];
+        let key = keyIds[local];
+        if (key === 0) keyIds[local] = key = this.keyId(tuples[local]);
+        add.run(days[part[c]], key, part[c + 1], part[c + 2], part[c + 3], part[c + 4], cellTime(part[c + 5], texts),
+          cellTime(part[c + 6], texts));
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 // Usage rows packed by a parse worker come out as they went in: every dimension, null or not, and the counters.
 import { describe, expect, it } from 'vitest';
 import { parseTupleKey, tupleKey, UsageAggregator, usageDims, type UsageRow } from '../../src/aggregate/usage.js';
-import { KeyIndex, KeyTable, packRows, unpackRows } from '../../src/aggregate/packed-rows.js';
+import { KeyIndex, KeyTable, MESSAGE_TUPLE_CHARS, PACKED_WIDTH, PART_ROWS, packRows, splitTuples, unpackRows } from '../../src/aggregate/packed-rows.js';
 import { parseBytes, readFixture } from '../helpers.js';
 
 /** A row's dims and counters as a plain object (an aggregator's row gives its dims from its tuple string). */
@@ -28,6 +28,28 @@ describe('packed rows', () => {
     expect(second.texts).toEqual(again.map(() => '2099-01-01T00:00:00Z'));
     expect(unpackRows(table.receive(structuredClone(second))).map(view))
       .toEqual(again.map(view));
+  });
+
+  it('sends a large batch in parts of PART_ROWS rows and its new tuples in bounded runs, read back in order', () => {
+    const agg = new UsageAggregator();
+    const n = 2 * PART_ROWS + 905;
+    for (let i = 0; i < n; i++) {
+      const dims = usageDims({ day: `2024-03-${11 + (i % 3)}`, source: 'iis', clientIp: `10.0.${i >> 8}.${i & 255}`, endpoint: 'owa', protocol: 'TLS 1.0' });
+      agg.add(dims, `2024-03-${11 + (i % 3)}T0${i % 10}:00:0${i % 7}Z`, 1 + (i % 5));
+    }
+    const rows = agg.drain();
+    const packed = packRows(rows, new KeyIndex());
+    expect(packed.ids.map((a) => a.length)).toEqual([PART_ROWS, PART_ROWS, 905]);
+    expect(packed.cells.map((a) => a.byteLength)).toEqual([PART_ROWS, PART_ROWS, 905].map((k) => k * PACKED_WIDTH * 8));
+    const { runs, rows: last } = splitTuples(packed);
+    expect(runs.length).toBeGreaterThan(1);
+    for (const run of runs) expect(run.tuples.join('').length).toBeLessThanOrEqual(MESSAGE_TUPLE_CHARS);
+    expect([...runs.flatMap((r) => r.tuples), ...last.tuples]).toEqual(packed.tuples);
+    const table = new KeyTable();
+    for (const run of runs) table.take(structuredClone(run));
+    expect(unpackRows(table.receive(structuredClone(last))).map(view)).toEqual(rows.map(view));
+    // out of order, the table refuses
+    expect(() => new KeyTable().receive(structuredClone(last))).toThrow(/out of step/);
   });
 
   it('keeps internal, estimated and the counters as numbers', () => {

@@ -34,6 +34,15 @@ describe('fileChunks', () => {
     expect([got.reused, got.intact]).toEqual([true, true]);
   });
 
+  it('leaves its buffers to the next read of this thread: no MiB-sized block is freed per file', async () => {
+    const first: ArrayBufferLike[] = [];
+    for await (const chunk of fileChunks(path, 0, 2 * MiB)) first.push(chunk.buffer);
+    const second = new Set<ArrayBufferLike>();
+    for await (const chunk of fileChunks(path, 5)) second.add(chunk.buffer);
+    expect(first.every((b) => second.has(b))).toBe(true);
+    expect(second.size).toBe(2);
+  });
+
   it('stops at the end offset of a byte range, and yields nothing past the file end', async () => {
     expect((await collect(fileChunks(path, MiB - 5, 2 * MiB + 7))).bytes.equals(data.subarray(MiB - 5, 2 * MiB + 7))).toBe(true);
     expect((await collect(fileChunks(path, data.length))).sizes).toEqual([]);

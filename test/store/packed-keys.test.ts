@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KeyIndex, KeyTable, packRows, type ReceivedRows } from '../../src/aggregate/packed-rows.js';
+import { KeyIndex, KeyTable, packRows, splitTuples, type ReceivedRows } from '../../src/aggregate/packed-rows.js';
 import { UsageAggregator, usageDims, type UsageRow } from '../../src/aggregate/usage.js';
 import { openDatabase, type Db } from '../../src/store/open-database.js';
 import { Store, type Checkpoint } from '../../src/store/store.js';
@@ -67,13 +67,19 @@ describe('rows packed with per-worker key ids', () => {
     const indexes = [new KeyIndex(100_000), new KeyIndex(100_000)];
     const tables = [new KeyTable(), new KeyTable()];
     let reused = 0;
+    let runs = 0;
     const received: ReceivedRows[] = all.map((rows, i) => {
-      const packed = structuredClone(packRows(rows, indexes[(i >> 1) % 2]));
-      reused += packed.ids.length - packed.tuples.length;
-      return tables[(i >> 1) % 2].receive(packed);
+      const packed = packRows(rows, indexes[(i >> 1) % 2]);
+      reused += rows.length - packed.tuples.length;
+      // new tuples ahead of their batch in runs of at most 4,000 characters, as a worker posts them
+      const split = splitTuples(packed, 4000);
+      runs += split.runs.length;
+      for (const run of split.runs) tables[(i >> 1) % 2].take(structuredClone(run));
+      return tables[(i >> 1) % 2].receive(structuredClone(split.rows));
     });
     expect(indexes.map((x) => x.epoch >= 1)).toEqual([true, true]);
     expect(reused).toBeGreaterThan(100);
+    expect(runs).toBeGreaterThan(all.length);
 
     const split = fresh();
     const commit = (r: ReceivedRows, broken = false): void =>
