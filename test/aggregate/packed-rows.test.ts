@@ -1,4 +1,5 @@
 // Usage rows packed by a parse worker come out as they went in: every dimension, null or not, and the counters.
+import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { parseTupleKey, tupleKey, UsageAggregator, usageDims, type UsageRow } from '../../src/aggregate/usage.js';
 import { KeyIndex, KeyTable, MESSAGE_TUPLE_CHARS, PACKED_WIDTH, PART_ROWS, packRows, splitTuples, unpackRows } from '../../src/aggregate/packed-rows.js';
@@ -50,6 +51,23 @@ describe('packed rows', () => {
     expect(unpackRows(table.receive(structuredClone(last))).map(view)).toEqual(rows.map(view));
     // out of order, the table refuses
     expect(() => new KeyTable().receive(structuredClone(last))).toThrow(/out of step/);
+  });
+
+  it('keeps every message of a batch under 128 KiB once serialized, non-Latin-1 tuples too', () => {
+    // a copied message's buffer of 128 KiB or more, once freed, raises glibc's mmap and trim thresholds (MESSAGE_TUPLE_CHARS)
+    const agg = new UsageAggregator();
+    for (let i = 0; i < 6000; i++) {
+      const dims = usageDims({
+        day: '2024-03-11', source: 'iis', clientIp: `10.1.${i >> 8}.${i & 255}`, username: `пользователь-${i}@contoso.example`,
+        userAgent: `Mozilla/5.0 (Windows NT 6.1; Trident/7.0; rv:11.0) like Gecko ${i}`, endpoint: 'owa', protocol: 'TLS 1.0',
+      });
+      agg.add(dims, '2024-03-11T10:00:00Z');
+    }
+    const { runs, rows } = splitTuples(packRows(agg.drain(), new KeyIndex()));
+    const sizes = [...runs.map((r) => serialize(r).length), serialize({ ...rows, ids: [], cells: [] }).length];
+    expect(runs.length).toBeGreaterThan(10);
+    expect(Math.max(...sizes)).toBeLessThan(128 << 10);
+    expect(Math.max(...[...rows.ids, ...rows.cells].map((a) => a.byteLength))).toBeLessThan(128 << 10);
   });
 
   it('keeps internal, estimated and the counters as numbers', () => {
