@@ -1,6 +1,7 @@
 // Usage rows sent from a parse worker to the main thread in a compact form. Each worker numbers the tuples it sends
 // (KeyIndex) and sends a tuple string only the first time; a row is a local id, a day index, its counters and its
 // times as seconds into its day, in transferable arrays. The main thread keeps the tuples per worker (KeyTable).
+// Every message stays under 128 KiB (MESSAGE_TUPLE_CHARS, PART_ROWS): new tuples go ahead of their batch in runs.
 import { parseTupleKey, rowDay, tupleKey, type UsageRow } from './usage.js';
 
 /** Numbers per row in `cells`: day index, hits, authFailures, errors, estimated, firstSeen, lastSeen. */
