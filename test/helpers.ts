@@ -9,7 +9,8 @@ import type { UsageTableRow } from '../src/export/ecs.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../src/aggregate/diagnostics.js';
 import { DEFAULT_FIELD_MAP, iisW3cFormat } from '../src/formats/iis-w3c.js';
 import type { FormatDef, LineParser, ParseContext, PathHints } from '../src/formats/types.js';
-import { lineInto, openParser, ThreadEngines, type SessionLines, type SessionParser } from '../src/engine/session-parser.js';
+import { openParser, ThreadEngines, type SessionLines, type SessionParser } from '../src/engine/session-parser.js';
+import { lineInto } from '../src/sources/line-splitter.js';
 import type { Db } from '../src/store/open-database.js';
 import { Store } from '../src/store/store.js';
 

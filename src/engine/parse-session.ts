@@ -5,6 +5,7 @@ import { ReportRowBuffer, type ReportPeriod, type ReportRow } from '../aggregate
 import { BATCH_BYTES, UsageAggregator, type UsageRow } from '../aggregate/usage.js';
 import { DiagnosticCounter, type DiagnosticEntry } from '../aggregate/diagnostics.js';
 import type { FormatDef, LineParser, ParseEngines } from '../formats/types.js';
+import { lineInto } from '../sources/line-splitter.js';
 import type { ScanInput } from '../sources/plain-input.js';
 import type { PendingDelta, PendingScope } from '../store/pending-sessions.js';
 import type { SignInDelta, SignInLedger } from '../store/signin-ledger.js';
@@ -12,7 +13,7 @@ import type { ContentMark, FileRecord } from '../store/store.js';
 import { ContentTracker } from './content-tracker.js';
 import { openAfterTail } from './open-after-tail.js';
 import { pathHints, type ServerNaming } from './path-hints.js';
-import { lineInto, openParser, type SessionLines } from './session-parser.js';
+import { openParser, type SessionLines } from './session-parser.js';
 
 export interface SessionLimits {
   readonly fieldMap: Readonly<Record<string, string>>;

@@ -15,12 +15,6 @@ export interface SessionLines extends LineHandler {
   afterChunk(lines: number): void;
 }
 
-/** Hands `parser` the line `text.slice(start, end)`: where it lies when the parser reads lines so, else cut out. */
-export function lineInto(parser: LineParser, text: string, start: number, end: number, lineNo: number): void {
-  if (parser.lineIn !== undefined) parser.lineIn(text, start, end, lineNo);
-  else parser.line(text.slice(start, end), lineNo);
-}
-
 /** The engines of one thread, each made on first use. */
 export class ThreadEngines implements ParseEngines {
   private line: LineEngine | null = null;

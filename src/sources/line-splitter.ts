@@ -13,6 +13,14 @@ export interface LineHandler {
   tooLong(lineNo: number, bytes: number): void;
 }
 
+/** Hands `to` the line `text.slice(start, end)`: where it lies when `to` reads lines so, else cut out. */
+export function lineInto(
+  to: Pick<LineHandler, 'line' | 'lineIn'>, text: string, start: number, end: number, lineNo: number,
+): void {
+  if (to.lineIn !== undefined) to.lineIn(text, start, end, lineNo);
+  else to.line(text.slice(start, end), lineNo);
+}
+
 // windows-1252 differs from latin1 only in 0x80–0x9F. Node 20's TextDecoder('windows-1252') decodes as
 // latin1 (0x80 → U+0080 instead of €), so those 32 bytes are mapped here; 0xFFFD marks the five unassigned ones.
 const CP1252_HIGH = [
@@ -155,8 +163,7 @@ export class LineSplitter {
           // Offsets advance before the handler runs so a flush inside it checkpoints after this line.
           this.lineNo = lineNo;
           this.consumed = offset + byteLen;
-          if (h.lineIn !== undefined) h.lineIn(text, start, end, lineNo);
-          else h.line(text.slice(start, end), lineNo);
+          lineInto(h, text, start, end, lineNo);
         }
         offset += byteLen;
         this.lineNo = lineNo;
