@@ -45,6 +45,14 @@ interface PopImapSession extends SessionBase {
   errors: number;
 }
 
+function newSession(ts: string, kind: Kind, server: string | null, port: number | null, ip: string | null): PopImapSession {
+  return {
+    first: ts, last: ts, lastSeq: -1, lastHash: 0, started: false, ended: false, kind, server, port, ip,
+    user: null, proto: null, protoCode: null, authFailures: 0, errors: 0,
+    [IN_TABLE]: undefined,
+  };
+}
+
 function isSession(v: unknown): v is PopImapSession {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Partial<PopImapSession>;
@@ -94,7 +102,10 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
   private readonly folderKind: Kind | null;
 
   constructor(ctx: ParseContext, state: SessionLogState<PopImapSession, Kind> | null) {
-    super(ctx, state, { dims, authFailures: (s) => s.authFailures, errors: (s) => s.errors, valid: isSession });
+    super(ctx, state, {
+      dims, authFailures: (s) => s.authFailures, errors: (s) => s.errors, valid: isSession,
+      blank: () => newSession('', 'pop3', null, null, null),
+    });
     this.folderServer = ctx.hints.server;
     this.folderKind = popImapKindFromFolders(ctx.hints.folders);
   }
@@ -160,11 +171,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     if (ip !== null && !looksLikeIp(ip)) {
       this.ctx.diags.note('bad_address', lineNo, `session ${this.key.id()}: cIp ${JSON.stringify(remote.slice(0, 60))} is not an IP address; kept as logged`);
     }
-    return {
-      first: ts, last: ts, lastSeq: -1, lastHash: 0, started: false, ended: false, kind, server: this.folderServer, port, ip,
-      user: null, proto: null, protoCode: null, authFailures: 0, errors: 0,
-      [IN_TABLE]: undefined,
-    };
+    return newSession(ts, kind, this.folderServer, port, ip);
   }
 }
 

@@ -56,7 +56,10 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
   private readonly role: ReturnType<typeof transportRole>;
 
   constructor(ctx: ParseContext, state: SessionLogState<SmtpSession, Direction> | null) {
-    super(ctx, state, { dims: smtpDims, authFailures: smtpAuthFailures, errors: (s) => s.errors, valid: isSmtpSession });
+    super(ctx, state, {
+      dims: smtpDims, authFailures: smtpAuthFailures, errors: (s) => s.errors, valid: isSmtpSession,
+      blank: () => newSmtpSession('', 'receive', '', null, false),
+    });
     const folders = ctx.hints.folders;
     this.folderServer = ctx.hints.server;
     this.folderDir = smtpDirectionFromFolders(folders);

@@ -21,6 +21,8 @@ export interface SessionCounting<S> {
   readonly authFailures: (s: S) => number;
   readonly errors: (s: S) => number;
   readonly valid: (state: unknown) => state is S;
+  /** A new session's literal (any values): what a session read back is copied into (SessionSink.adopt). */
+  readonly blank: () => S;
 }
 
 /** The session key of the line in `fields`: the values of some columns joined by U+001F, the session id among them. */
@@ -99,6 +101,7 @@ implements LineParser {
         touch(row, toSecond(s.last));
       },
       valid: counting.valid,
+      adopt: (st: S) => Object.assign(counting.blank(), st),
       create: (ts: string, lineNo: number) => this.create(ts, lineNo),
     };
     this.table = new SessionTable(sink, ctx.pending ?? memoryPending(), ctx.diags, state?.sessions ?? null);

@@ -2,8 +2,9 @@
 // next scan, files read in the wrong order) is counted once with everything its parts show. Inputs are composed.
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../../src/aggregate/usage.js';
-import { memoryPending } from '../../src/formats/exchange-session.js';
+import { CLOSED_MEMORY, memoryPending } from '../../src/formats/exchange-session.js';
 import { exchangeSmtpFormat } from '../../src/formats/exchange-smtp.js';
+import { newSmtpSession } from '../../src/formats/smtp-session.js';
 import type { PendingSessions } from '../../src/formats/types.js';
 import { hits, runFormat } from './exchange-run.js';
 
@@ -99,6 +100,19 @@ describe('sessions across files and scans', () => {
     expect(late.diagnostics.map((d) => d.code)).toEqual(['after_end']);
   });
 
+  it('a session read back with its fields in another order continues as a new one is laid out (one shape for the line path)', () => {
+    const pending = memoryPending();
+    runFormat(exchangeSmtpFormat, HEADER + HEAD, { pending, now: SOON });
+    const [[key, p]] = pending.entries();
+    const reordered = Object.fromEntries(Object.entries(p.state as object).reverse());
+    const again = nextScan(memoryPending());
+    again.put(key, { ...p, state: reordered });
+    runFormat(exchangeSmtpFormat, HEADER + line('09:00:00.050', '08DC41A2B7C3D001', 4, '>', '250 2.0.0 OK', ''), { pending: again, now: SOON });
+    const [[, back]] = again.entries();
+    expect(Object.keys(back.state as object)).toEqual(Object.keys(newSmtpSession('', 'receive', '', null, false)));
+    expect(back.state).toMatchObject({ ehlo: 'MFP-3F.contoso.com', tls: 2, lastSeq: 4, first: '2024-03-11T08:59:58.100Z' });
+  });
+
   it('pending sessions left idle by an earlier scan are counted by the next; counted ones go once logs a week newer are read', () => {
     const pending = memoryPending();
     runFormat(exchangeSmtpFormat, HEADER + HEAD, { pending, now: SOON });
@@ -139,5 +153,18 @@ describe('finding a line\'s session', () => {
     const agents = r.rows.map((row) => `${row.dims.site} ${row.dims.userAgent}`).sort();
     const want = Array.from({ length: sessions }, (_, k) => `${conn(k % 2)} host-${k}`).sort();
     expect(agents).toEqual(want);
+  });
+
+  it('ended sessions are remembered at least CLOSED_MEMORY deep: a repeated end line is a duplicate, an older one starts anew', () => {
+    const sessions = CLOSED_MEMORY + 6000;
+    const id = (k: number): string => `08DC${String(k).padStart(12, '0')}`;
+    const at = (k: number, ms: number): string => `08:${String(Math.floor(k / 1000) % 60).padStart(2, '0')}:00.${String(ms).padStart(3, '0')}`;
+    let text = HEADER;
+    for (let k = 0; k < sessions; k++) text += line(at(k, 0), id(k), 0, '+', '', '') + line(at(k, 1), id(k), 1, '-', '', 'Local');
+    const recent = sessions - CLOSED_MEMORY; // the CLOSED_MEMORY-th most recent to end
+    text += line(at(sessions, 2), id(recent), 1, '-', '', 'Local') + line(at(sessions, 3), id(0), 1, '-', '', 'Local');
+    const r = runFormat(exchangeSmtpFormat, text, { now: SOON });
+    expect(r.diagnostics.map((d) => [d.code, d.count])).toEqual([['duplicate_line', 1]]);
+    expect(hits(r.rows)).toBe(sessions); // the forgotten one's line waits for its start, uncounted (pending)
   });
 });
