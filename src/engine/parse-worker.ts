@@ -22,6 +22,12 @@ const keys = new KeyIndex();
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread');
 const post = (reply: WorkerReply): void => port.postMessage(reply);
+
+/**
+ * Chain (ParseJob.chain) → the pending sessions its last job here left: the chain's next file starts from them
+ * without waiting for the main thread to commit that job and read them back. Dropped when a job of the chain fails.
+ */
+const chains = new Map<string, PendingScope>();
 const postMoving = (reply: WorkerReply, move: ArrayBuffer[]): void => port.postMessage(reply, move);
 
 /**
@@ -74,8 +80,14 @@ function rangeInput(job: ParseJob): ScanInput {
 async function parse(job: ParseJob): Promise<void> {
   const format = WORKER_FORMATS.get(job.format);
   if (format === undefined) throw new Error(`unknown format ${job.format}`);
-  // the format's sessions left open by earlier files, as the main thread had them when the job started
-  const pending = job.pending === undefined ? undefined : new PendingScope(format.name, () => new Map(job.pending));
+  // the format's sessions left open by earlier files: as the main thread had them when the job started, or as the
+  // chain's previous job here left them
+  const pending = job.pending !== undefined ? new PendingScope(format.name, () => new Map(job.pending))
+    : job.chain !== undefined ? chains.get(job.chain) : undefined;
+  if (job.chain !== undefined) {
+    if (pending === undefined) throw new Error('the previous file of its chain could not be read in this scan; it is read again by the next');
+    chains.delete(job.chain); // until this job has read the whole file
+  }
   let lastTick = job.record.consumed;
   await runSession(
     rangeInput(job),
@@ -100,4 +112,5 @@ async function parse(job: ParseJob): Promise<void> {
     undefined,
     engines,
   );
+  if (job.chain !== undefined && pending !== undefined) chains.set(job.chain, pending);
 }

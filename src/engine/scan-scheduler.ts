@@ -1,10 +1,12 @@
 // Where an input is read: in this thread, on a parse worker, or cut into byte ranges read by several workers at
 // once. It starts the pool on the first input worth a worker, bounds the jobs under way, keeps the files of a session
-// chain (FormatDef.sessionChain: Exchange SMTP, POP3/IMAP4) one at a time and in order, and knows which stored
-// files are being read (another path to the same content waits for them). The batches go to the committer.
+// chain (FormatDef.sessionChain: Exchange SMTP, POP3/IMAP4) one at a time and in order (on a worker, one after the
+// other on the same worker, each starting from the sessions the one before left there), and knows which stored files
+// are being read (another path to the same content waits for them). The batches go to the committer.
 import { pendingTable } from '../store/pending-sessions.js';
 import type { ScanOptions } from './scan-options.js';
 import type { ReadTarget, ScanCommitter, Tick } from './scan-commit.js';
+import type { Batch } from './parse-session.js';
 import { readInput, sessionLimits } from './read-input.js';
 import { wholeHeadLines } from './sniff.js';
 import { ThreadEngines } from './session-parser.js';
@@ -43,6 +45,11 @@ export class ScanScheduler {
    */
   private readonly chains = new Map<string, Map<string, Promise<void>>>();
   private readonly barriers = new Map<string, Promise<void>>();
+  /**
+   * Format → chain → its last job on a worker: the chain's next file goes to the same worker as soon as that job has
+   * been handed over, and starts from the sessions it leaves there (ParseJob.chain) instead of waiting for its commit.
+   */
+  private readonly onWorker = new Map<string, Map<string, ChainJob>>();
   private readonly jobs: number;
   /** The engines of the sessions read in this thread. */
   private readonly engines = new ThreadEngines();
@@ -70,7 +77,10 @@ export class ScanScheduler {
     const worthWorker = this.jobs >= (shared ? SHARED_SESSIONS_MIN_JOBS : 2) && file !== undefined &&
       WORKER_FORMATS.has(format.name) && left >= (opts.workerMinBytes ?? WORKER_MIN_BYTES);
     if (!worthWorker || file === undefined) {
-      if (shared) await this.after(format.name, chain); // its earlier files first, and their sessions
+      if (shared) {
+        await this.after(format.name, chain); // its earlier files first, and their sessions
+        this.chainJobs(format.name, chain)?.delete(chain as string); // read here: the chain's next file starts afresh
+      }
       return readInput(committer.store, opts, target, committer.batches(target, tick), this.engines);
     }
     const pool = (this.pool ??= new ParsePool(this.jobs));
@@ -83,18 +93,39 @@ export class ScanScheduler {
     const limits = sessionLimits(opts);
     let parts: Promise<unknown>;
     if (shared) {
-      // After the format's previous file has been committed, with its pending sessions as they then are; once read,
-      // the sessions in this thread are stale (the worker changed them) and are read from the database again.
+      // Once read, the sessions in this thread are stale (the worker changed them) and are read from the database again.
       const pending = pendingTable(committer.store);
-      const run = async (): Promise<void> => {
-        const sessions = pending.scope(format.name).entries();
-        try {
-          await pool.run({ file, format: format.name, record, limits, pending: sessions }, { onBatch: commit, onTick: progress });
-        } finally {
-          pending.forget(format.name);
-        }
-      };
-      const job = this.after(format.name, chain).then(run);
+      const jobs = this.chainJobs(format.name, chain);
+      const prev = jobs?.get(chain as string);
+      const token = chain === null ? undefined : `${format.name}\u0000${chain}`;
+      const self = new ChainJob();
+      let job: Promise<void>;
+      if (prev !== undefined && !prev.failed) {
+        // the chain's next file: on the same worker, right after the previous one, from the sessions it leaves there.
+        // Its batches commit after that job's (one worker, in order); if that job fails, so does this one.
+        const onBatch = (b: Batch): void => {
+          if (prev.failed) throw new Error('the previous file of its chain could not be read in this scan; it is read again by the next');
+          commit(b);
+        };
+        job = prev.posted
+          .then(() => pool.run({ file, format: format.name, record, limits, chain: token }, { onBatch, onTick: progress, onPosted: self.handed }))
+          .finally(() => pending.forget(format.name));
+      } else {
+        // after the format's previous file has been committed, with its pending sessions as they then are
+        job = this.after(format.name, chain).then(async () => {
+          const sessions = pending.scope(format.name).entries();
+          try {
+            await pool.run(
+              { file, format: format.name, record, limits, pending: sessions, chain: token },
+              { onBatch: commit, onTick: progress, onPosted: self.handed },
+            );
+          } finally {
+            pending.forget(format.name);
+          }
+        });
+      }
+      job.catch(() => self.fail());
+      if (jobs !== undefined) jobs.set(chain as string, self);
       this.link(format.name, chain, job.catch(() => undefined));
       parts = job;
     } else {
@@ -138,12 +169,21 @@ export class ScanScheduler {
     return Promise.all([barrier, ...(chains?.values() ?? [])]);
   }
 
+  /** The format's chains' last jobs on a worker; undefined for a file of no known chain. */
+  private chainJobs(format: string, chain: string | null): Map<string, ChainJob> | undefined {
+    if (chain === null) return undefined;
+    let jobs = this.onWorker.get(format);
+    if (jobs === undefined) this.onWorker.set(format, (jobs = new Map()));
+    return jobs;
+  }
+
   /** `job` is now the last file of its chain (or, of no known chain, what every later file waits for). */
   private link(format: string, chain: string | null, job: Promise<void>): void {
     let chains = this.chains.get(format);
     if (chain === null) {
       this.barriers.set(format, job);
       chains?.clear(); // the barrier waits for them; later files wait for it
+      this.onWorker.get(format)?.clear(); // and start afresh after it
       return;
     }
     if (chains === undefined) this.chains.set(format, (chains = new Map()));
@@ -157,6 +197,26 @@ export class ScanScheduler {
     } finally {
       await this.pool?.close();
     }
+  }
+}
+
+/** A job of a chain on a worker, as the chain's next file sees it. */
+class ChainJob {
+  /** Handed to its worker (or failed before). */
+  readonly posted: Promise<void>;
+  readonly handed: () => void;
+  /** It failed (on its worker, or committing): the chain's next file cannot start from what it leaves. */
+  failed = false;
+
+  constructor() {
+    let handed = (): void => undefined;
+    this.posted = new Promise<void>((resolve) => (handed = resolve));
+    this.handed = handed;
+  }
+
+  fail(): void {
+    this.failed = true;
+    this.handed();
   }
 }
 

@@ -21,6 +21,12 @@ export interface ParseJob {
   readonly end?: number;
   /** For a format whose sessions continue across files: its pending sessions as the job starts (pending-sessions.ts). */
   readonly pending?: readonly (readonly [string, PendingSession])[];
+  /**
+   * The chain of files (FormatDef.sessionChain) the file is read in. With `pending`, the worker keeps the sessions as
+   * this job leaves them for the chain's next file; without, the job starts from those the chain's previous job (on
+   * this worker, just before it) left, and fails when that job did.
+   */
+  readonly chain?: string;
 }
 
 /** List the directive lines ("#…") of the byte range [start, end), both line starts. */
@@ -58,6 +64,8 @@ export type WorkerReply =
 export interface JobHandlers {
   readonly onBatch: (batch: Batch) => void;
   readonly onTick: (consumed: number, lines: number) => void;
+  /** The job has been handed to its worker (jobs of one chain are handed over in order). */
+  readonly onPosted?: () => void;
 }
 
 /** The bundled worker (dist/parse-worker.mjs); under the test runner too, so `npm run build` comes first. */
@@ -84,6 +92,8 @@ export class ParsePool {
   private readonly keys = new Map<Worker, KeyTable>();
   private readonly waiting: (() => void)[] = [];
   private readonly running = new Map<number, Running>();
+  /** Chain (ParseJob.chain) → the worker its jobs go to. */
+  private readonly affinity = new Map<string, Worker>();
   private nextId = 1;
 
   constructor(readonly size: number) {
@@ -101,16 +111,19 @@ export class ParsePool {
     this.keys.set(w, keys);
     w.on('message', (m: WorkerReply) => {
       if (m.kind === 'tuples') keys.take(m.run);
-      else this.reply(m, m.kind === 'batch' ? keys.receive(m.rows) : undefined);
+      else this.reply(w, m, m.kind === 'batch' ? keys.receive(m.rows) : undefined);
     });
     w.on('error', (err) => this.fail(w, err));
     this.load.set(w, 0);
-    this.waiting.shift()?.();
+    this.wake();
   }
 
-  /** Parses one file (or range) on a worker; resolves when its last batch has been handed to `onBatch`. */
+  /**
+   * Parses one file (or range) on a worker; resolves when its last batch has been handed to `onBatch`. The jobs of a
+   * chain (`job.chain`) all go to the worker that took its first.
+   */
   run(job: Omit<ParseJob, 'id' | 'kind'>, handlers: JobHandlers): Promise<void> {
-    return this.submit({ ...job, kind: 'parse' }, handlers);
+    return this.submit({ ...job, kind: 'parse' }, handlers, job.chain);
   }
 
   /** The directive lines of a byte range, read on a worker. */
@@ -121,8 +134,10 @@ export class ParsePool {
     return list;
   }
 
-  /** The worker with the fewest jobs, if one can take another. */
-  private leastLoaded(): Worker | undefined {
+  /** The worker with the fewest jobs (the chain's own worker, if it has one), if it can take another. */
+  private leastLoaded(chain?: string): Worker | undefined {
+    const own = chain === undefined ? undefined : this.affinity.get(chain);
+    if (own !== undefined) return (this.load.get(own) ?? JOBS_PER_WORKER) < JOBS_PER_WORKER ? own : undefined;
     let best: Worker | undefined;
     let fewest = JOBS_PER_WORKER;
     for (const [w, n] of this.load) {
@@ -137,19 +152,27 @@ export class ParsePool {
   private async submit(
     job: Omit<ParseJob, 'id'> | Omit<DirectivesJob, 'id'>,
     handlers: JobHandlers & { onDirectives?: (list: Directive[]) => void },
+    chain?: string,
   ): Promise<void> {
-    let worker = this.leastLoaded();
+    let worker = this.leastLoaded(chain);
     while (worker === undefined) {
       await new Promise<void>((r) => this.waiting.push(r));
-      worker = this.leastLoaded();
+      worker = this.leastLoaded(chain);
     }
     const w = worker;
+    if (chain !== undefined) this.affinity.set(chain, w);
     this.load.set(w, (this.load.get(w) ?? 0) + 1);
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.running.set(id, { ...handlers, resolve, reject, worker: w });
       w.postMessage({ ...job, id } as WorkerJob);
+      handlers.onPosted?.();
     });
+  }
+
+  /** A worker can take a job: every waiting job looks again, in the order they came (one may need another worker). */
+  private wake(): void {
+    for (const r of this.waiting.splice(0)) r();
   }
 
   async close(): Promise<void> {
@@ -157,9 +180,13 @@ export class ParsePool {
   }
 
   /** `packed`: a batch's rows, received (their new tuples recorded) even when the job is gone. */
-  private reply(m: Exclude<WorkerReply, { kind: 'tuples' }>, packed: ReceivedRows | undefined): void {
+  private reply(from: Worker, m: Exclude<WorkerReply, { kind: 'tuples' }>, packed: ReceivedRows | undefined): void {
     const job = this.running.get(m.id);
-    if (job === undefined) return;
+    if (job === undefined) {
+      // a batch of a job that failed committing: not committed, but taken (the worker waits for its acks)
+      if (m.kind === 'batch') from.postMessage({ kind: 'ack', id: m.id } satisfies BatchAck);
+      return;
+    }
     try {
       if (m.kind === 'batch') {
         try {
@@ -184,13 +211,14 @@ export class ParsePool {
     if (!this.running.delete(id)) return;
     const n = this.load.get(job.worker);
     if (n !== undefined) this.load.set(job.worker, n - 1);
-    this.waiting.shift()?.();
+    this.wake();
   }
 
   /** A worker died (out of memory, a bug): its jobs fail, a fresh worker takes its place. */
   private fail(worker: Worker, err: Error): void {
     this.load.delete(worker);
     this.keys.delete(worker);
+    for (const [chain, w] of this.affinity) if (w === worker) this.affinity.delete(chain);
     const lost = [...this.running].filter(([, job]) => job.worker === worker);
     for (const [id] of lost) this.running.delete(id);
     this.spawn();

@@ -2,7 +2,7 @@
 // a chain of files (a format's files, or one server's SMTP Receive logs) is read one at a time and in order wherever
 // it is read (on workers from SHARED_SESSIONS_MIN_JOBS on), and different chains at once. 2, 3 and 4 workers give
 // the same database as a scan in one thread, table by table, in one scan and over two scans with sessions left open.
-import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCAN, scan, type ScanOptions } from '../../src/engine/scan.js';
@@ -105,6 +105,52 @@ describe('Exchange logs on parse workers', () => {
       many.close();
     }
     one.close();
+  });
+
+  it('read a chain\'s files on its worker one after the other, or here when small, and give the same database', async () => {
+    const { dir, result } = folder();
+    const now = new Date('2024-04-01T00:00:00Z');
+    const one = openDatabase(join(tempDir(), 'one.db'));
+    const r1 = await run(one, dir, 1, now);
+    // files under the median size are read in this thread, between files of their chain read on a worker
+    const sizes = result.files.map((f) => statSync(f).size).sort((a, b) => a - b);
+    const median = sizes[sizes.length >> 1];
+    expect(sizes[0]).toBeLessThan(median);
+    const mixed = openDatabase(join(tempDir(), 'mixed.db'));
+    const rm = await run(mixed, dir, 2, now, { workerMinBytes: median, flushLines: 301 });
+    expect(dump(mixed, dir)).toEqual(dump(one, dir));
+    expect(rm.stats).toEqual(r1.stats);
+    for (const db of [one, mixed]) db.close();
+  });
+
+  it('a file whose batch fails to commit fails the next file of its chain (it started from its sessions); the next scan completes both', async () => {
+    const { dir, result } = folder();
+    const recv = result.files.filter((f) => f.includes('EXCH01') && /[\\/]SmtpReceive[\\/]RECV/i.test(f)).sort();
+    expect(recv.length).toBe(4);
+    appendFileSync(recv[1], 'not a line of this log\r\n'); // a diagnostic, where this test makes the commit fail
+    utimesSync(recv[1], FILE_TIME, FILE_TIME);
+    const now = new Date('2024-04-01T00:00:00Z');
+    const one = openDatabase(join(tempDir(), 'one.db'));
+    await run(one, dir, 1, now);
+    const db = openDatabase(join(tempDir(), 'failing.db'));
+    const failing = await run(db, dir, 2, now, {
+      flushLines: 301,
+      onDiagnostic: (f, _line, code) => {
+        if (f === recv[1] && code !== 'read_error') throw new Error('injected');
+      },
+    });
+    // the next file, and the one after it when it was handed to the worker before the failure was known
+    const failed = db.prepare(`SELECT path, reason FROM files WHERE status = 'error' ORDER BY path`).raw().all() as string[][];
+    const chained = 'cannot read: the previous file of its chain could not be read in this scan; it is read again by the next';
+    expect(failed.slice(0, 2)).toEqual([[recv[1], 'cannot read: injected'], [recv[2], chained]]);
+    expect(failed.slice(2)).toEqual(failed.length === 3 ? [[recv[3], chained]] : []);
+    expect(failing.stats.filesFailed).toBe(failed.length);
+    const again = await run(db, dir, 2, now);
+    expect(again.stats.filesFailed).toBe(0);
+    const usage = (d: Db): unknown[] => d.prepare(`SELECT * FROM usage ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`).raw().all();
+    expect(usage(db)).toEqual(usage(one));
+    expect(db.prepare(`SELECT count(*) FROM pending_sessions`).pluck().get()).toBe(0);
+    for (const d of [one, db]) d.close();
   });
 
   it('count, at the end of a scan, sessions an earlier scan left open and no file of this one continues', async () => {
