@@ -97,11 +97,6 @@ export class PendingTable {
         `INSERT OR REPLACE INTO pending_sessions (format, session_key, last_seen, counted, state) VALUES (?, ?, ?, ?, ?)`,
       ),
       del: this.db.prepare<[string, string]>(`DELETE FROM pending_sessions WHERE format = ? AND session_key = ?`),
-      // A hit taken back leaves its row at 0 when the whole session lands in another row: such rows mean nothing.
-      zero: this.db.prepare(
-        `DELETE FROM usage_rows WHERE hits = 0
-           AND key_id IN (SELECT id FROM usage_keys WHERE source IN ('smtp-receive', 'smtp-send', 'pop3', 'imap4'))`,
-      ),
     };
   }
 
@@ -138,12 +133,16 @@ export class PendingTable {
     return map;
   }
 
-  /** Inside the caller's transaction (Store.commit). */
-  apply(delta: PendingDelta): void {
+  /**
+   * Inside the caller's transaction (Store.commit), after the rows: a hit taken back (`delta.retracted`) leaves its row
+   * at 0 when the whole session lands in another row, and such rows mean nothing: `dropZeros` deletes them (among the
+   * rows the transaction took hits from).
+   */
+  apply(delta: PendingDelta, dropZeros: () => void): void {
     const q = this.statements();
     for (const [key, s] of delta.put) q.put.run(delta.format, key, s.lastSeen, s.counted ? 1 : 0, JSON.stringify(s.state));
     for (const key of delta.del) q.del.run(delta.format, key);
-    if (delta.retracted) q.zero.run();
+    if (delta.retracted) dropZeros();
   }
 }
 

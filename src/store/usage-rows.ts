@@ -49,6 +49,11 @@ export class UsageRowWriter {
   private lastParts: string[] = [];
   private lastPartIds: (number | string)[] = [];
   private readonly q;
+  /**
+   * Day and key id of each row written with 0 or fewer hits since the caller emptied it (a session's hit taken back):
+   * the only rows a write can leave at 0 hits.
+   */
+  readonly takenFrom: (string | number)[] = [];
   /** Marks the usage_keys ids this writer resolved into the packed rows' key tables; a new one after each rollback. */
   private stamp = nextStamp++;
 
@@ -74,6 +79,9 @@ export class UsageRowWriter {
             THEN max(last_seen, excluded.last_seen)
             WHEN ${asText('excluded.last_seen')} > ${asText('last_seen')} THEN excluded.last_seen ELSE last_seen END`),
       replace: db.prepare(`INSERT OR REPLACE INTO usage_rows (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      // sessions' rows only (the formats whose hits are taken back); by key, not a scan of every row
+      zero: db.prepare<[string, number, number]>(`DELETE FROM usage_rows WHERE day = ? AND key_id = ? AND hits = 0
+        AND EXISTS (SELECT 1 FROM usage_keys WHERE id = ? AND source IN ('smtp-receive', 'smtp-send', 'pop3', 'imap4'))`),
     };
   }
 
@@ -83,6 +91,14 @@ export class UsageRowWriter {
     const day = rowDay(r);
     this.q.add.run(day, key, r.hits, r.authFailures, r.errors, r.estimated, storedTime(r.firstSeen, day),
       storedTime(r.lastSeen, day));
+    if (r.hits <= 0) this.takenFrom.push(day, key);
+  }
+
+  /** Deletes the rows of `takenFrom` left at 0 hits by the caller's transaction, and empties it. */
+  dropZeros(): void {
+    const t = this.takenFrom;
+    for (let i = 0; i < t.length; i += 2) this.q.zero.run(t[i] as string, t[i + 1] as number, t[i + 1] as number);
+    t.length = 0;
   }
 
   /** The rows of a parse worker's batch, as they came (aggregate/packed-rows.ts). */
@@ -104,6 +120,7 @@ export class UsageRowWriter {
         if (key === 0) keyIds[local] = key = this.keyId(tuples[local]);
         add.run(days[part[c]], key, part[c + 1], part[c + 2], part[c + 3], part[c + 4], cellTime(part[c + 5], texts),
           cellTime(part[c + 6], texts));
+        if (part[c + 1] <= 0) this.takenFrom.push(days[part[c]], key);
       }
     }
   }
