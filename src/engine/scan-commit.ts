@@ -1,7 +1,7 @@
 // The scan's committer: the one owner of the scan's counts (ScanStats) and of what the scan writes to the store —
 // inputs found unchanged, skipped or unreadable, new file records, and each input's batches (rows with the file's
 // new position, tail hash, content marks and parser state, one transaction per batch), then the user agents' classes.
-import { classifyUserAgents } from '../store/classify-clients.js';
+import { classifyUserAgents, lastUserAgentId } from '../store/classify-clients.js';
 import { FINGERPRINT_BYTES, fingerprintOf, type FileRecord, type Store } from '../store/store.js';
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
@@ -89,9 +89,15 @@ export class ScanCommitter {
     this.sweep.run(this.store, this.opts.formats ?? FORMATS, this.opts.now, this.naming);
   }
 
+  /** User agents up to this id were classified by this scan (the first call looks at all). */
+  private classifiedUpTo = 0;
+
   /** New user agents get their client, TLS 1.2 verdict and hint. */
   classify(): void {
-    classifyUserAgents(this.store.db);
+    const db = this.store.db;
+    const upTo = lastUserAgentId(db);
+    if (upTo > this.classifiedUpTo || this.classifiedUpTo === 0) classifyUserAgents(db, this.classifiedUpTo);
+    this.classifiedUpTo = upTo;
   }
 
   /** Commits the batches of one input, in order, and keeps the scan's counts. */

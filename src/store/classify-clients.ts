@@ -9,21 +9,33 @@ function hasClientsTable(db: Db): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'clients'`).get() !== undefined;
 }
 
-/** User agents not yet classified by this classifier version (new ones, or stored by an older tls-census). */
-export function unclassifiedUserAgents(db: Db): string[] {
+/**
+ * User agents not yet classified by this classifier version (new ones, or stored by an older tls-census), among those
+ * stored with an id above `after` (default: all).
+ */
+export function unclassifiedUserAgents(db: Db, after = 0): string[] {
   if (!hasClientsTable(db)) return [];
   return db
-    .prepare<[number], string>(
+    .prepare<[number, number], string>(
       `SELECT a.user_agent FROM user_agents a LEFT JOIN clients c ON c.user_agent = a.user_agent
-       WHERE c.user_agent IS NULL OR c.classifier <> ?`,
+       WHERE a.id > ? AND (c.user_agent IS NULL OR c.classifier <> ?)`,
     )
     .pluck()
-    .all(CLASSIFIER_VERSION);
+    .all(after, CLASSIFIER_VERSION);
 }
 
-/** Classifies what is missing; returns how many user agents were (re)classified. Needs a writable database. */
-export function classifyUserAgents(db: Db): number {
-  const missing = unclassifiedUserAgents(db);
+/** The highest id in user_agents (0 when empty): what a later classifyUserAgents(db, after) need not look at again. */
+export function lastUserAgentId(db: Db): number {
+  return (db.prepare(`SELECT max(id) FROM user_agents`).pluck().get() as number | null) ?? 0;
+}
+
+/**
+ * Classifies what is missing, among the user agents stored with an id above `after` (default: all: a scan looks at
+ * all once, then at those its later commits add); returns how many user agents were (re)classified. Needs a writable
+ * database.
+ */
+export function classifyUserAgents(db: Db, after = 0): number {
+  const missing = unclassifiedUserAgents(db, after);
   if (missing.length === 0) return 0;
   const upsert = db.prepare(`
     INSERT INTO clients (user_agent, client, family, version, os, tls12_capable, hint, noise, rule, classifier)

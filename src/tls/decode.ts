@@ -96,6 +96,9 @@ export function decodeKeyExchangeHex(raw: string): string | null {
 const DECIMAL = /^\d{1,10}$/;
 
 export function decodeSchannelProtocolName(name: string): ProtocolLabel {
+  // as the logs write it (a key is already trimmed, upper case, with underscores): no copy of the name is made
+  const known = PROTOCOL_BY_NAME.get(name);
+  if (known !== undefined) return known;
   const t = name.trim();
   if (DECIMAL.test(t)) return PROTOCOL_BY_CODE.get(Number(t)) ?? 'unknown';
   // Microsoft docs write "SP_PROT-TLS1_2_CLIENT"; the logs use underscores.
@@ -103,6 +106,8 @@ export function decodeSchannelProtocolName(name: string): ProtocolLabel {
 }
 
 export function decodeAlgName(name: string, kind: AlgKind): string {
+  const known = ALG_BY_NAME[kind].get(name);
+  if (known !== undefined) return known;
   const t = name.trim();
   if (DECIMAL.test(t)) return ALG_BY_CODE[kind].get(Number(t)) ?? 'unknown';
   return ALG_BY_NAME[kind].get(t.toUpperCase()) ?? 'unknown';
