@@ -153,26 +153,8 @@ export class CsvFields {
    * comma or quote): one string to compare a session key with. Null otherwise.
    */
   span(first: number, last: number): string | null {
-    return this.hasSpan(first, last) ? this.text.slice(this.starts[first], this.ends[last]) : null;
-  }
-
-  /** Whether span(first, last) is not null. */
-  hasSpan(first: number, last: number): boolean {
-    return this.parsed === null && first >= 0 && first <= last && this.ends[last] <= this.firstQuote;
-  }
-
-  /**
-   * Whether span(first, last) is `span`, compared in place (no copy of the line's text), from the end: a session key's
-   * id is last, and two sessions' keys differ there first. Only when hasSpan(first, last).
-   */
-  spanIs(first: number, last: number, span: string): boolean {
-    const a = this.starts[first];
-    let e = this.ends[last];
-    let p = span.length;
-    if (e - a !== p) return false;
-    const text = this.text;
-    while (e > a) if (text.charCodeAt(--e) !== span.charCodeAt(--p)) return false;
-    return true;
+    if (this.parsed !== null || first < 0 || first > last || this.ends[last] > this.firstQuote) return null;
+    return this.text.slice(this.starts[first], this.ends[last]);
   }
 
   /** sequenceOf value `i`, read in place. */

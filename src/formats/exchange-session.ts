@@ -83,10 +83,6 @@ export interface LineKey {
    * are equal only when the keys are (values without comma or quote, in the same columns).
    */
   span(): string | null;
-  /** Whether the line has a span (span() is not null). */
-  hasSpan(): boolean;
-  /** Whether the line's span is `span`, compared where the line holds it (the line has a span). */
-  spanIs(span: string): boolean;
   /** The line: `lineText().slice(lineStart(), lineEnd())`, where lineText may be the whole region read. */
   lineText(): string;
   lineStart(): number;
@@ -107,12 +103,9 @@ function sameText(a: string, a0: number, a1: number, b: string, b0: number, b1: 
   return true;
 }
 
-/**
- * Whether the session kept as `t` is the line's: the same span when both have one (spans are equal exactly when the
- * keys are), else the same key; both compared where the line holds them.
- */
-function isLine(t: InTable, line: LineKey, hasSpan: boolean): boolean {
-  return hasSpan && t.span !== null ? line.spanIs(t.span) : line.is(t.key);
+/** Whether the session kept as `t` is the line's: the same span (one comparison), else the same key read in place. */
+function isLine(t: InTable, line: LineKey, span: string | null): boolean {
+  return (span !== null && span === t.span) || line.is(t.key);
 }
 
 export const IDLE_MS = 3_600_000;
@@ -191,12 +184,12 @@ export class SessionTable<S extends SessionBase> {
    * of `ts`.
    */
   get(line: LineKey, seq: number, ts: string, at: number, lineNo: number): S | null {
-    const hasSpan = line.hasSpan();
+    const span = line.span();
     let s = this.recent;
-    if (s === undefined || !isLine(s[IN_TABLE] as InTable, line, hasSpan)) {
+    if (s === undefined || !isLine(s[IN_TABLE] as InTable, line, span)) {
       const slot = line.hash() & (SLOTS - 1);
       s = this.slots[slot];
-      if (s === undefined || !isLine(s[IN_TABLE] as InTable, line, hasSpan)) {
+      if (s === undefined || !isLine(s[IN_TABLE] as InTable, line, span)) {
         const key = line.key();
         s = this.open.get(key);
         if (s === undefined) {
@@ -208,7 +201,7 @@ export class SessionTable<S extends SessionBase> {
           }
           const revived = this.revive(key);
           s = revived ?? this.sink.create(ts, lineNo);
-          const t = new InTable(key, hasSpan ? line.span() : null, s[IN_TABLE]);
+          const t = new InTable(key, span, s[IN_TABLE]);
           if (revived === undefined) t.lastAt = at; // a new session: first = last = ts
           s[IN_TABLE] = t;
           this.open.set(key, s);
@@ -217,7 +210,7 @@ export class SessionTable<S extends SessionBase> {
         }
         // found by its key: read back from a saved state, or its slot taken by another session
         const t = s[IN_TABLE] as InTable;
-        if (t.span === null && hasSpan) t.span = line.span();
+        t.span ??= span;
       }
       this.cache(s, s[IN_TABLE] as InTable, slot);
     }

@@ -56,14 +56,6 @@ class FieldsKey implements LineKey {
     return this.fields.span(this.spanFirst, this.spanLast);
   }
 
-  hasSpan(): boolean {
-    return this.fields.hasSpan(this.spanFirst, this.spanLast);
-  }
-
-  spanIs(span: string): boolean {
-    return this.fields.spanIs(this.spanFirst, this.spanLast, span);
-  }
-
   lineText(): string {
     return this.fields.text;
   }
