@@ -8,7 +8,26 @@ import { build } from 'esbuild';
 const root = new URL('../', import.meta.url);
 const { version } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
+/**
+ * yargs looks for a package.json upwards from the folder above its node_modules, which inside a bundle is none: it
+ * read the listing of the working directory and of each one above it at every start (an admin's folder of a hundred
+ * thousand logs, a network share). From the bundle's own folder it finds tls-census's at once.
+ */
+const YARGS_SHIM = /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/;
+const YARGS_MAIN = "__dirname.substring(0, __dirname.lastIndexOf('node_modules'))";
+const yargsFromBundle = {
+  name: 'yargs-from-bundle',
+  setup(b) {
+    b.onLoad({ filter: YARGS_SHIM }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(YARGS_MAIN)) throw new Error(`${args.path}: yargs changed; see scripts/bundle.mjs (yargs-from-bundle)`);
+      return { contents: text.replace(YARGS_MAIN, 'dirname(__dirname)'), loader: 'js' };
+    });
+  },
+};
+
 const common = {
+  plugins: [yargsFromBundle],
   bundle: true,
   platform: 'node',
   format: 'esm',
