@@ -1,5 +1,6 @@
 // Where an input is read: in this thread, on a parse worker, or cut into byte ranges read by several workers at
-// once. It starts the pool on the first input worth a worker, bounds the jobs under way, keeps the files of a session
+// once. It starts a pool on the first input worth a worker (one for formats read line by line, one for those whose
+// sessions span files: their workers' heaps differ), bounds the jobs under way, keeps the files of a session
 // chain (FormatDef.sessionChain: Exchange SMTP, POP3/IMAP4) one at a time and in order (on a worker, one after the
 // other on the same worker, each starting from the sessions the one before left there), and knows which stored files
 // are being read (another path to the same content waits for them). The batches go to the committer.
@@ -12,7 +13,7 @@ import { wholeHeadLines } from './sniff.js';
 import { ThreadEngines } from './session-parser.js';
 import { planRanges, RangeSequencer, SPLIT_BYTES } from './split-file.js';
 import { WORKER_FORMATS } from './worker-formats.js';
-import { ParsePool } from './worker-pool.js';
+import { ParsePool, WORKER_YOUNG_MB } from './worker-pool.js';
 
 /** Plain logs with less than this left to read are parsed in the main thread (a worker's start costs ~0.1 s). */
 export const WORKER_MIN_BYTES = 4 << 20;
@@ -32,7 +33,9 @@ export const MAX_CHAINED = 2048;
 
 export class ScanScheduler {
   /** Started on the first file worth a worker: a re-scan that finds nothing new starts none. */
+  /** Workers for formats read line by line, and for those whose sessions span files (WORKER_YOUNG_MB). */
   private pool: ParsePool | null = null;
+  private sessionPool: ParsePool | null = null;
   private readonly inflight = new Set<Promise<void>>();
   /** Jobs of files with sessions shared across files, queued behind their chain. */
   private readonly chained = new Set<Promise<void>>();
@@ -83,7 +86,7 @@ export class ScanScheduler {
       }
       return readInput(committer.store, opts, target, committer.batches(target, tick), this.engines);
     }
-    const pool = (this.pool ??= new ParsePool(this.jobs));
+    const pool = shared ? (this.sessionPool ??= new ParsePool(this.jobs, WORKER_YOUNG_MB.sessions)) : (this.pool ??= new ParsePool(this.jobs));
     // One job waiting per worker besides the one it runs: a worker that finishes starts the next file at once,
     // without waiting for this thread to identify it. Files of a chain wait for the chain, not for this bound: the
     // next server's files must be queued while the first server's chain still runs (then both run at once).
@@ -195,7 +198,7 @@ export class ScanScheduler {
     try {
       await Promise.all([...this.inflight, ...this.chained]);
     } finally {
-      await this.pool?.close();
+      await Promise.all([this.pool?.close(), this.sessionPool?.close()]);
     }
   }
 }

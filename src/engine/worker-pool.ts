@@ -82,6 +82,19 @@ interface Running extends JobHandlers {
   readonly worker: Worker;
 }
 
+/**
+ * The young generation of a pool's workers, in MB. A worker holds at most a batch of rows of BATCH_BYTES
+ * (aggregate/usage.ts) and its parser's caches, whatever the number of keys; without a cap V8 let each worker's old
+ * generation grow past 130 MB of mostly dead rows before collecting (the old generation is capped at 64 MB).
+ * - rows: formats read line by line (IIS, HTTP.sys, …), where memory goes with the number of keys. Capped (and a
+ *   smaller young generation), the internet mix of bench/RESULTS.md peaks at 280–300 MB instead of 410–445 MB, at no
+ *   measured cost in time. 6 MB rather than 8 takes the ≈1M point from 303–316 to 291–295 MB for 2–5% more time (4 MB:
+ *   no less memory, slower; 12 MB: 311 MB).
+ * - sessions: Exchange protocol logs (FormatDef.sharedSessions), whose sessions live across thousands of lines and
+ *   whose rows are few: 12 MB took the SMTP bench from 1.67 to 1.56 s for 15 MB more (16 MB: 60 MB more).
+ */
+export const WORKER_YOUNG_MB = { rows: 6, sessions: 12 } as const;
+
 /** Jobs a worker holds at once: the one it parses and the next, sent ahead so that it never waits for this thread. */
 const JOBS_PER_WORKER = 2;
 
@@ -96,17 +109,13 @@ export class ParsePool {
   private readonly affinity = new Map<string, Worker>();
   private nextId = 1;
 
-  constructor(readonly size: number) {
+  /** `youngMb`: each worker's young generation (WORKER_YOUNG_MB). */
+  constructor(readonly size: number, private readonly youngMb: number = WORKER_YOUNG_MB.rows) {
     for (let i = 0; i < size; i++) this.spawn();
   }
 
   private spawn(): void {
-    // A worker holds at most a batch of rows of BATCH_BYTES (aggregate/usage.ts) and its parser's caches, whatever the
-    // number of keys; without a cap V8 let each worker's old generation grow past 130 MB of mostly dead rows before
-    // collecting. Capped (and a smaller young generation), the internet mix of bench/RESULTS.md peaks at 280–300 MB
-    // instead of 410–445 MB, at no measured cost in time. A young generation of 6 MB rather than 8 takes the ≈1M point
-    // from 303–316 to 291–295 MB for 2–5% more time (4 MB: no less memory, slower).
-    const w = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 64 } });
+    const w = new Worker(WORKER_URL, { resourceLimits: { maxYoungGenerationSizeMb: this.youngMb, maxOldGenerationSizeMb: 64 } });
     const keys = new KeyTable();
     this.keys.set(w, keys);
     w.on('message', (m: WorkerReply) => {
