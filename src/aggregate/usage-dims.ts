@@ -73,15 +73,19 @@ export type UsageTableRow = KeyColumnValues & {
   readonly last_seen: string;
 };
 
-const DEFAULTS: UsageDims = {
-  day: '', source: '', server: null, site: null, clientIp: null, proxyIp: null, username: null, userAgent: null,
-  endpoint: null, protocol: 'unknown', protocolCode: null, cipher: null, cipherCode: null, hash: null, hashCode: null,
-  keyExchange: null, keyExchangeCode: null, detail: null, internal: 0,
-};
-
-/** Dims with every dimension not given NULL (`internal` 0); day, source and protocol are always given. */
+/**
+ * Dims with every dimension not given NULL (`internal` 0); day, source and protocol are always given. One literal
+ * (every row's dims have one shape) rather than a spread of defaults: Exchange makes one per session (measured).
+ */
 export function usageDims(given: Partial<UsageDims> & Pick<UsageDims, 'day' | 'source' | 'protocol'>): UsageDims {
-  return { ...DEFAULTS, ...given };
+  const g = given;
+  return {
+    day: g.day, source: g.source, server: g.server ?? null, site: g.site ?? null, clientIp: g.clientIp ?? null,
+    proxyIp: g.proxyIp ?? null, username: g.username ?? null, userAgent: g.userAgent ?? null, endpoint: g.endpoint ?? null,
+    protocol: g.protocol, protocolCode: g.protocolCode ?? null, cipher: g.cipher ?? null, cipherCode: g.cipherCode ?? null,
+    hash: g.hash ?? null, hashCode: g.hashCode ?? null, keyExchange: g.keyExchange ?? null,
+    keyExchangeCode: g.keyExchangeCode ?? null, detail: g.detail ?? null, internal: g.internal ?? 0,
+  };
 }
 
 /** Dims of a row read from `usage` (or a database being merged); columns left out are NULL. */

@@ -57,10 +57,32 @@ export const tuplePart = (v: string | number | null): string =>
 /** The parts of a tuple being made: joined at once, the string is flat (a `+=` chain would keep every piece alive). */
 const parts: string[] = TUPLE_DIMS.map(() => '');
 
-/** The tuple string of `d` (its day left out): values joined by U+001F, null as U+0000, `internal` as a number. */
+/**
+ * The tuple string of `d` (its day left out): values joined by U+001F, null as U+0000, `internal` as a number. The
+ * dimensions are read by name in TUPLE_DIMS order (a test holds the two equal): read in a loop by a computed name,
+ * each read was a generic lookup, which cost Exchange sessions more than the rest of their row (measured).
+ */
 export function tupleKey(d: UsageDims | TupleDims): string {
-  for (let i = 0; i < TUPLE_DIMS.length; i++) parts[i] = tuplePart(d[TUPLE_DIMS[i]]);
-  return parts.join(SEP);
+  const p = parts;
+  p[0] = tuplePart(d.source);
+  p[1] = tuplePart(d.server);
+  p[2] = tuplePart(d.site);
+  p[3] = tuplePart(d.clientIp);
+  p[4] = tuplePart(d.proxyIp);
+  p[5] = tuplePart(d.username);
+  p[6] = tuplePart(d.userAgent);
+  p[7] = tuplePart(d.endpoint);
+  p[8] = tuplePart(d.protocol);
+  p[9] = tuplePart(d.protocolCode);
+  p[10] = tuplePart(d.cipher);
+  p[11] = tuplePart(d.cipherCode);
+  p[12] = tuplePart(d.hash);
+  p[13] = tuplePart(d.hashCode);
+  p[14] = tuplePart(d.keyExchange);
+  p[15] = tuplePart(d.keyExchangeCode);
+  p[16] = tuplePart(d.detail);
+  p[17] = tuplePart(d.internal);
+  return p.join(SEP);
 }
 
 /** The parts of a tuple string made by tupleKey, one per TUPLE_DIMS entry, as tuplePart wrote them. */

@@ -1,7 +1,7 @@
 // Usage rows packed by a parse worker come out as they went in: every dimension, null or not, and the counters.
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { parseTupleKey, tupleKey, UsageAggregator, usageDims, type UsageRow } from '../../src/aggregate/usage.js';
+import { DIM_KEYS, parseTupleKey, TUPLE_DIMS, tupleKey, tuplePart, UsageAggregator, usageDims, type UsageDims, type UsageRow } from '../../src/aggregate/usage.js';
 import { KeyIndex, KeyTable, MESSAGE_TUPLE_CHARS, PACKED_WIDTH, PART_ROWS, packRows, splitTuples, unpackRows } from '../../src/aggregate/packed-rows.js';
 import { parseBytes, readFixture } from '../helpers.js';
 
@@ -84,6 +84,14 @@ describe('packed rows', () => {
 });
 
 describe('tuple keys', () => {
+  it('hold every dimension but the day in TUPLE_DIMS order', () => {
+    const dims = Object.fromEntries(DIM_KEYS.map((k, i) => [k, k === 'internal' ? 1 : `v${i}`])) as unknown as UsageDims;
+    const key = tupleKey(dims);
+    expect(key).toBe(TUPLE_DIMS.map((k) => tuplePart(dims[k])).join('\u001f'));
+    expect(key.split('\u001f')).toEqual(TUPLE_DIMS.map((k) => String(dims[k])));
+    expect(parseTupleKey(key)).toEqual(Object.fromEntries(TUPLE_DIMS.map((k) => [k, dims[k]])));
+  });
+
   it('read back exactly, whatever control characters a logged value holds', () => {
     const dims = {
       source: 'iis', server: 'A\u001fB', site: '\u0000', clientIp: '\u0001', proxyIp: null, username: '\u00010x\u001f',
