@@ -9,8 +9,40 @@ export function uaContext(ua: string): UaContext {
   const nt = /Windows NT (\d+\.\d+)/.exec(ua);
   return {
     ua,
-    parsed: () => (parsed ??= new UAParser(ua).getResult()),
+    parsed: () => (parsed ??= lazyResult(ua)),
     windowsNt: nt ? Number(nt[1]) : null,
+  };
+}
+
+/**
+ * The UA parser's getResult(), each part read when first asked for: most user agents that reach the parser are
+ * EHLO host names or app tokens, for which the rules read the browser, OS and engine but never the device, whose
+ * expressions were most of the parser's time (measured).
+ */
+function lazyResult(ua: string): IResult {
+  const parser = new UAParser(ua);
+  let browser: IResult['browser'] | undefined;
+  let engine: IResult['engine'] | undefined;
+  let os: IResult['os'] | undefined;
+  let device: IResult['device'] | undefined;
+  let cpu: IResult['cpu'] | undefined;
+  return {
+    ua,
+    get browser() {
+      return (browser ??= parser.getBrowser());
+    },
+    get engine() {
+      return (engine ??= parser.getEngine());
+    },
+    get os() {
+      return (os ??= parser.getOS());
+    },
+    get device() {
+      return (device ??= parser.getDevice());
+    },
+    get cpu() {
+      return (cpu ??= parser.getCPU());
+    },
   };
 }
 
