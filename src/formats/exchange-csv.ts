@@ -130,6 +130,13 @@ export class CsvFields {
     return this.escapes && this.escaped[i] === 1 ? v.replaceAll('""', '"') : v;
   }
 
+  /** The first character code of value `i`, read in place; NaN when it is ''. */
+  firstCode(i: number): number {
+    if (i < 0) return NaN;
+    if (this.parsed !== null) return this.parsed[i].charCodeAt(0);
+    return this.starts[i] < this.ends[i] ? this.text.charCodeAt(this.starts[i]) : NaN;
+  }
+
   /** Whether value `i` is ''. */
   isEmpty(i: number): boolean {
     return i < 0 || (this.parsed !== null ? this.parsed[i] === '' : this.starts[i] === this.ends[i]);

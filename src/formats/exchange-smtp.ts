@@ -5,7 +5,7 @@ import { parseCsvLine, parseFieldNames } from './exchange-csv.js';
 import { smtpDirectionFromFolders, transportRole } from './exchange-layout.js';
 import { looksLikeIp, stripPort } from './ip.js';
 import {
-  applySmtpEvent, isSmtpSession, newSmtpSession, smtpAuthFailures, smtpDims, Tls, type SmtpSession,
+  applySmtpEvent, isSmtpSession, newSmtpSession, smtpAuthFailures, smtpDims, smtpReadsData, Tls, type SmtpSession,
 } from './smtp-session.js';
 import { SessionLogParser, type SessionLogState } from './session-log-parser.js';
 import type { FormatDef, ParseContext } from './types.js';
@@ -98,8 +98,10 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     if (s.ip === null) this.setAddress(s, v.get(b.remote), lineNo);
     if (seq === 0) s.started = true;
     const event = v.get(b.event);
-    // Only `*` lines read both data and context, `<` and `>` data, `-` context (applySmtpEvent), `+` neither
-    const data = event === '*' || event === '<' || event === '>' ? v.get(b.data) : '';
+    // Only `*` lines read both data and context, `<` and `>` data (when smtpReadsData), `-` context (applySmtpEvent),
+    // `+` neither
+    const data = event === '*' || ((event === '<' || event === '>') && smtpReadsData(s, event, v.firstCode(b.data)))
+      ? v.get(b.data) : '';
     const context = event === '*' || event === '-' ? v.get(b.context) : '';
     applySmtpEvent(s, event, data, context, seq);
     if (s.tls === Tls.Done) this.tlsFields = true;

@@ -97,6 +97,20 @@ export function applySmtpEvent(s: SmtpSession, event: string, data: string, cont
   }
 }
 
+/**
+ * Whether applySmtpEvent reads the data of a `<` or `>` event whose data starts with character code `c` (NaN when
+ * empty). When not, applySmtpEvent(s, event, '', context, seq) has the same effect, and the line's data need not be cut
+ * out: a command other than EHLO/HELO/LHLO, STARTTLS or X-ANONYMOUSTLS, or a reply that is no 4xx/5xx, answers no
+ * STARTTLS and is no Send log's first greeting (most lines of a session).
+ */
+export function smtpReadsData(s: SmtpSession, event: '<' | '>', c: number): boolean {
+  if ((event === '<') === (s.dir === 'receive')) {
+    const l = c | 0x20; // lower case
+    return l === 101 || l === 104 || l === 108 || l === 115 || l === 120; // e(hlo) h(elo) l(hlo) s(tarttls) x(-anonymoustls)
+  }
+  return s.tls === Tls.Asked || c === 52 || c === 53 || (s.dir === 'send' && (s.remote ?? null) === null);
+}
+
 function failTls(s: SmtpSession, error: string): void {
   s.tls = Tls.Failed;
   s.err ??= error;

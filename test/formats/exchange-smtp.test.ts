@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { UsageRow } from '../../src/aggregate/usage.js';
 import { wholeHeadLines } from '../../src/engine/sniff.js';
+import { parseCsvLine } from '../../src/formats/exchange-csv.js';
 import { exchangeSmtpFormat, smtpChain } from '../../src/formats/exchange-smtp.js';
+import { applySmtpEvent, newSmtpSession, smtpReadsData, Tls, type SmtpSession } from '../../src/formats/smtp-session.js';
 import { diagCounts, exchangeFixture, hits, runFormat } from './exchange-run.js';
 
 const fx = (name: string): Buffer => exchangeFixture(`exchange/${name}`);
@@ -251,5 +253,45 @@ describe('SMTP: the chain a file belongs to (files of different chains are read 
     expect(chainOf(noConnector)).toBeNull();
     const noServer = Buffer.from(recv.toString('latin1').replaceAll('SRV-XCH03\\', ''), 'latin1');
     expect(chainOf(noServer)).toBeNull();
+  });
+});
+
+describe('the data of a command or reply is cut out only when it counts', () => {
+  it('an event whose data smtpReadsData passes over changes a session as with its data, for every TLS state and direction', () => {
+    // the data of every `<` and `>` line of the real SMTP samples, and the cases the rules look for in any case
+    const datas = new Set<string>(['', 'EHLO a', 'ehlo a', 'HELO b', 'LHLO c', 'STARTTLS', 'starttls', 'X-ANONYMOUSTLS',
+      'MAIL FROM:<a@b>', '220 2.0.0 SMTP server ready', '220 mx.contoso.com Microsoft ESMTP', '250-mx Hello [1.2.3.4]',
+      '421 4.3.2 Service not available', '454 4.7.0 Temporary authentication failure', '535 5.7.3 Authentication unsuccessful',
+      '504 5.7.4 Unrecognized authentication type', 'X', 'e', 's']);
+    for (const name of ['artefacts-RECV2023011116-1.LOG', 'css-docsite-SEND20191104-excerpt.LOG', 'ipban-smtp_auth_unsuccessful.log',
+      'crowdsec-exchange-smtp-logs.log', 'composed-send-tls-spellings.LOG']) {
+      for (const line of fx(name).toString('utf8').split(/\r?\n/)) {
+        const v = parseCsvLine(line);
+        if (typeof v !== 'string' && (v[6] === '<' || v[6] === '>') && v[7] !== undefined) datas.add(v[7]);
+      }
+    }
+    expect(datas.size).toBeGreaterThan(50);
+    let passedOver = 0;
+    for (const dir of ['receive', 'send'] as const) {
+      for (const tls of Object.values(Tls)) {
+        for (const remote of [null, 'mx.fabrikam.com']) {
+          for (const event of ['<', '>'] as const) {
+            for (const data of datas) {
+              const fresh = (): SmtpSession => ({ ...newSmtpSession('2024-03-11T08:00:00.000Z', dir, 'C', 'S', false), tls, remote });
+              if (smtpReadsData(fresh(), event, data.charCodeAt(0))) continue;
+              passedOver++;
+              const withData = fresh();
+              const without = fresh();
+              applySmtpEvent(withData, event, data, '', 3);
+              applySmtpEvent(without, event, '', '', 3);
+              // string keys only: the table's symbol key (undefined in both) is not part of the state
+              const state = (x: SmtpSession): unknown => [dir, tls, remote, event, data, Object.fromEntries(Object.entries(x))];
+              expect(state(without)).toEqual(state(withData));
+            }
+          }
+        }
+      }
+    }
+    expect(passedOver).toBeGreaterThan(1000);
   });
 });
