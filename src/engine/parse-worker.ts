@@ -22,13 +22,13 @@ const keys = new KeyIndex();
 const port = parentPort;
 if (port === null) throw new Error('parse-worker.js runs as a worker thread');
 const post = (reply: WorkerReply): void => port.postMessage(reply);
+const postMoving = (reply: WorkerReply, move: ArrayBuffer[]): void => port.postMessage(reply, move);
 
 /**
  * Chain (ParseJob.chain) → the pending sessions its last job here left: the chain's next file starts from them
  * without waiting for the main thread to commit that job and read them back. Dropped when a job of the chain fails.
  */
 const chains = new Map<string, PendingScope>();
-const postMoving = (reply: WorkerReply, move: ArrayBuffer[]): void => port.postMessage(reply, move);
 
 /**
  * Batches posted and not yet taken by the main thread. Past MAX_UNACKED the session waits at its next chunk: a

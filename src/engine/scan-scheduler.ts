@@ -32,8 +32,10 @@ export const SHARED_SESSIONS_MIN_JOBS = 2;
 export const MAX_CHAINED = 2048;
 
 export class ScanScheduler {
-  /** Started on the first file worth a worker: a re-scan that finds nothing new starts none. */
-  /** Workers for formats read line by line, and for those whose sessions span files (WORKER_YOUNG_MB). */
+  /**
+   * Workers for formats read line by line, and for those whose sessions span files (WORKER_YOUNG_MB), each started on
+   * the first file worth one: a re-scan that finds nothing new starts none.
+   */
   private pool: ParsePool | null = null;
   private sessionPool: ParsePool | null = null;
   private readonly inflight = new Set<Promise<void>>();
@@ -86,7 +88,9 @@ export class ScanScheduler {
       }
       return readInput(committer.store, opts, target, committer.batches(target, tick), this.engines);
     }
-    const pool = shared ? (this.sessionPool ??= new ParsePool(this.jobs, WORKER_YOUNG_MB.sessions)) : (this.pool ??= new ParsePool(this.jobs));
+    const pool = shared
+      ? (this.sessionPool ??= new ParsePool(this.jobs, WORKER_YOUNG_MB.sessions))
+      : (this.pool ??= new ParsePool(this.jobs));
     // One job waiting per worker besides the one it runs: a worker that finishes starts the next file at once,
     // without waiting for this thread to identify it. Files of a chain wait for the chain, not for this bound: the
     // next server's files must be queued while the first server's chain still runs (then both run at once).

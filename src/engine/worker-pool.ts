@@ -91,7 +91,7 @@ interface Running extends JobHandlers {
  *   measured cost in time. 6 MB rather than 8 takes the ≈1M point from 303–316 to 291–295 MB for 2–5% more time (4 MB:
  *   no less memory, slower; 12 MB: 311 MB).
  * - sessions: Exchange protocol logs (FormatDef.sharedSessions), whose sessions live across thousands of lines and
- *   whose rows are few: 12 MB took the SMTP bench from 1.67 to 1.56 s for 15 MB more (16 MB: 60 MB more).
+ *   whose rows are few: 12 MB took the SMTP bench from 1.73 to 1.60 s for 15 MB more (16 MB: no faster, 60 MB more).
  */
 export const WORKER_YOUNG_MB = { rows: 6, sessions: 12 } as const;
 
