@@ -130,6 +130,16 @@ export class CsvFields {
     return this.escapes && this.escaped[i] === 1 ? v.replaceAll('""', '"') : v;
   }
 
+  /** Where value `i` starts in `text` when it stands there as it is (not quoted with quotes inside), else -1. */
+  startOf(i: number): number {
+    return i >= 0 && this.inPlace(i) ? this.starts[i] : -1;
+  }
+
+  /** Where value `i` ends in `text` (with startOf). */
+  endOf(i: number): number {
+    return i >= 0 ? this.ends[i] : -1;
+  }
+
   /** The first character code of value `i`, read in place; NaN when it is ''. */
   firstCode(i: number): number {
     if (i < 0) return NaN;

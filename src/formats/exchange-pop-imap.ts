@@ -118,9 +118,9 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     return logTypeKind(value);
   }
 
-  protected keyColumns(b: Binding): { parts: readonly number[]; id: number } {
+  protected keyColumns(b: Binding): { parts: readonly number[]; id: number; time: number } {
     // Session ids restart with the service, so the connection's two endpoints are part of the key: id\u001flocal\u001fremote
-    return { parts: [b.session, b.local, b.remote], id: b.session };
+    return { parts: [b.session, b.local, b.remote], id: b.session, time: b.time };
   }
 
   protected row(lineNo: number): void {
@@ -135,9 +135,8 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     const at = v.time(b.time);
     if (at === -1) return diags.add('bad_timestamp', lineNo, `dateTime ${JSON.stringify(v.get(b.time).slice(0, 40))}`);
     if (v.isEmpty(b.session)) return diags.add('bad_record', lineNo, 'no sessionId');
-    const ts = v.get(b.time);
     const seq = v.sequence(b.seq);
-    const s = this.table.get(this.key, seq, ts, at, lineNo);
+    const s = this.table.get(this.key, seq, at, lineNo);
     if (s === null) return;
     this.records++;
     const command = v.get(b.command).toLowerCase();
@@ -157,7 +156,7 @@ class PopImapParser extends SessionLogParser<PopImapSession, Binding, Kind> {
     else if (ERROR_RESULT.test(context)) s.errors++;
     // Whether every real session logs OpenSession or a sequence number 0 is not known: the end alone counts it.
     if (command === 'closesession' || event === '-') this.table.ended(s, false);
-    this.table.sweep(ts, at);
+    this.table.sweep(this.key, at);
   }
 
   protected create(ts: string, lineNo: number): PopImapSession {

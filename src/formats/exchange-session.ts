@@ -49,6 +49,13 @@ class InTable {
   lineEnd = 0;
   /** exchangeTimeOrderAt of `last` (NaN: compare the text). */
   lastAt = NaN;
+  /**
+   * `last` is `lineText.slice(timeStart, timeEnd)` and not cut out yet (fresh() does): most lines only move a
+   * session's last time, and cutting it out of every line cost more than the rest of its time handling (measured).
+   */
+  lastPending = false;
+  timeStart = 0;
+  timeEnd = 0;
 
   constructor(
     /** Its key in the table: `open`, pending_sessions, saved states. */
@@ -87,10 +94,26 @@ export interface LineKey {
   lineText(): string;
   lineStart(): number;
   lineEnd(): number;
+  /** The line's time as logged. */
+  time(): string;
+  /** Where time() lies in lineText(): its start, -1 when it is not there as logged (a quoted value); and its end. */
+  timeStart(): number;
+  timeEnd(): number;
 }
 
-/** Brings `lastHash` up to date before a session is saved. */
+/** Cuts out a session's last time if it is still only a place in its last line (InTable.lastPending). */
+function fresh<S extends SessionBase>(s: S): S {
+  const t = s[IN_TABLE];
+  if (t?.lastPending === true) {
+    s.last = (t.lineText as string).slice(t.timeStart, t.timeEnd);
+    t.lastPending = false;
+  }
+  return s;
+}
+
+/** Brings `last` and `lastHash` up to date before a session is saved. */
 function hashed<S extends SessionBase>(s: S): S {
+  fresh(s);
   const t = s[IN_TABLE];
   if (t?.lineText !== undefined) s.lastHash = lineHashAt(t.lineText, t.lineStart, t.lineEnd);
   return s;
@@ -153,9 +176,15 @@ export class SessionTable<S extends SessionBase> {
   private sweepAt = '';
   /** `sweepAt` as a bucket of exchangeTimeOrderAt (NaN: compare the text). */
   private sweepBucket = NaN;
-  /** The newest event read by this parser (this read of the file), and its exchangeTimeOrderAt. */
+  /**
+   * The newest event read by this parser (this read of the file), and its exchangeTimeOrderAt; while `newestIn` is
+   * not undefined, `newest` is `newestIn.slice(newestStart, newestEnd)`, not cut out yet (newestTime()).
+   */
   private newest = '';
   private newestAt = -Infinity;
+  private newestIn: string | undefined = undefined;
+  private newestStart = 0;
+  private newestEnd = 0;
 
   constructor(
     private readonly sink: SessionSink<S>,
@@ -181,9 +210,9 @@ export class SessionTable<S extends SessionBase> {
   /**
    * The session a line belongs to, created or continued as needed; null when the line is skipped (and reported): an
    * exact repeat of the session's previous line, or a line of a session that already ended. `at`: exchangeTimeOrderAt
-   * of `ts`.
+   * of the line's time.
    */
-  get(line: LineKey, seq: number, ts: string, at: number, lineNo: number): S | null {
+  get(line: LineKey, seq: number, at: number, lineNo: number): S | null {
     const span = line.span();
     let s = this.recent;
     if (s === undefined || !isLine(s[IN_TABLE] as InTable, line, span)) {
@@ -200,13 +229,13 @@ export class SessionTable<S extends SessionBase> {
             return null;
           }
           const revived = this.revive(key);
-          s = revived ?? this.sink.create(ts, lineNo);
+          s = revived ?? this.sink.create(line.time(), lineNo);
           const t = new InTable(key, span, s[IN_TABLE]);
-          if (revived === undefined) t.lastAt = at; // a new session: first = last = ts
+          if (revived === undefined) t.lastAt = at; // a new session: first = last = the line's time
           s[IN_TABLE] = t;
           this.open.set(key, s);
           this.cache(s, t, slot);
-          return this.read(s, t, seq, line, ts, at);
+          return this.read(s, t, seq, line, at);
         }
         // found by its key: read back from a saved state, or its slot taken by another session
         const t = s[IN_TABLE] as InTable;
@@ -226,7 +255,7 @@ export class SessionTable<S extends SessionBase> {
       }
       this.diags.note('duplicate_sequence', lineNo, `session ${line.id()}: sequence number ${seq} used by two lines; both read`);
     }
-    return this.read(s, t, seq, line, ts, at);
+    return this.read(s, t, seq, line, at);
   }
 
   private cache(s: S, t: InTable, slot: number): void {
@@ -236,22 +265,41 @@ export class SessionTable<S extends SessionBase> {
   }
 
   /** Takes in the line read: its sequence number, text and time. */
-  private read(s: S, t: InTable, seq: number, line: LineKey, ts: string, at: number): S {
+  private read(s: S, t: InTable, seq: number, line: LineKey, at: number): S {
     s.lastSeq = seq;
-    t.lineText = line.lineText();
+    const usual = at >= t.lastAt && at >= this.newestAt;
+    if (!usual) fresh(s); // its last time is a place in its last line: cut out before that line is replaced
+    const text = line.lineText();
+    t.lineText = text;
     t.lineStart = line.lineStart();
     t.lineEnd = line.lineEnd();
-    if (at >= t.lastAt && at >= this.newestAt) {
-      // the usual line, not before any line before it: as the texts compare (first ≤ last ≤ ts; equal numbers are
-      // equal texts)
-      s.last = ts;
+    if (usual) {
+      // the usual line, not before any line before it: as the texts compare (first ≤ last ≤ the line's time; equal
+      // numbers are equal texts). Its time becomes the session's last and the newest, cut out when asked for.
+      const a = line.timeStart();
+      if (a >= 0) {
+        const e = line.timeEnd();
+        t.timeStart = a;
+        t.timeEnd = e;
+        t.lastPending = true;
+        this.newestIn = text;
+        this.newestStart = a;
+        this.newestEnd = e;
+      } else {
+        const ts = line.time();
+        s.last = ts;
+        t.lastPending = false;
+        this.newest = ts;
+        this.newestIn = undefined;
+      }
       t.lastAt = at;
-      this.newest = ts;
       this.newestAt = at;
       return s;
     }
-    if (ts > this.newest) {
+    const ts = line.time();
+    if (ts > this.newestTime()) {
       this.newest = ts;
+      this.newestIn = undefined;
       this.newestAt = at;
     }
     if (ts < s.first) s.first = ts;
@@ -276,7 +324,7 @@ export class SessionTable<S extends SessionBase> {
   ended(s: S, needStart: boolean): void {
     s.ended = true;
     if (needStart && !s.started) return;
-    this.sink.emit(s, 1);
+    this.sink.emit(fresh(s), 1);
     this.forget((s[IN_TABLE] as InTable).key, s);
   }
 
@@ -296,20 +344,30 @@ export class SessionTable<S extends SessionBase> {
     }
   }
 
+  /** `newest`, cut out of its line if it is not yet. */
+  private newestTime(): string {
+    if (this.newestIn !== undefined) {
+      this.newest = this.newestIn.slice(this.newestStart, this.newestEnd);
+      this.newestIn = undefined;
+    }
+    return this.newest;
+  }
+
   /**
    * Counts the sessions idle for IDLE_MS of log time; checked once per 10 minutes of log time (or a jump back). `at`:
-   * exchangeTimeOrderAt of `ts`.
+   * exchangeTimeOrderAt of the line's time.
    */
-  sweep(ts: string, at: number): void {
+  sweep(line: LineKey, at: number): void {
     const tenMinutes = Math.floor(at / TIME_BUCKET);
     if (tenMinutes === this.sweepBucket) return; // the same bucket, without cutting it out (NaN: never)
+    const ts = line.time();
     const bucket = ts.slice(0, 15);
     this.sweepBucket = tenMinutes;
     if (bucket === this.sweepAt) return;
     this.sweepAt = bucket;
     const now = Date.parse(ts);
     for (const [key, s] of this.open) {
-      if (Math.abs(now - Date.parse(s.last)) > IDLE_MS) {
+      if (Math.abs(now - Date.parse(fresh(s).last)) > IDLE_MS) {
         this.sink.emit(s, 1);
         this.forget(key, s);
       }
@@ -323,6 +381,7 @@ export class SessionTable<S extends SessionBase> {
   finish(now: Date): void {
     const nowMs = now.getTime();
     for (const [key, s] of this.open) {
+      fresh(s);
       if (s.started && s.ended) {
         this.sink.emit(s, 1);
         continue;
@@ -334,7 +393,7 @@ export class SessionTable<S extends SessionBase> {
     this.open.clear();
     this.recent = undefined;
     this.slots.fill(undefined);
-    this.pending.saw?.(this.newest);
+    this.pending.saw?.(this.newestTime());
   }
 
   /**
@@ -342,7 +401,7 @@ export class SessionTable<S extends SessionBase> {
    * sessions idle for IDLE_MS by `now`, and drops counted ones whose logs have moved on a week past them (`newest`:
    * the newest event the scan read in this format's files; default this table's own).
    */
-  sweepPending(now: Date, newest = this.newest): void {
+  sweepPending(now: Date, newest = this.newestTime()): void {
     const nowMs = now.getTime();
     const newestMs = newest === '' ? -Infinity : Date.parse(newest);
     for (const [key, p] of this.pending.entries()) {

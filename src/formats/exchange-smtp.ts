@@ -74,8 +74,8 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     return logTypeDirection(value);
   }
 
-  protected keyColumns(b: Binding): { parts: readonly number[]; id: number } {
-    return { parts: [b.connector, b.session], id: b.session }; // connector\u001fid
+  protected keyColumns(b: Binding): { parts: readonly number[]; id: number; time: number } {
+    return { parts: [b.connector, b.session], id: b.session, time: b.time }; // connector\u001fid
   }
 
   protected row(lineNo: number): void {
@@ -90,9 +90,8 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     const at = v.time(b.time);
     if (at === -1) return diags.add('bad_timestamp', lineNo, `date-time ${JSON.stringify(v.get(b.time).slice(0, 40))}`);
     if (v.isEmpty(b.session)) return diags.add('bad_record', lineNo, 'no session-id');
-    const ts = v.get(b.time);
     const seq = v.sequence(b.seq);
-    const s = this.table.get(this.key, seq, ts, at, lineNo);
+    const s = this.table.get(this.key, seq, at, lineNo);
     if (s === null) return;
     this.records++;
     if (s.ip === null) this.setAddress(s, v.get(b.remote), lineNo);
@@ -106,7 +105,7 @@ class SmtpParser extends SessionLogParser<SmtpSession, Binding, Direction> {
     applySmtpEvent(s, event, data, context, seq);
     if (s.tls === Tls.Done) this.tlsFields = true;
     if (event === '-') this.table.ended(s, true);
-    this.table.sweep(ts, at);
+    this.table.sweep(this.key, at);
   }
 
   protected create(ts: string): SmtpSession {

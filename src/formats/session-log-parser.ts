@@ -30,6 +30,8 @@ class FieldsKey implements LineKey {
   /** Columns of the key in order (-1: a column the layout lacks, an empty value), and the session id's column. */
   parts: readonly number[] = [];
   idAt = -1;
+  /** The time's column. */
+  timeAt = -1;
   /** The first and last of `parts` when they are adjacent columns in order, else -1 (the line writes no span). */
   spanFirst = -1;
   spanLast = -1;
@@ -68,10 +70,23 @@ class FieldsKey implements LineKey {
     return this.fields.lineEnd;
   }
 
-  /** Takes the key columns of a new binding. */
-  bind(parts: readonly number[], id: number): void {
+  time(): string {
+    return this.fields.get(this.timeAt);
+  }
+
+  timeStart(): number {
+    return this.fields.startOf(this.timeAt);
+  }
+
+  timeEnd(): number {
+    return this.fields.endOf(this.timeAt);
+  }
+
+  /** Takes the key and time columns of a new binding. */
+  bind(parts: readonly number[], id: number, time: number): void {
     this.parts = parts;
     this.idAt = id;
+    this.timeAt = time;
     const adjacent = parts.every((p, j) => p >= 0 && (j === 0 || p === parts[j - 1] + 1));
     this.spanFirst = adjacent ? parts[0] : -1;
     this.spanLast = adjacent ? parts[parts.length - 1] : -1;
@@ -115,8 +130,8 @@ implements LineParser {
   protected abstract bind(names: readonly string[]): B | null;
   /** The kind of log a #Log-type value names, or null for another. */
   protected abstract logType(value: string): K | null;
-  /** The columns of a binding's session key, in the order of the stored key, and its session id's column. */
-  protected abstract keyColumns(b: B): { parts: readonly number[]; id: number };
+  /** The columns of a binding's session key, in the order of the stored key, its session id's and its time's column. */
+  protected abstract keyColumns(b: B): { parts: readonly number[]; id: number; time: number };
   /** The message for a #Fields directive that bind() refuses. */
   protected abstract readonly missingColumns: string;
   /** The data line whose values are in `this.values` (line number `lineNo`). */
@@ -162,8 +177,8 @@ implements LineParser {
     this.fields = value;
     this.b = this.bind(parseFieldNames(value));
     if (this.b === null) return false;
-    const { parts, id } = this.keyColumns(this.b);
-    this.key.bind(parts, id);
+    const { parts, id, time } = this.keyColumns(this.b);
+    this.key.bind(parts, id, time);
     return true;
   }
 }

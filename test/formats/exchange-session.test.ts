@@ -155,6 +155,35 @@ describe('finding a line\'s session', () => {
     expect(agents).toEqual(want);
   });
 
+  it('a session\'s first and last times are its earliest and latest lines\', also when its lines go back in time or are read by csv-parse', () => {
+    const text = HEADER +
+      // lines in order, then one earlier than the one before it, read by csv-parse (a quote inside a value)
+      line('08:00:00.100', '08DC41A2B7C3D010', 0, '+', '', '') +
+      line('08:00:02.000', '08DC41A2B7C3D010', 1, '<', 'EHLO host-a', '') +
+      line('08:00:01.000', '08DC41A2B7C3D010', 2, '<', 'MAIL FROM:<a"b@c>', '') +
+      line('08:00:03.000', '08DC41A2B7C3D010', 3, '-', '', 'Local') +
+      // the end logged before the line it follows
+      line('09:00:05.000', '08DC41A2B7C3D011', 0, '+', '', '') +
+      line('09:00:07.000', '08DC41A2B7C3D011', 1, '<', 'EHLO host-b', '') +
+      line('09:00:06.000', '08DC41A2B7C3D011', 2, '-', '', 'Local') +
+      // still open at the end: its last time goes to pending_sessions as its latest line's
+      line('09:10:00.000', '08DC41A2B7C3D012', 0, '+', '', '') +
+      line('09:10:04.500', '08DC41A2B7C3D012', 1, '<', 'EHLO host-c', '');
+    const times = (rows: UsageRow[]): string[] => rows.map((r) => `${r.dims.userAgent} ${r.firstSeen} ${r.lastSeen} ${r.hits}`).sort();
+    // read whole, resumed from a saved state every line or two, and in small chunks (each line in a region of its own)
+    for (const opts of [{}, { resumeEvery: 1 }, { resumeEvery: 2 }, { chunk: 16 }, { chunk: 200 }]) {
+      const pending = memoryPending();
+      const r = runFormat(exchangeSmtpFormat, text, { now: SOON, pending, ...opts });
+      expect(times(r.rows)).toEqual([
+        'host-a 2024-03-11T08:00:00Z 2024-03-11T08:00:03Z 1',
+        'host-b 2024-03-11T09:00:05Z 2024-03-11T09:00:07Z 1',
+      ]);
+      expect(pending.entries().map(([, p]) => [p.lastSeen, (p.state as { first: string }).first])).toEqual([
+        ['2024-03-11T09:10:04.500Z', '2024-03-11T09:10:00.000Z'],
+      ]);
+    }
+  });
+
   it('ended sessions are remembered at least CLOSED_MEMORY deep: a repeated end line is a duplicate, an older one starts anew', () => {
     const sessions = CLOSED_MEMORY + 6000;
     const id = (k: number): string => `08DC${String(k).padStart(12, '0')}`;
