@@ -134,15 +134,13 @@ export class PendingTable {
   }
 
   /**
-   * Inside the caller's transaction (Store.commit), after the rows: a hit taken back (`delta.retracted`) leaves its row
-   * at 0 when the whole session lands in another row, and such rows mean nothing: `dropZeros` deletes them (among the
-   * rows the transaction took hits from).
+   * Inside the caller's transaction (Store.commit). A hit taken back (`delta.retracted`) is the store's to settle: it
+   * deletes the rows left at 0 hits (UsageRowWriter.endWrites).
    */
-  apply(delta: PendingDelta, dropZeros: () => void): void {
+  apply(delta: PendingDelta): void {
     const q = this.statements();
     for (const [key, s] of delta.put) q.put.run(delta.format, key, s.lastSeen, s.counted ? 1 : 0, JSON.stringify(s.state));
     for (const key of delta.del) q.del.run(delta.format, key);
-    if (delta.retracted) dropZeros();
   }
 }
 

@@ -218,10 +218,10 @@ export class Store {
   private txBody = (
     rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[], packed: ReceivedRows | undefined,
   ): void => {
-    this.usage.takenFrom.length = 0;
     this.writeRows(rows);
     if (packed) this.usage.addPacked(packed);
-    if (cp.pending) pendingTable(this).apply(cp.pending, this.dropZeros);
+    if (cp.pending) pendingTable(this).apply(cp.pending);
+    this.usage.endWrites(cp.pending?.retracted === true);
     if (cp.signIns) insertSignIns(this.db, cp.signIns);
     if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db, this.usage)).write(reports, cp.fileId);
     const q = this.q;
@@ -244,14 +244,11 @@ export class Store {
   /** The scan's sweep of pending sessions (engine/pending-sweep.ts): the rows it counts and what it changed, at once. */
   commitSessions(rows: readonly UsageRow[], pending: PendingDelta | undefined): void {
     this.rolledBackForgets(() => this.db.transaction(() => {
-      this.usage.takenFrom.length = 0;
       this.writeRows(rows);
-      if (pending) pendingTable(this).apply(pending, this.dropZeros);
+      if (pending) pendingTable(this).apply(pending);
+      this.usage.endWrites(pending?.retracted === true);
     }).immediate());
   }
-
-  /** Deletes the rows left at 0 hits among those the transaction took hits from (UsageRowWriter.takenFrom). */
-  private readonly dropZeros = (): void => this.usage.dropZeros();
 
   /** Adds the rows' counts to the stored rows, inside the caller's transaction (commit's, or merge's). */
   writeRows(rows: readonly UsageRow[]): void {

@@ -50,10 +50,10 @@ export class UsageRowWriter {
   private lastPartIds: (number | string)[] = [];
   private readonly q;
   /**
-   * Day and key id of each row written with 0 or fewer hits since the caller emptied it (a session's hit taken back):
-   * the only rows a write can leave at 0 hits.
+   * Day and key id of each row written with 0 or fewer hits in the transaction under way (a session's hit taken
+   * back): the only rows a write can leave at 0 hits.
    */
-  readonly takenFrom: (string | number)[] = [];
+  private readonly takenFrom: (string | number)[] = [];
   /** Marks the usage_keys ids this writer resolved into the packed rows' key tables; a new one after each rollback. */
   private stamp = nextStamp++;
 
@@ -94,10 +94,15 @@ export class UsageRowWriter {
     if (r.hits <= 0) this.takenFrom.push(day, key);
   }
 
-  /** Deletes the rows of `takenFrom` left at 0 hits by the caller's transaction, and empties it. */
-  dropZeros(): void {
+  /**
+   * At the end of the caller's transaction: when it took a counted session's hit back (`retracted`), deletes the rows
+   * it left at 0 hits; such rows mean nothing (the whole session landed in another row).
+   */
+  endWrites(retracted: boolean): void {
     const t = this.takenFrom;
-    for (let i = 0; i < t.length; i += 2) this.q.zero.run(t[i] as string, t[i + 1] as number, t[i + 1] as number);
+    if (retracted) {
+      for (let i = 0; i < t.length; i += 2) this.q.zero.run(t[i] as string, t[i + 1] as number, t[i + 1] as number);
+    }
     t.length = 0;
   }
 
@@ -135,6 +140,7 @@ export class UsageRowWriter {
 
   /** After a rollback: ids added by the failed transaction must not be used again. */
   forget(): void {
+    this.takenFrom.length = 0;
     this.stamp = nextStamp++;
     this.strings.forget();
     this.userAgents.forget();
