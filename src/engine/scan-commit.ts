@@ -96,7 +96,7 @@ export class ScanCommitter {
   classify(): void {
     const db = this.store.db;
     const upTo = lastUserAgentId(db);
-    if (upTo > this.classifiedUpTo || this.classifiedUpTo === 0) classifyUserAgents(db, this.classifiedUpTo);
+    classifyUserAgents(db, this.classifiedUpTo);
     this.classifiedUpTo = upTo;
   }
 
