@@ -9,7 +9,7 @@ import { PendingScope } from '../store/pending-sessions.js';
 import { runSession } from './parse-session.js';
 import { ThreadEngines } from './session-parser.js';
 import { WORKER_FORMATS } from './worker-formats.js';
-import type { BatchAck, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
+import type { BatchAck, ChainMoved, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
 /** Progress is posted at most every this many bytes. */
 const TICK_BYTES = 8 << 20;
@@ -26,7 +26,8 @@ const postMoving = (reply: WorkerReply, move: ArrayBuffer[]): void => port.postM
 
 /**
  * Chain (ParseJob.chain) → the pending sessions its last job here left: the chain's next file starts from them
- * without waiting for the main thread to commit that job and read them back. Dropped when a job of the chain fails.
+ * without waiting for the main thread to commit that job and read them back. Dropped when a job of the chain fails,
+ * and when the chain moves to another worker (ChainMoved).
  */
 const chains = new Map<string, PendingScope>();
 
@@ -42,7 +43,12 @@ const caughtUp = (): Promise<void> | undefined =>
 
 // Jobs run one after the other: the pool sends the next one before this one ends, so no time is lost between them.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (job: WorkerJob | BatchAck) => {
+port.on('message', (job: WorkerJob | BatchAck | ChainMoved) => {
+  if (job.kind === 'drop') {
+    const chain = job.chain;
+    queue = queue.then(() => void chains.delete(chain)); // after the jobs sent before (one may still run after a failed commit)
+    return;
+  }
   if (job.kind === 'ack') {
     unacked--;
     if (unacked < MAX_UNACKED && resume !== null) {

@@ -43,6 +43,8 @@ export interface ScanOptions {
   readonly workerMinBytes?: number;
   /** Files queued behind their session chains at most (scan-scheduler.ts MAX_CHAINED; tests set fewer). */
   readonly maxChained?: number;
+  /** A chain of files (FormatDef.sessionChain) moves to a parse worker that ran out of work (worker-pool.ts; tests). */
+  readonly onChainMove?: (chain: string) => void;
   /** --server-name: the server of files whose path and lines name none (else the host name). */
   readonly serverName?: string | null;
   /** This machine's name for its own log folders (default: localHostName()). */

@@ -2,7 +2,8 @@
 // once. It starts a pool on the first input worth a worker (one for formats read line by line, one for those whose
 // sessions span files: their workers' heaps differ), bounds the jobs under way, keeps the files of a session
 // chain (FormatDef.sessionChain: Exchange SMTP, POP3/IMAP4) one at a time and in order (on a worker, one after the
-// other on the same worker, each starting from the sessions the one before left there), and knows which stored files
+// other on the same worker, each starting from the sessions the one before left there; a chain moves to a worker that
+// ran out of work from its sessions as committed), and knows which stored files
 // are being read (another path to the same content waits for them). The batches go to the committer.
 import { pendingTable } from '../store/pending-sessions.js';
 import type { ScanOptions } from './scan-options.js';
@@ -107,31 +108,46 @@ export class ScanScheduler {
       const token = chain === null ? undefined : `${format.name}\u0000${chain}`;
       const self = new ChainJob();
       let job: Promise<void>;
-      if (prev !== undefined && !prev.failed) {
+      // the file's sessions as stored once the format's (or the chain's) previous file has been committed
+      const fromStore = async (): Promise<void> => {
+        const sessions = pending.scope(format.name).entries();
+        try {
+          await pool.run(
+            { file, format: format.name, record, limits, pending: sessions, chain: token },
+            { onBatch: commit, onTick: progress, onPosted: self.handed },
+          );
+        } finally {
+          pending.forget(format.name);
+        }
+      };
+      if (prev !== undefined && !prev.failed && token !== undefined) {
         // the chain's next file: on the same worker, right after the previous one, from the sessions it leaves there.
         // Its batches commit after that job's (one worker, in order); if that job fails, so does this one.
         const onBatch = (b: Batch): void => {
-          if (prev.failed) throw new Error('the previous file of its chain could not be read in this scan; it is read again by the next');
+          if (prev.failed) throw new Error(CHAIN_BROKEN);
           commit(b);
         };
         job = prev.posted
-          .then(() => pool.run({ file, format: format.name, record, limits, chain: token }, { onBatch, onTick: progress, onPosted: self.handed }))
+          .then(async () => {
+            const ran = await pool.continueChain({ file, format: format.name, record, limits, chain: token }, { onBatch, onTick: progress, onPosted: self.handed });
+            if (ran) return;
+            opts.onChainMove?.(chain as string);
+            // the chain moves to a worker that ran out of work: from its sessions as stored once that job is committed
+            try {
+              await prev.settled;
+              if (prev.failed) throw new Error(CHAIN_BROKEN);
+              await fromStore();
+            } finally {
+              pool.moved(token);
+            }
+          })
           .finally(() => pending.forget(format.name));
       } else {
         // after the format's previous file has been committed, with its pending sessions as they then are
-        job = this.after(format.name, chain).then(async () => {
-          const sessions = pending.scope(format.name).entries();
-          try {
-            await pool.run(
-              { file, format: format.name, record, limits, pending: sessions, chain: token },
-              { onBatch: commit, onTick: progress, onPosted: self.handed },
-            );
-          } finally {
-            pending.forget(format.name);
-          }
-        });
+        job = this.after(format.name, chain).then(fromStore);
       }
       job.catch(() => self.fail());
+      self.settled = job.then(() => undefined, () => undefined); // after `failed` is set
       if (jobs !== undefined) jobs.set(chain as string, self);
       this.link(format.name, chain, job.catch(() => undefined));
       parts = job;
@@ -207,11 +223,16 @@ export class ScanScheduler {
   }
 }
 
+/** Why a file of a chain fails when the file before it failed (it would start from that file's sessions). */
+const CHAIN_BROKEN = 'the previous file of its chain could not be read in this scan; it is read again by the next';
+
 /** A job of a chain on a worker, as the chain's next file sees it. */
 class ChainJob {
   /** Handed to its worker (or failed before). */
   readonly posted: Promise<void>;
   readonly handed: () => void;
+  /** Done: committed, or failed. */
+  settled: Promise<void> = Promise.resolve();
   /** It failed (on its worker, or committing): the chain's next file cannot start from what it leaves. */
   failed = false;
 

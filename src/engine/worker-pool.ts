@@ -46,6 +46,12 @@ export interface BatchAck {
   readonly id: number;
 }
 
+/** The chain's files go to another worker from now on: the sessions its last job here left are dropped. */
+export interface ChainMoved {
+  readonly kind: 'drop';
+  readonly chain: string;
+}
+
 export interface Directive {
   readonly offset: number;
   readonly text: string;
@@ -80,6 +86,7 @@ interface Running extends JobHandlers {
   readonly resolve: () => void;
   readonly reject: (err: Error) => void;
   readonly worker: Worker;
+  readonly chain?: string;
 }
 
 /**
@@ -95,6 +102,12 @@ interface Running extends JobHandlers {
  */
 export const WORKER_YOUNG_MB = { rows: 6, sessions: 12 } as const;
 
+/**
+ * How a job finds its worker: 'own', the chain's worker if it has one (else the least loaded); 'place', the least
+ * loaded, and the chain follows it; 'movable', the chain's worker, or none (see continueChain).
+ */
+type Placing = 'own' | 'place' | 'movable';
+
 /** Jobs a worker holds at once: the one it parses and the next, sent ahead so that it never waits for this thread. */
 const JOBS_PER_WORKER = 2;
 
@@ -107,6 +120,8 @@ export class ParsePool {
   private readonly running = new Map<number, Running>();
   /** Chain (ParseJob.chain) → the worker its jobs go to. */
   private readonly affinity = new Map<string, Worker>();
+  /** The chain moving to another worker (continueChain), if any: one at a time, so that two do not go to one idle worker. */
+  private moving: string | null = null;
   private nextId = 1;
 
   /** `youngMb`: each worker's young generation (WORKER_YOUNG_MB). */
@@ -128,11 +143,28 @@ export class ParsePool {
   }
 
   /**
-   * Parses one file (or range) on a worker; resolves when its last batch has been handed to `onBatch`. The jobs of a
-   * chain (`job.chain`) all go to the worker that took its first.
+   * Parses one file (or range) on a worker; resolves when its last batch has been handed to `onBatch`. A job of a
+   * chain (`job.chain`) with its `pending` sessions goes to the worker with the fewest jobs, and the chain's next jobs
+   * (continueChain) follow it there.
    */
-  run(job: Omit<ParseJob, 'id' | 'kind'>, handlers: JobHandlers): Promise<void> {
-    return this.submit({ ...job, kind: 'parse' }, handlers, job.chain);
+  async run(job: Omit<ParseJob, 'id' | 'kind'>, handlers: JobHandlers): Promise<void> {
+    await this.submit({ ...job, kind: 'parse' }, handlers, job.chain, job.pending === undefined ? 'own' : 'place');
+  }
+
+  /**
+   * The next job of a chain, without `pending`: it starts on the chain's worker from the sessions the chain's previous
+   * job leaves there. Resolves true once its last batch has been handed to `onBatch`; false, without running it, when
+   * the chain should move: its worker has as many jobs as it takes and another worker has none (a worker that ran out
+   * of chains would otherwise idle until the end while the other reads two chains in turn). The caller then runs it
+   * with `run` and the sessions as stored once the previous job has been committed, and calls `moved`.
+   */
+  continueChain(job: Omit<ParseJob, 'id' | 'kind' | 'pending'> & { readonly chain: string }, handlers: JobHandlers): Promise<boolean> {
+    return this.submit({ ...job, kind: 'parse' }, handlers, job.chain, 'movable');
+  }
+
+  /** The chain's move (continueChain resolving false) is over, run or failed: another chain may move. */
+  moved(chain: string): void {
+    if (this.moving === chain) this.moving = null;
   }
 
   /** The directive lines of a byte range, read on a worker. */
@@ -143,10 +175,29 @@ export class ParsePool {
     return list;
   }
 
-  /** The worker with the fewest jobs (the chain's own worker, if it has one), if it can take another. */
-  private leastLoaded(chain?: string): Worker | undefined {
-    const own = chain === undefined ? undefined : this.affinity.get(chain);
-    if (own !== undefined) return (this.load.get(own) ?? JOBS_PER_WORKER) < JOBS_PER_WORKER ? own : undefined;
+  /**
+   * Where a job goes: the chain's own worker, if it has one ('own', 'movable'), or the worker with the fewest jobs;
+   * undefined while none can take another; 'move' when a chain's job should move (continueChain).
+   */
+  private place(chain: string | undefined, mode: Placing): Worker | 'move' | undefined {
+    const own = chain === undefined || mode === 'place' ? undefined : this.affinity.get(chain);
+    if (own === undefined) return this.leastLoaded();
+    if ((this.load.get(own) ?? JOBS_PER_WORKER) < JOBS_PER_WORKER) return own;
+    if (mode === 'movable' && this.moving === null && [...this.load.values()].includes(0) && this.shared(own, chain as string)) {
+      this.moving = chain as string;
+      return 'move';
+    }
+    return undefined;
+  }
+
+  /** The worker holds a job of another chain than `chain` (or of none): moving `chain` elsewhere lets both run at once. */
+  private shared(worker: Worker, chain: string): boolean {
+    for (const job of this.running.values()) if (job.worker === worker && job.chain !== chain) return true;
+    return false;
+  }
+
+  /** The worker with the fewest jobs, if it can take another. */
+  private leastLoaded(): Worker | undefined {
     let best: Worker | undefined;
     let fewest = JOBS_PER_WORKER;
     for (const [w, n] of this.load) {
@@ -158,25 +209,34 @@ export class ParsePool {
     return best;
   }
 
+  /** Resolves true once the job is done; false when it was not run: a chain's job to move (see place). */
   private async submit(
     job: Omit<ParseJob, 'id'> | Omit<DirectivesJob, 'id'>,
     handlers: JobHandlers & { onDirectives?: (list: Directive[]) => void },
     chain?: string,
-  ): Promise<void> {
-    let worker = this.leastLoaded(chain);
+    mode: Placing = 'own',
+  ): Promise<boolean> {
+    let worker = this.place(chain, mode);
     while (worker === undefined) {
       await new Promise<void>((r) => this.waiting.push(r));
-      worker = this.leastLoaded(chain);
+      worker = this.place(chain, mode);
     }
+    if (worker === 'move') return false;
     const w = worker;
-    if (chain !== undefined) this.affinity.set(chain, w);
+    if (chain !== undefined) {
+      const before = this.affinity.get(chain);
+      if (before !== undefined && before !== w) before.postMessage({ kind: 'drop', chain } satisfies ChainMoved);
+      this.affinity.set(chain, w);
+      this.moved(chain);
+    }
     this.load.set(w, (this.load.get(w) ?? 0) + 1);
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      this.running.set(id, { ...handlers, resolve, reject, worker: w });
+    await new Promise<void>((resolve, reject) => {
+      this.running.set(id, { ...handlers, resolve, reject, worker: w, chain });
       w.postMessage({ ...job, id } as WorkerJob);
       handlers.onPosted?.();
     });
+    return true;
   }
 
   /** A worker can take a job: every waiting job looks again, in the order they came (one may need another worker). */

@@ -155,6 +155,30 @@ describe('Exchange logs on parse workers', () => {
     for (const d of [one, db]) d.close();
   });
 
+  it('move a chain to a worker that ran out of work, from its sessions as committed, and give the same database', async () => {
+    // three servers' Receive logs on two workers: one worker reads two chains in turn, the other runs out first
+    const dir = tempDir();
+    const result = generateExchangeFolder(dir, { servers: ['EXCH01', 'EXCH02', 'EXCH03'], hours: 8, startDate: START, smtpPerHour: 300, popImapPerHour: 1, seed: 7 });
+    const recv = result.files.filter((f) => /[\\/]SmtpReceive[\\/]/i.test(f));
+    for (const f of recv) utimesSync(f, FILE_TIME, FILE_TIME);
+    const paths = ['EXCH01', 'EXCH02', 'EXCH03'].map((s) => dirname(recv.find((f) => f.includes(s)) as string));
+    const now = new Date('2024-04-01T00:00:00Z');
+    const one = openDatabase(join(tempDir(), 'one.db'));
+    const r1 = await run(one, dir, 1, now, { paths });
+    expect(hitsBySource(one)).toEqual({ 'smtp-receive': result.sessions['smtp-receive'] });
+    const moves: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      const two = openDatabase(join(tempDir(), `two${round}.db`));
+      const r2 = await run(two, dir, 2, now, { paths, flushLines: 997, onChainMove: (c) => moves.push(c) });
+      expect(dump(two, dir)).toEqual(dump(one, dir));
+      expect(r2.stats).toEqual(r1.stats);
+      two.close();
+    }
+    expect(moves.length).toBeGreaterThan(0);
+    expect(moves.every((c) => /^receive:exch0[123]$/.test(c))).toBe(true);
+    one.close();
+  });
+
   it('count, at the end of a scan, sessions an earlier scan left open and no file of this one continues', async () => {
     const { dir, result } = folder();
     // EXCH01's last hour never comes (the sessions its hour 02 left open stay pending); EXCH02's arrives after the
