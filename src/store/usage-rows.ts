@@ -12,7 +12,12 @@ import type { Db } from './open-database.js';
 const KEPT: ReadonlySet<DimKey> = new Set(['source', 'protocol', 'internal']);
 const KEY_COLUMNS = TUPLE_DIMS.map((k) => (KEPT.has(k) ? DIM_COLUMNS[k] : `${DIM_COLUMNS[k]}_id`));
 const KEY = KEY_COLUMNS.join(', ');
-const KEY_MATCH = KEY_COLUMNS.map((c) => `${c} = ?`).join(' AND ');
+/**
+ * A key's row by its columns, as one row value between itself and itself: the same rows as `c1 = ? AND … AND c18 = ?`
+ * (every column is NOT NULL), but SQLite seeks the unique index 4× faster so (3.7 against 14 µs a key in a
+ * transaction, SQLite 3.53; the same in 3.40). Each value is bound twice.
+ */
+const KEY_MATCH = `(${KEY}) >= (${KEY_COLUMNS.map(() => '?').join(', ')}) AND (${KEY}) <= (${KEY_COLUMNS.map(() => '?').join(', ')})`;
 const COLUMNS = 'day, key_id, hits, auth_failures, errors, estimated, first_seen, last_seen';
 
 /** A stored time of usage_rows as the view shows it (migration-keys.ts); `day` the row's day column. */
@@ -54,6 +59,8 @@ export class UsageRowWriter {
    * back): the only rows a write can leave at 0 hits.
    */
   private readonly takenFrom: (string | number)[] = [];
+  /** The share of keys missing from the cache that were stored already, as a moving average over about 64 keys. */
+  private stored = 0;
   /** Marks the usage_keys ids this writer resolved into the packed rows' key tables; a new one after each rollback. */
   private stamp = nextStamp++;
 
@@ -154,13 +161,23 @@ export class UsageRowWriter {
     return this.keyId(r.key ?? tupleKey(r.dims));
   }
 
-  /** The usage_keys id of a tuple string, added when new. */
+  /**
+   * The usage_keys id of a tuple string, added when new. A key not in the cache is tried as new first (one insert)
+   * while most such keys have been new, as in a first scan; looked up first while most have been stored already, as
+   * in a nightly scan (an insert that conflicts, then the lookup, cost 6.2 µs against 3.7 for the lookup alone).
+   */
   private keyId(key: string): number {
     const cached = this.keyIds.get(key);
     if (cached !== undefined) return cached;
     const values = this.partValues(key);
-    const added = this.q.addKey.run(...values);
-    const id = added.changes === 1 ? Number(added.lastInsertRowid) : (this.q.findKey.get(...values) as { id: number }).id;
+    let id = this.stored > 0.5 ? this.q.findKey.get(...values, ...values)?.id : undefined;
+    let stored = id !== undefined;
+    if (id === undefined) {
+      const added = this.q.addKey.run(...values);
+      stored = added.changes === 0;
+      id = stored ? (this.q.findKey.get(...values, ...values) as { id: number }).id : Number(added.lastInsertRowid);
+    }
+    this.stored += ((stored ? 1 : 0) - this.stored) / 64;
     this.keyIds.set(key, id);
     return id;
   }
