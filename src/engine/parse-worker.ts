@@ -8,7 +8,7 @@ import { KeyIndex, packedBuffers, packRows, splitTuples } from '../aggregate/pac
 import { PendingScope } from '../store/pending-sessions.js';
 import { runSession } from './parse-session.js';
 import { ThreadEngines } from './session-parser.js';
-import { WORKER_FORMATS } from './worker-formats.js';
+import { CHAIN_BROKEN, WORKER_FORMATS } from './worker-formats.js';
 import type { BatchAck, ChainMoved, ParseJob, WorkerJob, WorkerReply } from './worker-pool.js';
 
 /** Progress is posted at most every this many bytes. */
@@ -91,7 +91,7 @@ async function parse(job: ParseJob): Promise<void> {
   const pending = job.pending !== undefined ? new PendingScope(format.name, () => new Map(job.pending))
     : job.chain !== undefined ? chains.get(job.chain) : undefined;
   if (job.chain !== undefined) {
-    if (pending === undefined) throw new Error('the previous file of its chain could not be read in this scan; it is read again by the next');
+    if (pending === undefined) throw new Error(CHAIN_BROKEN);
     chains.delete(job.chain); // until this job has read the whole file
   }
   let lastTick = job.record.consumed;

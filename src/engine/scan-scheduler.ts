@@ -13,7 +13,7 @@ import { readInput, sessionLimits } from './read-input.js';
 import { wholeHeadLines } from './sniff.js';
 import { ThreadEngines } from './session-parser.js';
 import { planRanges, RangeSequencer, SPLIT_BYTES } from './split-file.js';
-import { WORKER_FORMATS } from './worker-formats.js';
+import { CHAIN_BROKEN, WORKER_FORMATS } from './worker-formats.js';
 import { ParsePool, WORKER_YOUNG_MB } from './worker-pool.js';
 
 /** Plain logs with less than this left to read are parsed in the main thread (a worker's start costs ~0.1 s). */
@@ -222,9 +222,6 @@ export class ScanScheduler {
     }
   }
 }
-
-/** Why a file of a chain fails when the file before it failed (it would start from that file's sessions). */
-const CHAIN_BROKEN = 'the previous file of its chain could not be read in this scan; it is read again by the next';
 
 /** A job of a chain on a worker, as the chain's next file sees it. */
 class ChainJob {
