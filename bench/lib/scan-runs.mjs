@@ -55,6 +55,18 @@ export function row(label, input, samples) {
     `${fmt.spread(mbPerS, fmt.one)} | ${rss ? `${fmt.int(rss.median)} (${fmt.int(rss.max)})` : 'n/a'} |`;
 }
 
+/**
+ * The floor's median wall time and the "ratio of medians (per round)" cell of `scans` taken in rounds with `floor`
+ * (interleave), as the tables print them; 'n/a' for both without a floor.
+ */
+export function floorCells(scans, floor) {
+  if (!floor) return { floorWall: 'n/a', ratio: 'n/a' };
+  const wall = spread(scans.map((s) => s.wallS)).median;
+  const floorWall = spread(floor.map((s) => s.wallS)).median;
+  const perRound = spread(scans.map((s, i) => s.wallS / floor[i].wallS));
+  return { floorWall: fmt.two(floorWall), ratio: `${fmt.two(wall / floorWall)}× (${fmt.spread(perRound, fmt.two)})` };
+}
+
 export function medianRss(samples) {
   return samples.every((s) => s.rssKb !== null) ? spread(samples.map((s) => s.rssKb)).median : null;
 }

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { sweepChart } from '../lib/chart.mjs';
 import { ensureIisDataset } from '../lib/iis-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
-import { addDays, findAwk, interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
+import { addDays, findAwk, floorCells, interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
 
 export const description = 'IIS scan vs distinct usage rows: a 1k–1M sweep and the internet-facing mix (1×, 2×), in rounds with mawk; SVG chart';
 
@@ -73,12 +73,11 @@ export async function run(ctx) {
   ];
   for (const r of results) {
     const wall = spread(r.scans.map((s) => s.wallS));
-    const awkWall = r.floor ? spread(r.floor.map((s) => s.wallS)) : null;
-    const perRound = r.floor ? spread(r.scans.map((s, i) => s.wallS / r.floor[i].wallS)) : null;
+    const { floorWall, ratio } = floorCells(r.scans, r.floor);
     const rss = medianRss(r.scans);
     const rssMax = Math.max(...r.scans.map((s) => s.rssKb ?? 0));
     lines.push(`| ${r.name} | ${fmt.int(r.keys)} | ${fmt.int(r.input.lines)} | ${fmt.spread(wall, fmt.two)} | ${fmt.int(r.input.lines / wall.median)} | ` +
-      `${awkWall ? fmt.two(awkWall.median) : 'n/a'} | ${awkWall ? `${fmt.two(wall.median / awkWall.median)}× (${fmt.spread(perRound, fmt.two)})` : 'n/a'} | ` +
+      `${floorWall} | ${ratio} | ` +
       `${rss === null ? 'n/a' : `${fmt.int(rss / 1024)} (${fmt.int(rssMax / 1024)})`} | ${fmt.int(r.dbBytes / Math.max(1, r.keys))} | ` +
       `${fmt.two(r.dbBytes / 1e6 / (r.input.lines / 1e6))} |`);
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureIisDataset } from '../lib/iis-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
-import { findAwk, interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
+import { findAwk, floorCells, interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
 import { AWK_IIS } from './iis-keys.mjs';
 
 export const description = 'the day after: one new day of four IIS servers scanned onto a database of the days before (Exchange population, internet mix), in rounds with mawk';
@@ -63,13 +63,12 @@ export async function run(ctx) {
   for (const r of results) {
     const wall = spread(r.scans.map((s) => s.wallS));
     const cpu = r.scans.every((s) => s.cpuS !== null) ? spread(r.scans.map((s) => s.cpuS)).median : null;
-    const awkWall = r.floor ? spread(r.floor.map((s) => s.wallS)) : null;
-    const perRound = r.floor ? spread(r.scans.map((s, i) => s.wallS / r.floor[i].wallS)) : null;
+    const { floorWall, ratio } = floorCells(r.scans, r.floor);
     const rss = medianRss(r.scans);
     const rssMax = Math.max(...r.scans.map((s) => s.rssKb ?? 0));
     table.push(`| ${r.name} | ${fmt.int(r.stored.rows)} usage rows, ${fmt.int(r.stored.keys)} keys | ${r.fresh.length}, ${fmt.int(r.lines)} | ` +
       `${fmt.int(r.after.rows - r.stored.rows)} (${fmt.int(r.after.keys - r.stored.keys)}) | ${fmt.spread(wall, fmt.two)} | ${cpu === null ? 'n/a' : fmt.two(cpu)} | ` +
-      `${awkWall ? fmt.two(awkWall.median) : 'n/a'} | ${awkWall ? `${fmt.two(wall.median / awkWall.median)}× (${fmt.spread(perRound, fmt.two)})` : 'n/a'} | ` +
+      `${floorWall} | ${ratio} | ` +
       `${rss === null ? 'n/a' : `${fmt.int(rss / 1024)} (${fmt.int(rssMax / 1024)})`} |`);
   }
   table.push('');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureExchangeDataset } from '../lib/exchange-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
-import { findAwk, interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
+import { findAwk, floorCells, interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
 
 export const description = 'scan Exchange SMTP Receive logs (2 servers × 24 hourly files, 120,000 sessions) in rounds with mawk';
 
@@ -111,8 +111,7 @@ async function threeServers(ctx, census, awk, useTime, db) {
   const expected = data.sessions['smtp-receive'];
   const wall = spread(scans.map((s) => s.wallS));
   const cpu = scans.every((s) => s.cpuS !== null) ? fmt.two(spread(scans.map((s) => s.cpuS)).median) : 'n/a';
-  const awkWall = floor ? spread(floor.map((s) => s.wallS)) : null;
-  const perRound = floor ? spread(scans.map((s, i) => s.wallS / floor[i].wallS)) : null;
+  const { floorWall, ratio } = floorCells(scans, floor);
   const rss = medianRss(scans);
   return [
     `Three servers × ${ctx.smoke ? THREE_SMOKE.hours : THREE.hours} hourly files (${fmt.int(expected)} sessions, ${fmt.one(bytes / 1e6)} MB, ${files.length} files; ` +
@@ -120,8 +119,8 @@ async function threeServers(ctx, census, awk, useTime, db) {
     '',
     `| command | runs | wall s, median (min–max) | CPU s, median | ${awk?.name ?? 'awk'} s, median | ratio of medians (per round) | peak RSS MB, median |`,
     '|---|---|---|---|---|---|---|',
-    `| ${census.label} | ${scans.length} | ${fmt.spread(wall, fmt.two)} | ${cpu} | ${awkWall ? fmt.two(awkWall.median) : 'n/a'} | ` +
-      `${awkWall ? `${fmt.two(wall.median / awkWall.median)}× (${fmt.spread(perRound, fmt.two)})` : 'n/a'} | ${rss === null ? 'n/a' : fmt.int(rss / 1024)} |`,
+    `| ${census.label} | ${scans.length} | ${fmt.spread(wall, fmt.two)} | ${cpu} | ${floorWall} | ` +
+      `${ratio} | ${rss === null ? 'n/a' : fmt.int(rss / 1024)} |`,
     '',
     `- Exact: ${hits === expected ? 'yes' : 'NO'}: smtp-receive hits ${fmt.int(hits)} for ${fmt.int(expected)} sessions generated.`,
   ].join('\n');
