@@ -179,10 +179,14 @@ export type UsageColumns = Partial<UsageTableRow> &
 /** Stores the rows through Store.writeRows in one transaction, as a scan does: rows with the same key add up. */
 export function writeUsage(db: Db, rows: readonly UsageColumns[]): void {
   const store = new Store(db);
-  const usageRows = rows.map((r): UsageRow => ({
+  db.transaction(() => store.writeRows(usageRowsOf(rows)))();
+}
+
+/** Usage rows (as an aggregator hands them on) of rows given by their view columns. */
+export function usageRowsOf(rows: readonly UsageColumns[]): UsageRow[] {
+  return rows.map((r): UsageRow => ({
     dims: dimsOfColumns(r),
     hits: r.hits, authFailures: r.auth_failures ?? 0, errors: r.errors ?? 0, estimated: r.estimated === 1 ? 1 : 0,
     firstSeen: r.first_seen, lastSeen: r.last_seen,
   }));
-  db.transaction(() => store.writeRows(usageRows))();
 }

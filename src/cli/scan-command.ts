@@ -116,9 +116,12 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       const progress = await startProgress(args.paths, { quiet: args.quiet, stream: process.stderr });
       try {
         const command = args.full ? 'scan --full' : 'scan';
-        const run = await withWriteRun(args.db, db, { command, paths: args.paths, waitSeconds: wait }, (scanId) => {
+        const store = new Store(db);
+        // after --full, the reset removed rows on days it did not write: the run's end reads every row
+        const writtenDays = (): ReadonlySet<string> | undefined => (args.full ? undefined : store.writtenDays());
+        const run = await withWriteRun(args.db, db, { command, paths: args.paths, waitSeconds: wait, writtenDays }, (scanId) => {
           if (args.full) resetForFull(db);
-          return scan(new Store(db), {
+          return scan(store, {
             ...DEFAULT_SCAN,
             flushLines,
             jobs,

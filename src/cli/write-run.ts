@@ -14,7 +14,13 @@ export interface WriteRun<T> {
 export async function withWriteRun<T>(
   dbPath: string,
   db: Db,
-  spec: { command: string; paths: readonly string[]; waitSeconds: number },
+  spec: {
+    command: string;
+    paths: readonly string[];
+    waitSeconds: number;
+    /** Every day the run wrote usage rows on, when it only added and updated rows (Runs.finish). */
+    writtenDays?: () => ReadonlySet<string> | undefined;
+  },
   body: (runId: number) => Promise<T> | T,
 ): Promise<WriteRun<T>> {
   const lock = acquireScanLock(dbPath, db, spec.waitSeconds);
@@ -28,7 +34,7 @@ export async function withWriteRun<T>(
       runs.finish(runId, 'failed', new Date(), (err as Error).message ?? String(err));
       throw err;
     }
-    const newLegacyClients = runs.finish(runId, 'done', new Date());
+    const newLegacyClients = runs.finish(runId, 'done', new Date(), null, spec.writtenDays?.());
     return { result, runId, newLegacyClients };
   } finally {
     lock.release();

@@ -250,6 +250,11 @@ export class Store {
     }).immediate());
   }
 
+  /** Every day a usage row was written on through this store (a superset when a transaction rolled back). */
+  writtenDays(): ReadonlySet<string> {
+    return this.usage.days;
+  }
+
   /** Adds the rows' counts to the stored rows, inside the caller's transaction (commit's, or merge's). */
   writeRows(rows: readonly UsageRow[]): void {
     for (const r of rows) this.usage.add(r);

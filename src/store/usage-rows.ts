@@ -63,6 +63,11 @@ export class UsageRowWriter {
   private stored = 0;
   /** Marks the usage_keys ids this writer resolved into the packed rows' key tables; a new one after each rollback. */
   private stamp = nextStamp++;
+  /**
+   * Every day this writer has inserted or updated a usage row on (rolled-back writes included: a superset), for the
+   * run's end: the legacy clients a run can have seen first are on these days (store/runs.ts).
+   */
+  readonly days = new Set<string>();
 
   constructor(db: Db, keyCacheBytes = KEY_CACHE_BYTES) {
     this.strings = new Dictionary(db, 'strings');
@@ -96,6 +101,7 @@ export class UsageRowWriter {
   add(r: UsageRow): void {
     const key = this.rowKeyId(r);
     const day = rowDay(r);
+    this.days.add(day);
     this.q.add.run(day, key, r.hits, r.authFailures, r.errors, r.estimated, storedTime(r.firstSeen, day),
       storedTime(r.lastSeen, day));
     if (r.hits <= 0) this.takenFrom.push(day, key);
@@ -121,6 +127,7 @@ export class UsageRowWriter {
       keys.stamp = this.stamp;
     }
     const { tuples, keyIds } = keys;
+    for (const day of days) this.days.add(day);
     const add = this.q.add;
     for (let p = 0; p < ids.length; p++) {
       const partIds = ids[p];
@@ -141,6 +148,7 @@ export class UsageRowWriter {
   replace(r: UsageRow): void {
     const key = this.rowKeyId(r);
     const day = rowDay(r);
+    this.days.add(day);
     this.q.replace.run(day, key, r.hits, r.authFailures, r.errors, r.estimated, storedTime(r.firstSeen, day),
       storedTime(r.lastSeen, day));
   }
