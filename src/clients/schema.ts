@@ -31,9 +31,10 @@ const UA_OK = `source IN ${sourceList(HTTP_SOURCES)} OR source = 'entra-signin' 
  * clients; on the mail sources an EHLO name is only a host name, a failed sign-in is still a client that needs
  * TLS 1.0/1.1, and in SMTP Send logs the remote server is the legacy party.
  */
-export const LEGACY_CLIENTS_VIEW = `
+/** `usageByKey`: a WITH term `usage_by_key AS (…)`, the usage rows summed per key (store/usage-by-key.ts). */
+export const legacyClientsView = (usageByKey: string): string => `
 CREATE VIEW legacy_clients AS
-WITH g AS (
+WITH ${usageByKey}, g AS (
   SELECT
     source,
     client_ip,
@@ -51,7 +52,7 @@ ${legacyHitColumnsSql('    ')}
     min(CASE WHEN protocol IN ${LEGACY} THEN internal END) AS internal,
     ${groupWeaknessSql()} AS weak_crypto,
     group_concat(DISTINCT CASE WHEN protocol IN ${LEGACY} THEN detail END) AS details
-  FROM usage
+  FROM usage_by_key
   GROUP BY source, client_ip, username, user_agent
   HAVING legacy_hits > 0
 ), n AS (
@@ -94,8 +95,9 @@ SELECT
 FROM v;
 `;
 
-export const WEAK_CRYPTO_VIEW = `
+export const weakCryptoView = (usageByKey: string): string => `
 CREATE VIEW weak_crypto AS
+WITH ${usageByKey}
 SELECT
   u.source, u.client_ip, u.username, u.user_agent, c.client,
   u.protocol, u.cipher, u.hash, u.key_exchange,
@@ -107,7 +109,7 @@ SELECT
   group_concat(DISTINCT u.server) AS servers,
   group_concat(DISTINCT u.endpoint) AS endpoints,
   min(u.internal) AS internal
-FROM usage u LEFT JOIN clients c ON c.user_agent = u.user_agent
+FROM usage_by_key u LEFT JOIN clients c ON c.user_agent = u.user_agent
 WHERE u.cipher IS NOT NULL OR u.hash IS NOT NULL OR u.key_exchange IS NOT NULL
 GROUP BY u.source, u.client_ip, u.username, u.user_agent, u.protocol, u.cipher, u.hash, u.key_exchange
 HAVING weakness IS NOT NULL OR o365_suite = 'no';

@@ -3,6 +3,7 @@
 import type { Db } from '../store/open-database.js';
 import { ENTRA_SOURCE, MODERN_PROTOCOLS } from '../tls/legacy.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
+import { keyedUsage } from './keyed-usage.js';
 import type { SiteLegacy } from './legacy-query.js';
 import { compareText as cmp, num } from './strings.js';
 import { machineKey } from './machine-verdict.js';
@@ -42,19 +43,19 @@ export function readDaily(db: Db, f: ReportFilter, people: ReadonlyMap<string, {
 }
 
 export function readEndpoints(db: Db, f: ReportFilter): EndpointBreakdown[] {
-  const where = usageCondition(f);
+  const k = keyedUsage(db, f);
   const rows = db
     .prepare<SqlValue[], { source: string; endpoint: string | null; protocol: string; hits: number }>(
-      `SELECT source, endpoint, protocol, sum(hits) AS hits FROM usage WHERE ${where.sql} GROUP BY source, endpoint, protocol`,
+      `${k.with} SELECT source, endpoint, protocol, sum(hits) AS hits FROM ${k.table} WHERE ${k.where.sql} GROUP BY source, endpoint, protocol`,
     )
-    .all(...where.params);
+    .all(...k.params, ...k.where.params);
   const byKey = new Map<string, { source: string; endpoint: string | null; protocols: Record<string, number> }>();
   const legacyClients = db
     .prepare<SqlValue[], { source: string; endpoint: string | null; n: number }>(
-      `SELECT source, endpoint, count(DISTINCT client_ip) AS n FROM usage
-       WHERE protocol IN (${LEGACY_PROTOCOLS.map(() => '?').join(', ')}) AND ${where.sql} GROUP BY source, endpoint`,
+      `${k.with} SELECT source, endpoint, count(DISTINCT client_ip) AS n FROM ${k.table}
+       WHERE protocol IN (${LEGACY_PROTOCOLS.map(() => '?').join(', ')}) AND ${k.where.sql} GROUP BY source, endpoint`,
     )
-    .all(...LEGACY_PROTOCOLS, ...where.params);
+    .all(...k.params, ...LEGACY_PROTOCOLS, ...k.where.params);
   for (const r of rows) {
     const key = JSON.stringify([r.source, r.endpoint]);
     const e = byKey.get(key) ?? { source: r.source, endpoint: r.endpoint, protocols: {} };
@@ -146,15 +147,15 @@ function evidence(v: VerdictBase, verdict: Verdict, reason: UnknownReason | null
  * TLS version (an HTTP.sys error log only when no IIS log with TLS versions covers the same server); else "yes".
  */
 export function readVerdicts(db: Db, f: ReportFilter, legacy: readonly SiteLegacy[]): SiteVerdict[] {
-  const where = usageCondition(f);
+  const k = keyedUsage(db, f);
   const sites = db
     .prepare<SqlValue[], { source: string; server: string | null; site: string | null; hits: number; blind: number; first: string; last: string }>(
-      `SELECT source, server, site, sum(hits) AS hits,
+      `${k.with} SELECT source, server, site, sum(hits) AS hits,
          sum(CASE WHEN protocol = 'unknown' AND protocol_code IS NULL THEN hits ELSE 0 END) AS blind,
-         min(day) AS first, max(day) AS last
-       FROM usage WHERE ${where.sql} GROUP BY source, server, site`,
+         min(first_day) AS first, max(last_day) AS last
+       FROM ${k.table} WHERE ${k.where.sql} GROUP BY source, server, site`,
     )
-    .all(...where.params);
+    .all(...k.params, ...k.where.params);
   // Servers with IIS traffic of known TLS versions: their HTTP.sys drops are evidence, not a blind spot
   const seenByIis = new Set(sites.filter((s) => s.source === 'iis' && s.hits > s.blind).map((s) => machineKey(s.server)));
   return sites

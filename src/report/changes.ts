@@ -4,6 +4,8 @@ import type { ClientKey } from '../exceptions/exceptions.js';
 import { LEGACY_SQL_LIST, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { Runs, type RunRecord } from '../store/runs.js';
+import type { SqlValue } from './filter.js';
+import { keyedUsage } from './keyed-usage.js';
 
 export interface ChangedClient extends ClientKey {
   readonly legacyHits: number;
@@ -28,16 +30,17 @@ export interface Changes {
 
 export function readChanges(db: Db, opts: { staleDays: number }): Changes {
   const [run, previousRun] = new Runs(db).lastTwoDone();
-  const newest = db.prepare<[], { t: string | null }>(`SELECT max(last_seen) AS t FROM usage`).get()?.t ?? null;
+  const k = keyedUsage(db);
+  const newest = db.prepare<SqlValue[], { t: string | null }>(`${k.with} SELECT max(last_seen) AS t FROM ${k.table}`).get(...k.params)?.t ?? null;
   const clients = db
-    .prepare<[], ChangedClient & { firstScan: number | null }>(
-      `WITH c AS (
+    .prepare<SqlValue[], ChangedClient & { firstScan: number | null }>(
+      `${k.with === '' ? 'WITH' : `${k.with},`} c AS (
          SELECT source, client_ip, username, user_agent,
            sum(CASE WHEN protocol IN ${LEGACY_SQL_LIST} THEN hits ELSE 0 END) AS legacy_hits,
            min(CASE WHEN protocol IN ${LEGACY_SQL_LIST} THEN first_seen END) AS first_seen,
            max(CASE WHEN protocol IN ${LEGACY_SQL_LIST} THEN last_seen END) AS last_seen,
            max(CASE WHEN protocol IN ${MODERN_SQL_LIST} THEN last_seen END) AS modern_last_seen
-         FROM usage GROUP BY source, client_ip, username, user_agent HAVING legacy_hits > 0)
+         FROM ${k.table} GROUP BY source, client_ip, username, user_agent HAVING legacy_hits > 0)
        SELECT c.source, c.client_ip AS clientIp, c.username, c.user_agent AS userAgent, c.legacy_hits AS legacyHits,
          c.first_seen AS firstSeen, c.last_seen AS lastSeen, c.modern_last_seen AS modernLastSeen,
          s.first_scan AS firstScan
@@ -45,7 +48,7 @@ export function readChanges(db: Db, opts: { staleDays: number }): Changes {
          AND ifnull(s.username, '') = ifnull(c.username, '') AND ifnull(s.user_agent, '') = ifnull(c.user_agent, '')
        ORDER BY c.legacy_hits DESC`,
     )
-    .all();
+    .all(...k.params);
   const cutoff = newest === null ? '' : `${new Date(Date.parse(newest) - opts.staleDays * 86_400_000).toISOString().slice(0, 19)}Z`;
   const strip = ({ firstScan: _firstScan, ...c }: ChangedClient & { firstScan: number | null }): ChangedClient => c;
   const isMoved = (c: ChangedClient): boolean => c.modernLastSeen !== null && c.modernLastSeen > c.lastSeen;

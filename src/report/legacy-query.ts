@@ -4,6 +4,7 @@ import type { ExceptionMatcher } from '../exceptions/exceptions.js';
 import { LEGACY_SQL_LIST, legacyHitColumnsSql, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
+import { keyedUsage } from './keyed-usage.js';
 import type { Dependency, LegacyClient, LegacyPerson, LegacyTally, NoiseGroup, Share, Tls12Capable } from './model.js';
 import { groupPeople, personKey } from './people.js';
 
@@ -155,11 +156,11 @@ export class LegacyWindow {
   private constructor(private readonly db: Db, private readonly f: ReportFilter) {}
 
   static open(db: Db, f: ReportFilter): LegacyWindow {
-    const where = usageCondition(f);
-    const whereU = usageCondition(f, 'u');
+    const k = keyedUsage(db, f);
+    const kU = keyedUsage(db, f, 'u');
     db.exec(`DROP TABLE IF EXISTS ${T}`);
     db.prepare<SqlValue[]>(
-      `CREATE TABLE ${T} AS
+      `CREATE TABLE ${T} AS ${k.with}
        SELECT source, client_ip, username, user_agent, sum(hits) AS legacy_hits,
 ${legacyHitColumnsSql('         ')}
          0 AS modern_hits, sum(auth_failures) AS auth_failures, sum(errors) AS errors,
@@ -167,18 +168,18 @@ ${legacyHitColumnsSql('         ')}
          json_group_array(DISTINCT server) AS servers, json_group_array(DISTINCT endpoint) AS endpoints,
          min(internal) AS internal,
          CAST(NULL AS TEXT) AS client, CAST(NULL AS TEXT) AS tls12_capable, CAST(NULL AS TEXT) AS noise, CAST(NULL AS TEXT) AS hint
-       FROM usage WHERE protocol IN ${LEGACY_SQL_LIST} AND ${where.sql}
+       FROM ${k.table} WHERE protocol IN ${LEGACY_SQL_LIST} AND ${k.where.sql}
        GROUP BY source, client_ip, username, user_agent`,
-    ).run(...where.params);
+    ).run(...k.params, ...k.where.params);
     db.exec(`CREATE INDEX temp.report_legacy_key ON report_legacy (user_agent, client_ip, username, source)`);
-    // CROSS JOIN keeps usage the outer loop: one pass over it, each row probing the table's key index (the
-    // planner otherwise may scan usage once per legacy client)
+    // CROSS JOIN keeps the keyed usage the outer loop: one pass over it, each key probing the table's key index (the
+    // planner otherwise may scan it once per legacy client)
     db.prepare<SqlValue[]>(
-      `UPDATE ${T} SET modern_hits = m.hits FROM (
-         SELECT l.rowid AS id, sum(u.hits) AS hits FROM usage u CROSS JOIN ${T} l ON ${SAME_CLIENT('u', 'l')}
-         WHERE u.protocol IN ${MODERN_SQL_LIST} AND ${whereU.sql} GROUP BY l.rowid
+      `${kU.with} UPDATE ${T} SET modern_hits = m.hits FROM (
+         SELECT l.rowid AS id, sum(u.hits) AS hits FROM ${kU.table} u CROSS JOIN ${T} l ON ${SAME_CLIENT('u', 'l')}
+         WHERE u.protocol IN ${MODERN_SQL_LIST} AND ${kU.where.sql} GROUP BY l.rowid
        ) m WHERE m.id = report_legacy.rowid`,
-    ).run(...whereU.params);
+    ).run(...kU.params, ...kU.where.params);
     identify(db);
     return new LegacyWindow(db, f);
   }
@@ -221,16 +222,16 @@ ${legacyHitColumnsSql('         ')}
 
   /** Legacy hits per site split by share, and the window's totals per share (clients counted once). */
   sites(match: ExceptionMatcher | null): SiteShares {
-    const where = usageCondition(this.f, 'u');
+    const k = keyedUsage(this.db, this.f, 'u');
     const rows = this.db
       .prepare<SqlValue[], Key & { server: string | null; site: string | null; noise: string | null; internal: number; hits: number; last: string }>(
-        `SELECT u.source, u.server, u.site, u.client_ip, u.username, u.user_agent, l.noise, max(u.internal) AS internal,
+        `${k.with} SELECT u.source, u.server, u.site, u.client_ip, u.username, u.user_agent, l.noise, max(u.internal) AS internal,
            sum(u.hits) AS hits, max(u.last_seen) AS last
-         FROM usage u LEFT JOIN ${T} l ON ${SAME_CLIENT('l', 'u')}
-         WHERE u.protocol IN ${LEGACY_SQL_LIST} AND ${where.sql}
+         FROM ${k.table} u LEFT JOIN ${T} l ON ${SAME_CLIENT('l', 'u')}
+         WHERE u.protocol IN ${LEGACY_SQL_LIST} AND ${k.where.sql}
          GROUP BY u.source, u.server, u.site, u.client_ip, u.username, u.user_agent`,
       )
-      .all(...where.params);
+      .all(...k.params, ...k.where.params);
     const sites = new Map<string, SiteLegacy & { classes: Set<string>; people: Set<string>; deps: Dependency[] }>();
     const hits: Record<Share, number> = { noise: 0, excepted: 0, own: 0, real: 0 };
     const clients: Record<Share, Set<string>> = { noise: new Set(), excepted: new Set(), own: new Set(), real: new Set() };

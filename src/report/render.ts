@@ -3,6 +3,7 @@
 import type { KnownException } from '../exceptions/exceptions.js';
 import type { Db } from '../store/open-database.js';
 import { resolveFilter, type FilterSpec } from './filter.js';
+import { withKeyedUsage } from './keyed-usage.js';
 import { DEFAULT_TOP, FORMATTERS, type ReportFormat } from './formatters.js';
 import { redact, type Pseudonymizer } from './redact.js';
 import { readSummary } from './summary.js';
@@ -25,7 +26,8 @@ export interface RenderOptions {
 
 export function renderReport(db: Db, o: RenderOptions): string {
   const filter = resolveFilter(db, o.filter);
-  const summary = readSummary(db, { top: o.top ?? DEFAULT_TOP[o.format], filter, exceptions: o.exceptions, minDays: o.minDays });
+  const summary = withKeyedUsage(db, () =>
+    readSummary(db, { top: o.top ?? DEFAULT_TOP[o.format], filter, exceptions: o.exceptions, minDays: o.minDays }));
   const shown = o.redact ? redact(summary, o.redact) : summary;
   return FORMATTERS[o.format](shown, { db: o.db, color: o.color });
 }

@@ -3,7 +3,8 @@
 import { matcherOf, type KnownException } from '../exceptions/exceptions.js';
 import type { Db } from '../store/open-database.js';
 import { readDaily, readEndpoints } from './breakdowns.js';
-import { NO_FILTER, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
+import { NO_FILTER, type ReportFilter, type SqlValue } from './filter.js';
+import { keyedUsage, withKeyedUsage } from './keyed-usage.js';
 import { LEGACY_SQL_LIST } from '../tls/legacy.js';
 import { LegacyWindow } from './legacy-query.js';
 import { machineKey } from './machine-verdict.js';
@@ -27,14 +28,18 @@ export interface SummaryOptions {
 }
 
 export function readSummary(db: Db, opts: SummaryOptions): Summary {
+  return withKeyedUsage(db, () => summaryOf(db, opts));
+}
+
+function summaryOf(db: Db, opts: SummaryOptions): Summary {
   const filter = opts.filter ?? NO_FILTER;
-  const where = usageCondition(filter);
+  const k = keyedUsage(db, filter);
   const totalsRaw = db
     .prepare<SqlValue[], { source: string; protocol: string; hits: number; clients: number }>(
-      `SELECT source, protocol, sum(hits) AS hits, count(DISTINCT client_ip) AS clients
-       FROM usage WHERE ${where.sql} GROUP BY source, protocol ORDER BY source, hits DESC, protocol`,
+      `${k.with} SELECT source, protocol, sum(hits) AS hits, count(DISTINCT client_ip) AS clients
+       FROM ${k.table} WHERE ${k.where.sql} GROUP BY source, protocol ORDER BY source, hits DESC, protocol`,
     )
-    .all(...where.params);
+    .all(...k.params, ...k.where.params);
   const bySource = new Map<string, number>();
   for (const t of totalsRaw) bySource.set(t.source, (bySource.get(t.source) ?? 0) + t.hits);
   const totals = totalsRaw.map((t) => ({ ...t, share: t.hits / (bySource.get(t.source) || 1) }));
@@ -54,22 +59,22 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
   const plain = db
     .prepare<SqlValue[], { hits: number | null; clients: number }>(
       // IIS only: `none` of the mail sources (SMTP without STARTTLS, connector "No TLS") is in their own sections
-      `SELECT sum(hits) AS hits, count(DISTINCT client_ip) AS clients FROM usage
-       WHERE protocol = 'none' AND source = 'iis' AND ${where.sql}`,
+      `${k.with} SELECT sum(hits) AS hits, count(DISTINCT client_ip) AS clients FROM ${k.table}
+       WHERE protocol = 'none' AND source = 'iis' AND ${k.where.sql}`,
     )
-    .get(...where.params) ?? { hits: 0, clients: 0 };
+    .get(...k.params, ...k.where.params) ?? { hits: 0, clients: 0 };
   const unknownCodes = db
     .prepare<SqlValue[], { code: string | null; hits: number }>(
       // IIS only: POP3/IMAP4 and HTTP.sys log no TLS version at all (their sections say so)
-      `SELECT protocol_code AS code, sum(hits) AS hits FROM usage WHERE protocol = 'unknown' AND source = 'iis'
-       AND ${where.sql} GROUP BY protocol_code ORDER BY hits DESC, code`,
+      `${k.with} SELECT protocol_code AS code, sum(hits) AS hits FROM ${k.table} WHERE protocol = 'unknown' AND source = 'iis'
+       AND ${k.where.sql} GROUP BY protocol_code ORDER BY hits DESC, code`,
     )
-    .all(...where.params);
+    .all(...k.params, ...k.where.params);
   const span = db
     .prepare<SqlValue[], { first: string | null; last: string | null }>(
-      `SELECT min(day) AS first, max(day) AS last FROM usage WHERE ${where.sql}`,
+      `${k.with} SELECT min(first_day) AS first, max(last_day) AS last FROM ${k.table} WHERE ${k.where.sql}`,
     )
-    .get(...where.params);
+    .get(...k.params, ...k.where.params);
   const noTls = db
     .prepare<[], { path: string; records: number }>(
       `SELECT path, records FROM files WHERE status = 'read' AND format = 'iis-w3c' AND tls_fields = 0 ORDER BY path`,
@@ -77,7 +82,8 @@ export function readSummary(db: Db, opts: SummaryOptions): Summary {
     .all();
   const { verdicts, machines, tally } = judged;
   const plans = buildPlans(machines, legacy.all, readOutbound(db, filter));
-  const newest = db.prepare<[], { t: string | null }>(`SELECT max(last_seen) AS t FROM usage`).get();
+  const all = keyedUsage(db);
+  const newest = db.prepare<SqlValue[], { t: string | null }>(`${all.with} SELECT max(last_seen) AS t FROM ${all.table}`).get(...all.params);
   return {
     filter,
     firstDay: span?.first ?? null,
@@ -153,13 +159,13 @@ function readFiles(db: Db): FileStats {
 
 /** Per machine: its SMTP Send sessions on a legacy protocol (the machine as a client), and whether it has Send logs. */
 function readOutbound(db: Db, filter: ReportFilter): Map<string, Outbound> {
-  const where = usageCondition(filter);
+  const k = keyedUsage(db, filter);
   const rows = db
     .prepare<SqlValue[], { server: string | null; legacy: number }>(
-      `SELECT server, sum(CASE WHEN protocol IN ${LEGACY_SQL_LIST} THEN hits ELSE 0 END) AS legacy FROM usage
-       WHERE source = 'smtp-send' AND ${where.sql} GROUP BY server`,
+      `${k.with} SELECT server, sum(CASE WHEN protocol IN ${LEGACY_SQL_LIST} THEN hits ELSE 0 END) AS legacy FROM ${k.table}
+       WHERE source = 'smtp-send' AND ${k.where.sql} GROUP BY server`,
     )
-    .all(...where.params);
+    .all(...k.params, ...k.where.params);
   const out = new Map<string, Outbound>();
   for (const r of rows) {
     const key = machineKey(r.server);

@@ -5,6 +5,7 @@ import type { Db } from '../store/open-database.js';
 import { readChanges } from './changes.js';
 import type { ReportFilter } from './filter.js';
 import { formatChanges } from './nightly-text.js';
+import { withKeyedUsage } from './keyed-usage.js';
 import { num } from './strings.js';
 import { legacyThresholdLines } from './thresholds.js';
 import { readVerdictSet } from './verdict-set.js';
@@ -45,6 +46,10 @@ export function nightlyVerdict(
     text: boolean;
   },
 ): ThresholdVerdict {
+  return withKeyedUsage(db, () => verdictOf(db, opts, ctx));
+}
+
+function verdictOf(db: Db, opts: ThresholdOptions, ctx: Parameters<typeof nightlyVerdict>[2]): ThresholdVerdict {
   const tripped: string[] = [];
   if (opts.failOnLegacy !== null) {
     const set = readVerdictSet(db, ctx.filter, activeExceptions(db, opts.exceptionsFile, ctx.now), opts.minDays);

@@ -2,20 +2,26 @@
 // legacy_clients, weak_crypto and legacy_people, recreated after the migrations whenever their SQL text changes, so
 // existing and new databases end the same.
 // The version is the text's own hash (meta.derived_views): an edit to a rule cannot forget to bump it.
+// They read usage_rows and usage_keys themselves (store/usage-by-key.ts), not the view usage: a later migration that
+// renames or drops either table drops these views first (migrate() recreates them at its end).
 import { createHash } from 'node:crypto';
-import { LEGACY_CLIENTS_VIEW, WEAK_CRYPTO_VIEW } from '../clients/schema.js';
+import { legacyClientsView, weakCryptoView } from '../clients/schema.js';
 import { metaValue, setMeta } from './meta.js';
-import { LEGACY_PEOPLE_VIEW } from './people-view.js';
+import { legacyPeopleView } from './people-view.js';
+import { USAGE_BY_KEY } from './usage-by-key.js';
 import type { Db } from './db.js';
 
-const SQL = `
+/** The views' SQL; `usageByKey` the WITH term they read the usage rows through (store/usage-by-key.ts). */
+export const derivedViewsSql = (usageByKey: string): string => `
 DROP VIEW IF EXISTS legacy_clients;
-${LEGACY_CLIENTS_VIEW}
+${legacyClientsView(usageByKey)}
 DROP VIEW IF EXISTS weak_crypto;
-${WEAK_CRYPTO_VIEW}
+${weakCryptoView(usageByKey)}
 DROP VIEW IF EXISTS legacy_people;
-${LEGACY_PEOPLE_VIEW}
+${legacyPeopleView(usageByKey)}
 `;
+
+const SQL = derivedViewsSql(USAGE_BY_KEY);
 
 export const DERIVED_VIEWS_VERSION = createHash('sha256').update(SQL).digest('hex').slice(0, 16);
 const KEY = 'derived_views';

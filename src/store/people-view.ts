@@ -10,10 +10,10 @@ const AFTER_DOMAIN = `CASE WHEN instr(g.username, '\\') > 0 THEN substr(g.userna
 /** … and before an `@`, in lower case (ASCII letters: SQLite's lower()): report/people.ts accountOf. */
 const ACCOUNT = `nullif(lower(trim(CASE WHEN instr(${AFTER_DOMAIN}, '@') > 0 THEN substr(${AFTER_DOMAIN}, 1, instr(${AFTER_DOMAIN}, '@') - 1) ELSE ${AFTER_DOMAIN} END)), '')`;
 
-/** legacy_people (schema 7): one row per (source, username, client_ip), a person or a device. */
-export const LEGACY_PEOPLE_VIEW = `
+/** legacy_people (schema 7): one row per (source, username, client_ip), a person or a device; `usageByKey` as in derived-views.ts. */
+export const legacyPeopleView = (usageByKey: string): string => `
 CREATE VIEW legacy_people AS
-WITH g AS (
+WITH ${usageByKey}, g AS (
   SELECT
     source,
     client_ip,
@@ -26,7 +26,7 @@ ${legacyHitColumnsSql('    ')}
     group_concat(DISTINCT CASE WHEN protocol IN ${L} THEN server END) AS servers,
     group_concat(DISTINCT CASE WHEN protocol IN ${L} THEN endpoint END) AS endpoints,
     min(CASE WHEN protocol IN ${L} THEN internal END) AS internal
-  FROM usage
+  FROM usage_by_key
   GROUP BY source, client_ip, username
   HAVING legacy_hits > 0
 ), a AS (

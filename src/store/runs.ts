@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { LEGACY_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from './open-database.js';
 import { metaValue, setMeta } from './meta.js';
-import { asText } from './usage-rows.js';
+import { asText } from './usage-by-key.js';
 
 /**
  * Adds the legacy clients of table `usage` that legacy_seen does not hold yet, `@scan` their first_scan; `where` narrows

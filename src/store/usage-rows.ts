@@ -6,6 +6,7 @@ import { PACKED_WIDTH, secondsIntoDay, type ReceivedRows } from '../aggregate/pa
 import { partValue, rowDay, TUPLE_DIMS, tupleKey, tupleParts, type UsageRow } from '../aggregate/usage.js';
 import { DIM_COLUMNS, type DimKey } from '../aggregate/usage-dims.js';
 import { BoundedCache, Dictionary } from './dictionary.js';
+import { asText } from './usage-by-key.js';
 import type { Db } from './open-database.js';
 
 /** Dimensions usage_keys keeps as they are; user_agent is an id into `user_agents`, the others ids into `strings`. */
@@ -20,9 +21,6 @@ const KEY = KEY_COLUMNS.join(', ');
 const KEY_MATCH = `(${KEY}) >= (${KEY_COLUMNS.map(() => '?').join(', ')}) AND (${KEY}) <= (${KEY_COLUMNS.map(() => '?').join(', ')})`;
 const COLUMNS = 'day, key_id, hits, auth_failures, errors, estimated, first_seen, last_seen';
 
-/** A stored time of usage_rows as the view shows it (migration-keys.ts); `day` the row's day column. */
-export const asText = (col: string, day = 'day'): string =>
-  `(CASE WHEN typeof(${col}) = 'integer' THEN ${day} || 'T' || time(${col}, 'unixepoch') || 'Z' ELSE ${col} END)`;
 
 /**
  * `dayTHH:MM:SSZ` as seconds into `day`; any other text as it is (the view gives back exactly the same text). A bigint,

@@ -3,6 +3,8 @@
 // Read-only data plus one plain sentence per finding; formatters decide how to show them.
 import type { Db } from '../../store/open-database.js';
 import { LEGACY_SQL_LIST } from '../../tls/legacy.js';
+import type { SqlValue } from '../filter.js';
+import { keyedUsage } from '../keyed-usage.js';
 
 export interface BlindSpotOptions {
   /** An address is "shared" with at least this many user names or user agents. */
@@ -56,42 +58,43 @@ export interface BlindSpots {
 const LEGACY_HITS = `sum(CASE WHEN protocol IN ${LEGACY_SQL_LIST} THEN hits ELSE 0 END)`;
 
 export function readBlindSpots(db: Db, opts: BlindSpotOptions = DEFAULT_BLIND_SPOTS): BlindSpots {
+  const k = keyedUsage(db);
   // IIS rows whose file had no crypt-protocol column carry protocol 'unknown' with no code.
   const sitesWithoutCryptFields = db
-    .prepare<[number], SiteWithoutCrypt>(
-      `SELECT server, site, sum(hits) AS hits FROM usage
+    .prepare<SqlValue[], SiteWithoutCrypt>(
+      `${k.with} SELECT server, site, sum(hits) AS hits FROM ${k.table}
        WHERE source = 'iis' AND protocol = 'unknown' AND protocol_code IS NULL
        GROUP BY server, site ORDER BY hits DESC, server, site LIMIT ?`,
     )
-    .all(opts.limit);
+    .all(...k.params, opts.limit);
   // Managed Availability logs in with many HealthMailbox users from the server itself: not a proxy.
   const sharedAddresses = db
-    .prepare<[number, number, number], SharedAddress>(
-      `SELECT source, client_ip AS clientIp,
+    .prepare<SqlValue[], SharedAddress>(
+      `${k.with} SELECT source, client_ip AS clientIp,
          count(DISTINCT CASE WHEN username NOT LIKE '%HealthMailbox%' THEN username END) AS users,
          count(DISTINCT user_agent) AS userAgents, sum(hits) AS hits, ${LEGACY_HITS} AS legacyHits
-       FROM usage
+       FROM ${k.table}
        WHERE client_ip IS NOT NULL AND proxy_ip IS NULL AND internal = 0 AND protocol NOT IN ('none', 'unknown')
        GROUP BY source, client_ip
        HAVING users >= ? OR userAgents >= ?
        ORDER BY legacyHits DESC, hits DESC, client_ip LIMIT ?`,
     )
-    .all(opts.minUsers, opts.minAgents, opts.limit);
+    .all(...k.params, opts.minUsers, opts.minAgents, opts.limit);
   const proxies = db
-    .prepare<[number], ProxyHop>(
-      `SELECT proxy_ip AS proxyIp, count(DISTINCT client_ip) AS clients, sum(hits) AS hits, ${LEGACY_HITS} AS legacyHits
-       FROM usage WHERE proxy_ip IS NOT NULL
+    .prepare<SqlValue[], ProxyHop>(
+      `${k.with} SELECT proxy_ip AS proxyIp, count(DISTINCT client_ip) AS clients, sum(hits) AS hits, ${LEGACY_HITS} AS legacyHits
+       FROM ${k.table} WHERE proxy_ip IS NOT NULL
        GROUP BY proxy_ip ORDER BY hits DESC, proxy_ip LIMIT ?`,
     )
-    .all(opts.limit);
+    .all(...k.params, opts.limit);
   const backEnd = db
-    .prepare<[number], BackEndTraffic>(
-      `SELECT server, sum(hits) AS hits, ${LEGACY_HITS} AS legacyHits
-       FROM usage WHERE source = 'iis' AND internal = 1
+    .prepare<SqlValue[], BackEndTraffic>(
+      `${k.with} SELECT server, sum(hits) AS hits, ${LEGACY_HITS} AS legacyHits
+       FROM ${k.table} WHERE source = 'iis' AND internal = 1
        GROUP BY server ORDER BY hits DESC, server LIMIT ?`,
     )
-    .all(opts.limit);
-  const iisHits = db.prepare<[], number | null>(`SELECT sum(hits) FROM usage WHERE source = 'iis'`).pluck().get() ?? 0;
+    .all(...k.params, opts.limit);
+  const iisHits = db.prepare<SqlValue[], number | null>(`${k.with} SELECT sum(hits) FROM ${k.table} WHERE source = 'iis'`).pluck().get(...k.params) ?? 0;
   const httpErrFiles =
     db.prepare<[], number>(`SELECT count(*) FROM files WHERE status = 'read' AND format LIKE 'httperr%'`).pluck().get() ?? 0;
   return { sitesWithoutCryptFields, sharedAddresses, proxies, backEnd, iisHits, httpErrFiles };
