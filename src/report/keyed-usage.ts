@@ -3,6 +3,7 @@
 // rows, 108,000 keys) each such query read and decoded every row again; now the window's rows are summed once per
 // report into a temporary table (inside `withKeyedUsage`), or per query in a WITH clause outside it.
 import type { Db } from '../store/open-database.js';
+import { derivedViewCurrent, derivedViewSelect } from '../store/derived-views.js';
 import { usageByKeySelect } from '../store/usage-by-key.js';
 import type { ReportFilter, SqlCondition, SqlValue } from './filter.js';
 import { NO_FILTER, usageCondition } from './filter.js';
@@ -76,3 +77,13 @@ const dayCondition = (f: ReportFilter): SqlCondition => usageCondition({ ...f, s
 
 /** The window's servers and sources. */
 const keyCondition = (f: ReportFilter, alias?: 'u'): SqlCondition => usageCondition({ ...f, since: null, until: null }, alias);
+
+/**
+ * What a report reads view legacy_clients or weak_crypto through: inside `withKeyedUsage`, when the database's view is
+ * the one today's rules make, the same SELECT over the whole database's keyed usage table (summed once per report
+ * instead of once per view); else the view itself (an older database's view, or one a test made).
+ */
+export function derivedView(db: Db, name: 'legacy_clients' | 'weak_crypto'): string {
+  if (!scopes.has(db) || !hasKeys(db) || !derivedViewCurrent(db, name)) return name;
+  return `(${derivedViewSelect(name, `usage_by_key AS (SELECT * FROM ${keyedUsage(db).table})`)})`;
+}

@@ -4,7 +4,7 @@ import type { ExceptionMatcher } from '../exceptions/exceptions.js';
 import { LEGACY_SQL_LIST, legacyHitColumnsSql, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import { keyedUsage } from './keyed-usage.js';
+import { derivedView, keyedUsage } from './keyed-usage.js';
 import type { Dependency, LegacyClient, LegacyPerson, LegacyTally, NoiseGroup, Share, Tls12Capable } from './model.js';
 import { groupPeople, personKey } from './people.js';
 
@@ -304,7 +304,7 @@ function identify(db: Db): void {
   // all of usage each time
   db.prepare(
     `UPDATE ${T} SET ${columns.map((c) => `${c} = v.${c}`).join(', ')} FROM (
-       SELECT source, client_ip, username, user_agent, ${columns.join(', ')} FROM legacy_clients
+       SELECT source, client_ip, username, user_agent, ${columns.join(', ')} FROM ${derivedView(db, 'legacy_clients')}
        WHERE user_agent IN (SELECT user_agent FROM ${T}) OR user_agent IS NULL
      ) v WHERE ${SAME_CLIENT('v', 'report_legacy')}`,
   ).run();

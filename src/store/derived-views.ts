@@ -23,6 +23,22 @@ ${legacyPeopleView(usageByKey)}
 
 const SQL = derivedViewsSql(USAGE_BY_KEY);
 
+type DerivedView = 'legacy_clients' | 'weak_crypto';
+const VIEWS: Record<DerivedView, (usageByKey: string) => string> = { legacy_clients: legacyClientsView, weak_crypto: weakCryptoView };
+/** A view's CREATE statement as sqlite_master keeps it: from CREATE to before the semicolon. */
+const statement = (name: DerivedView, usageByKey: string): string => VIEWS[name](usageByKey).trim().replace(/;$/, '');
+
+/** Whether the database's view `name` is, word for word, the one these rules make. */
+export function derivedViewCurrent(db: Db, name: DerivedView): boolean {
+  const sql = db.prepare<[string], string>(`SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?`).pluck().get(name);
+  return sql === statement(name, USAGE_BY_KEY);
+}
+
+/** The SELECT of view `name` as these rules make it, reading the usage rows per key through `usageByKey` instead. */
+export function derivedViewSelect(name: DerivedView, usageByKey: string): string {
+  return statement(name, usageByKey).replace(/^CREATE VIEW \w+ AS\s*/, '');
+}
+
 export const DERIVED_VIEWS_VERSION = createHash('sha256').update(SQL).digest('hex').slice(0, 16);
 const KEY = 'derived_views';
 

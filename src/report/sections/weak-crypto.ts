@@ -1,6 +1,7 @@
 // Weak cryptography as a finding of its own, read from the weak_crypto view: who negotiates RC4, DES, 3DES, NULL,
 // MD5 or RSA key exchange (on any TLS version), and TLS 1.2 suites Office 365 does not accept. Read-only.
 import type { Db } from '../../store/open-database.js';
+import { derivedView } from '../keyed-usage.js';
 
 export interface WeakCryptoRow {
   readonly source: string;
@@ -41,7 +42,7 @@ export function readWeakCrypto(db: Db, limit = 20): WeakCryptoSummary | null {
   const rows = db.prepare<[], WeakCryptoRow>(
     `SELECT source, client_ip AS clientIp, username, user_agent AS userAgent, client, protocol, cipher, hash,
        key_exchange AS keyExchange, weakness, o365_suite AS o365Suite, hits, last_seen AS lastSeen
-     FROM weak_crypto
+     FROM ${derivedView(db, 'weak_crypto')}
      ORDER BY protocol IN ('TLS 1.2', 'TLS 1.3') DESC, hits DESC, source, client_ip, username, user_agent, protocol`,
   );
   const top: WeakCryptoRow[] = [];
