@@ -1,0 +1,84 @@
+// Scenario "month": a database that has grown. Four servers' IIS logs of the internet mix over 31 days (30 already
+// stored, about a million usage rows); the night's scan of day 31 as a scheduled task runs it (quiet, and printing
+// its summary), and `report` on the whole month. What grows with the database here (the list of new legacy clients,
+// the report's groupings) shows in these numbers and not in the first scan's.
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { ensureIisDataset } from '../lib/iis-dataset.mjs';
+import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
+import { interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
+
+export const description = 'a month stored: the night scan of day 31 (quiet and with its summary) and report over 31 days of the internet mix';
+
+const FULL = { servers: ['EXCH01', 'EXCH02', 'EXCH03', 'EXCH04'], days: 31, linesPerServerPerDay: 50_000 };
+const SMOKE = { servers: ['EXCH01'], days: 3, linesPerServerPerDay: 2_000 };
+const SHAPE = { clients: 4000, agents: 400, spread: 4, share: 0.2 };
+
+export async function run(ctx) {
+  const size = ctx.smoke ? SMOKE : FULL;
+  const census = scanCommand(ctx.root);
+  const useTime = hasGnuTime();
+  const data = await ensureIisDataset(ctx, { ...size, seed: 1, backEnd: false, startDate: '2024-03-01', shape: SHAPE });
+  const lastDay = [...new Set(data.files.map((f) => /u_ex(\d{6})/.exec(f)?.[1]))].sort().at(-1);
+  const fresh = data.files.filter((f) => f.includes(`u_ex${lastDay}`));
+  const earlier = data.files.filter((f) => !fresh.includes(f));
+  const before = join(ctx.workDir, `month-before-${process.pid}.db`);
+  const db = join(ctx.workDir, `month-${process.pid}.db`);
+  removeDb(before);
+  ctx.log(`month: scanning the ${earlier.length} files of the first ${size.days - 1} days (not measured) …`);
+  measure([...census.argv, 'scan', ...earlier, '--db', before, '--quiet'], { useTime, cwd: ctx.root });
+  const stored = count(before);
+  warmPageCache(data.files);
+  const copy = (from, to) => {
+    removeDb(to);
+    copyFileSync(from, to);
+    for (const suffix of ['-wal', '-shm']) if (existsSync(from + suffix)) copyFileSync(from + suffix, to + suffix);
+  };
+  const month = join(ctx.workDir, `month-all-${process.pid}.db`);
+  copy(before, month);
+  measure([...census.argv, 'scan', ...fresh, '--db', month, '--quiet'], { useTime, cwd: ctx.root });
+  const after = count(month);
+  const night = (extra) => () => (copy(before, db), measure([...census.argv, 'scan', ...fresh, '--db', db, ...extra], { useTime, cwd: ctx.root }));
+  const commands = [
+    { label: 'month: night scan --quiet', what: `the night: \`scan\` of day ${size.days} (${fresh.length} files), \`--quiet\``, once: night(['--quiet']) },
+    { label: 'month: night scan with its summary', what: `the night: \`scan\` of day ${size.days}, printing its summary (the whole database)`, once: night([]) },
+    { label: 'month: report', what: `\`report\` (text) on the ${size.days} days`, once: () => measure([...census.argv, 'report', '--db', month], { useTime, cwd: ctx.root }) },
+    { label: 'month: report --format json', what: `\`report --format json\` on the ${size.days} days`, once: () => measure([...census.argv, 'report', '--db', month, '--format', 'json'], { useTime, cwd: ctx.root }) },
+  ];
+  const samples = interleave(ctx, commands, () => undefined);
+  removeDb(db);
+  removeDb(before);
+  removeDb(month);
+
+  const table = [
+    '| command | wall s, median (min–max) | CPU s, median | peak RSS MB, median (max) |',
+    '|---|---|---|---|',
+  ];
+  commands.forEach((c, i) => {
+    const s = samples[i];
+    const wall = spread(s.map((x) => x.wallS));
+    const cpu = s.every((x) => x.cpuS !== null) ? fmt.two(spread(s.map((x) => x.cpuS)).median) : 'n/a';
+    const rss = medianRss(s);
+    const rssMax = Math.max(...s.map((x) => x.rssKb ?? 0));
+    table.push(`| ${c.what} | ${fmt.spread(wall, fmt.two)} | ${cpu} | ${rss === null ? 'n/a' : `${fmt.int(rss / 1024)} (${fmt.int(rssMax / 1024)})`} |`);
+  });
+  table.push('');
+  table.push(`- Stored before the night: ${fmt.int(stored.rows)} usage rows, ${fmt.int(stored.keys)} keys, ${fmt.int(stored.seen)} legacy clients ` +
+    `(${size.servers.length} servers × ${size.days - 1} days × ${fmt.int(size.linesPerServerPerDay)} lines of the internet mix); after it ` +
+    `${fmt.int(after.rows)} usage rows, ${fmt.int(after.keys)} keys.`);
+  table.push('- Each night run starts from a copy of the database of the first days; the reports read the database after the night. ' +
+    'The four commands take turns, round after round. Default options; warm page cache.');
+  if (ctx.smoke) table.push('- Smoke size: numbers only show that the harness works.');
+  return { markdown: table.join('\n') };
+}
+
+function count(path) {
+  const d = new Database(path, { readonly: true });
+  try {
+    const one = (sql) => d.prepare(sql).pluck().get();
+    return { rows: one('SELECT count(*) FROM usage_rows'), keys: one('SELECT count(*) FROM usage_keys'), seen: one('SELECT count(*) FROM legacy_seen') };
+  } finally {
+    d.close();
+  }
+}
