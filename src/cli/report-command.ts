@@ -7,6 +7,7 @@ import { CensusError } from '../errors.js';
 import { REPORT_FORMATS, type ReportFormat } from '../report/formatters.js';
 import { pseudonymizer } from '../report/redact.js';
 import { renderReport } from '../report/render.js';
+import { withKeyedUsage } from '../report/keyed-usage.js';
 import { openDatabase } from '../store/open-database.js';
 import { positiveInt } from './options.js';
 import { FILTER_OPTIONS, filterSpec, type ReportFlags } from './report-options.js';
@@ -55,28 +56,32 @@ export function reportCommand(setCode: (c: number) => void): CommandModule<objec
       const sinceLastScan = args['since-last-scan'];
       refreshClients(args.db); // best effort, before the read-only open: schema and user agents up to date
       const db = openDatabase(args.db, { readonly: true });
-      let text: string;
-      let verdict: ThresholdVerdict | null = null;
+      let out: { text: string; verdict: ThresholdVerdict | null };
       try {
-        if (sinceLastScan || nightly.failOnLegacy !== null || nightly.failOnBadLines !== null) {
-          verdict = nightlyVerdict(db, nightly, {
-            filter: resolveFilter(db, filter), badLines: badLinePercentStored(db), now: new Date(), top: top ?? 20,
-            text: sinceLastScan,
+        // the thresholds and the report read the rows summed per key once (report/keyed-usage.ts)
+        out = withKeyedUsage(db, () => {
+          const verdict = sinceLastScan || nightly.failOnLegacy !== null || nightly.failOnBadLines !== null
+            ? nightlyVerdict(db, nightly, {
+              filter: resolveFilter(db, filter), badLines: badLinePercentStored(db), now: new Date(), top: top ?? 20,
+              text: sinceLastScan,
+            })
+            : null;
+          const text = sinceLastScan && verdict !== null ? verdict.text : renderReport(db, {
+            format,
+            filter,
+            top,
+            redact: args.redact ? pseudonymizer() : undefined,
+            db: args.db,
+            color: format === 'text' && args.out === undefined && useColor(process.stdout),
+            exceptions: activeExceptions(db, nightly.exceptionsFile, new Date()),
+            minDays: nightly.minDays,
           });
-        }
-        text = sinceLastScan && verdict !== null ? verdict.text : renderReport(db, {
-          format,
-          filter,
-          top,
-          redact: args.redact ? pseudonymizer() : undefined,
-          db: args.db,
-          color: format === 'text' && args.out === undefined && useColor(process.stdout),
-          exceptions: activeExceptions(db, nightly.exceptionsFile, new Date()),
-          minDays: nightly.minDays,
+          return { text, verdict };
         });
       } finally {
         db.close();
       }
+      const { text, verdict } = out;
       for (const line of verdict?.tripped ?? []) process.stderr.write(`tls-census: threshold: ${line}\n`);
       setCode(verdict?.code ?? 0);
       if (args.out === undefined) {

@@ -24,6 +24,7 @@ import { startProgress } from './progress.js';
 import { useColor } from './report-command.js';
 import { filterSpec, THRESHOLD_FILTER_OPTIONS, type ReportFlags } from './report-options.js';
 import { WAIT_OPTION, waitSeconds, withWriteRun } from './write-run.js';
+import { withKeyedUsage } from '../report/keyed-usage.js';
 
 interface ScanArgs extends ReportFlags, NightlyFlags {
   paths: string[];
@@ -145,27 +146,32 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         });
         const stats = run.result;
         progress.stop();
-        const verdict = nightlyVerdict(db, nightly, {
-          filter: resolveFilter(db, filter), badLines: percentOf(stats.lines, stats.badLines), now: new Date(), top,
-          text: !args.quiet,
+        // the thresholds, the summary and what changed read the rows summed per key once (report/keyed-usage.ts)
+        const printed = withKeyedUsage(db, () => {
+          const verdict = nightlyVerdict(db, nightly, {
+            filter: resolveFilter(db, filter), badLines: percentOf(stats.lines, stats.badLines), now: new Date(), top,
+            text: !args.quiet,
+          });
+          for (const line of verdict.tripped) process.stderr.write(`tls-census: threshold: ${line}\n`);
+          setCode(verdict.code);
+          if (args.quiet) return false;
+          if (warnings > MAX_WARNINGS) {
+            process.stderr.write(`tls-census: ${warnings - MAX_WARNINGS} more warnings not shown (table diagnostics)\n`);
+          }
+          process.stdout.write(
+            `Scanned: ${num(stats.filesRead)} files with new data, ${num(stats.filesUnchanged)} unchanged, ` +
+              `${num(stats.filesSkipped)} skipped, ${num(stats.filesFailed)} unreadable; ` +
+              `${num(stats.lines)} new lines (${num(stats.badLines)} bad)` +
+              (stats.heldBack > 0 ? `; ${stats.heldBack} unfinished last line(s) left for the next scan` : '') +
+              '\n',
+          );
+          process.stdout.write(serverNamesText(stats.serverNames) + '\n');
+          const exceptions = activeExceptions(db, nightly.exceptionsFile, new Date());
+          process.stdout.write(formatText(readSummary(db, { top, exceptions, minDays: nightly.minDays }), { db: args.db, color: useColor(process.stdout) }));
+          process.stdout.write(`\n${verdict.text}`);
+          return true;
         });
-        for (const line of verdict.tripped) process.stderr.write(`tls-census: threshold: ${line}\n`);
-        setCode(verdict.code);
-        if (args.quiet) return;
-        if (warnings > MAX_WARNINGS) {
-          process.stderr.write(`tls-census: ${warnings - MAX_WARNINGS} more warnings not shown (table diagnostics)\n`);
-        }
-        process.stdout.write(
-          `Scanned: ${num(stats.filesRead)} files with new data, ${num(stats.filesUnchanged)} unchanged, ` +
-            `${num(stats.filesSkipped)} skipped, ${num(stats.filesFailed)} unreadable; ` +
-            `${num(stats.lines)} new lines (${num(stats.badLines)} bad)` +
-            (stats.heldBack > 0 ? `; ${stats.heldBack} unfinished last line(s) left for the next scan` : '') +
-            '\n',
-        );
-        process.stdout.write(serverNamesText(stats.serverNames) + '\n');
-        const exceptions = activeExceptions(db, nightly.exceptionsFile, new Date());
-        process.stdout.write(formatText(readSummary(db, { top, exceptions, minDays: nightly.minDays }), { db: args.db, color: useColor(process.stdout) }));
-        process.stdout.write(`\n${verdict.text}`);
+        if (!printed) return;
         failed = false;
       } finally {
         progress.stop();
