@@ -3,6 +3,7 @@
 // and sessions still pending. Reads usage and pending_sessions (read-only) and formats text; nothing else.
 import type { Db } from '../../store/open-database.js';
 import { LEGACY_SQL_LIST } from '../../tls/legacy.js';
+import { keyedUsage } from '../keyed-usage.js';
 import { clean, num, pad, padL } from '../strings.js';
 
 /** The parts of the report window that apply here (a ReportFilter fits). */
@@ -76,6 +77,22 @@ function where(w: ExchangeWindow, sources: readonly string[]): { sql: string; pa
   return { sql: parts.join(' AND '), params };
 }
 
+/**
+ * The same window over the usage rows summed per key (report/keyed-usage.ts), for the parts that group whole
+ * windows: `${k.with} SELECT … FROM ${k.table} u WHERE ${k.sql}`, bound to `...k.params`, then the query's own.
+ */
+function keyedWhere(db: Db, w: ExchangeWindow, sources: readonly string[]): { with: string; table: string; sql: string; params: Param[] } | null {
+  const wanted = w.sources.length === 0 ? sources : sources.filter((s) => w.sources.includes(s));
+  if (wanted.length === 0) return null;
+  const k = keyedUsage(db, { since: w.since, until: w.until, days: null, servers: w.servers, sources: [] }, 'u');
+  return {
+    with: k.with,
+    table: k.table,
+    sql: `u.source IN (${wanted.map(() => '?').join(', ')}) AND ${k.where.sql}`,
+    params: [...k.params, ...wanted, ...k.where.params],
+  };
+}
+
 /** The section, or null when the database holds no Exchange Server or HTTP.sys rows in the window. */
 export function readExchangeSection(db: Db, w: ExchangeWindow, top: number | null): ExchangeSection | null {
   const limit = top ?? -1;
@@ -89,33 +106,33 @@ export function readExchangeSection(db: Db, w: ExchangeWindow, top: number | nul
 }
 
 function readFailed(db: Db, w: ExchangeWindow, limit: number): ExchangeSection['failed'] {
-  const c = where(w, ['smtp-receive', 'smtp-send']);
+  const c = keyedWhere(db, w, ['smtp-receive', 'smtp-send']);
   if (c === null) return null;
   const cond = `${c.sql} AND u.protocol = 'failed'`;
   const t = db.prepare<Param[], { n: number | null; clients: number }>(
-    `SELECT sum(hits) AS n, count(DISTINCT client_ip) AS clients FROM usage u WHERE ${cond}`,
+    `${c.with} SELECT sum(hits) AS n, count(DISTINCT client_ip) AS clients FROM ${c.table} u WHERE ${cond}`,
   ).get(...c.params);
   if (!t || !t.n) return null;
   const listed = db.prepare<Param[], FailedHandshake>(
-    `SELECT source, client_ip AS clientIp, user_agent AS ehlo, site AS connector, detail AS error,
+    `${c.with} SELECT source, client_ip AS clientIp, user_agent AS ehlo, site AS connector, detail AS error,
        sum(hits) AS sessions, max(last_seen) AS lastSeen, min(internal) AS internal
-     FROM usage u WHERE ${cond} GROUP BY source, client_ip, user_agent, site, detail
+     FROM ${c.table} u WHERE ${cond} GROUP BY source, client_ip, user_agent, site, detail
      HAVING sum(hits) > 0 ORDER BY min(internal), sessions DESC, lastSeen DESC LIMIT ?`,
   ).all(...c.params, limit);
   return { sessions: t.n, clients: t.clients, listed };
 }
 
 function readUnknownMail(db: Db, w: ExchangeWindow, limit: number): ExchangeSection['unknownMail'] {
-  const c = where(w, ['pop3', 'imap4']);
+  const c = keyedWhere(db, w, ['pop3', 'imap4']);
   if (c === null) return null;
   const cond = `${c.sql} AND u.protocol = 'unknown'`;
   const t = db.prepare<Param[], { n: number | null; clients: number }>(
-    `SELECT sum(hits) AS n, count(DISTINCT client_ip) AS clients FROM usage u WHERE ${cond}`,
+    `${c.with} SELECT sum(hits) AS n, count(DISTINCT client_ip) AS clients FROM ${c.table} u WHERE ${cond}`,
   ).get(...c.params);
   if (!t || !t.n) return null;
   const listed = db.prepare<Param[], UnknownMailClient>(
-    `SELECT source, client_ip AS clientIp, username, sum(hits) AS sessions, max(last_seen) AS lastSeen
-     FROM usage u WHERE ${cond} GROUP BY source, client_ip, username HAVING sum(hits) > 0
+    `${c.with} SELECT source, client_ip AS clientIp, username, sum(hits) AS sessions, max(last_seen) AS lastSeen
+     FROM ${c.table} u WHERE ${cond} GROUP BY source, client_ip, username HAVING sum(hits) > 0
      ORDER BY sessions DESC, lastSeen DESC LIMIT ?`,
   ).all(...c.params, limit);
   return { sessions: t.n, clients: t.clients, listed };
