@@ -59,8 +59,8 @@ export function resolveFilter(db: Db, spec: FilterSpec): ReportFilter {
 
 const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
-/** Conditions on the columns of table `usage`, optionally through an alias ("u" → "u.day"). */
-export function usageCondition(f: ReportFilter, alias?: 'u'): SqlCondition {
+/** Conditions on the columns of table `usage`, optionally through an alias ("u" → "u.day"; "r": usage_rows, days only). */
+export function usageCondition(f: ReportFilter, alias?: 'u' | 'r'): SqlCondition {
   const col = (name: 'day' | 'server' | 'source'): string => (alias ? `${alias}.${name}` : name);
   const parts: string[] = [];
   const params: SqlValue[] = [];

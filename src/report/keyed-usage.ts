@@ -49,7 +49,7 @@ export function withKeyedUsage<T>(db: Db, body: () => T): T {
 export function keyedUsage(db: Db, f: ReportFilter = NO_FILTER, alias?: 'u'): KeyedUsage {
   const days = dayCondition(f);
   const where = keyCondition(f, alias);
-  if (!hasKeys(db)) {
+  if (!keyedRows(db)) {
     // a database older than schema 8, read as it is: its usage rows are not keyed
     return { with: `WITH keyed_usage AS (SELECT *, day AS first_day, day AS last_day FROM usage WHERE ${days.sql})`, params: days.params, table: 'keyed_usage', where };
   }
@@ -68,7 +68,8 @@ export function keyedUsage(db: Db, f: ReportFilter = NO_FILTER, alias?: 'u'): Ke
   return { with: '', params: [], table, where };
 }
 
-function hasKeys(db: Db): boolean {
+/** Whether usage_rows has key ids (schema 8 and later): a database read as it is may be older. */
+export function keyedRows(db: Db): boolean {
   return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage_keys'`).get() !== undefined;
 }
 
@@ -84,6 +85,6 @@ const keyCondition = (f: ReportFilter, alias?: 'u'): SqlCondition => usageCondit
  * instead of once per view); else the view itself (an older database's view, or one a test made).
  */
 export function derivedView(db: Db, name: 'legacy_clients' | 'weak_crypto'): string {
-  if (!scopes.has(db) || !hasKeys(db) || !derivedViewCurrent(db, name)) return name;
+  if (!scopes.has(db) || !keyedRows(db) || !derivedViewCurrent(db, name)) return name;
   return `(${derivedViewSelect(name, `usage_by_key AS (SELECT * FROM ${keyedUsage(db).table})`)})`;
 }
