@@ -1,6 +1,6 @@
 // Shared by the scan scenarios: the command under test, repeated measured runs, table rows, page-cache warming.
 // It measures and formats; it does not build or tune anything.
-import { existsSync, readSync, openSync, closeSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, spread } from './measure.mjs';
 
@@ -91,6 +91,20 @@ export function warmPageCache(files) {
 /** A bench database and every file beside it: -wal, -shm, -journal, and the scan lock with its own journal. */
 export function removeDb(db) {
   for (const suffix of ['', '-wal', '-shm', '-journal', '-lock', '-lock-journal']) rmSync(db + suffix, { force: true });
+}
+
+/** Replaces database `to` with a copy of `from` (its -wal and -shm too). */
+export function copyDb(from, to) {
+  removeDb(to);
+  copyFileSync(from, to);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(from + suffix)) copyFileSync(from + suffix, to + suffix);
+}
+
+/** A folder's files split into the last day's (u_exYYMMDD of the latest date: a night's new files) and the earlier. */
+export function splitLastDay(files) {
+  const lastDay = [...new Set(files.map((f) => /u_ex(\d{6})/.exec(f)?.[1]))].sort().at(-1);
+  const fresh = files.filter((f) => f.includes(`u_ex${lastDay}`));
+  return { fresh, earlier: files.filter((f) => !fresh.includes(f)) };
 }
 
 export function addDays(isoDate, days) {

@@ -2,12 +2,11 @@
 // stored, about a million usage rows); the night's scan of day 31 as a scheduled task runs it (quiet, and printing
 // its summary), and `report` on the whole month. What grows with the database here (the list of new legacy clients,
 // the report's groupings) shows in these numbers and not in the first scan's.
-import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureIisDataset } from '../lib/iis-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
-import { interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
+import { copyDb, interleave, medianRss, removeDb, scanCommand, splitLastDay, warmPageCache } from '../lib/scan-runs.mjs';
 
 export const description = 'a month stored: the night scan of day 31 (quiet and with its summary) and report over 31 days of the internet mix';
 
@@ -20,9 +19,7 @@ export async function run(ctx) {
   const census = scanCommand(ctx.root);
   const useTime = hasGnuTime();
   const data = await ensureIisDataset(ctx, { ...size, seed: 1, backEnd: false, startDate: '2024-03-01', shape: SHAPE });
-  const lastDay = [...new Set(data.files.map((f) => /u_ex(\d{6})/.exec(f)?.[1]))].sort().at(-1);
-  const fresh = data.files.filter((f) => f.includes(`u_ex${lastDay}`));
-  const earlier = data.files.filter((f) => !fresh.includes(f));
+  const { fresh, earlier } = splitLastDay(data.files);
   const before = join(ctx.workDir, `month-before-${process.pid}.db`);
   const db = join(ctx.workDir, `month-${process.pid}.db`);
   removeDb(before);
@@ -30,16 +27,11 @@ export async function run(ctx) {
   measure([...census.argv, 'scan', ...earlier, '--db', before, '--quiet'], { useTime, cwd: ctx.root });
   const stored = count(before);
   warmPageCache(data.files);
-  const copy = (from, to) => {
-    removeDb(to);
-    copyFileSync(from, to);
-    for (const suffix of ['-wal', '-shm']) if (existsSync(from + suffix)) copyFileSync(from + suffix, to + suffix);
-  };
   const month = join(ctx.workDir, `month-all-${process.pid}.db`);
-  copy(before, month);
+  copyDb(before, month);
   measure([...census.argv, 'scan', ...fresh, '--db', month, '--quiet'], { useTime, cwd: ctx.root });
   const after = count(month);
-  const night = (extra) => () => (copy(before, db), measure([...census.argv, 'scan', ...fresh, '--db', db, ...extra], { useTime, cwd: ctx.root }));
+  const night = (extra) => () => (copyDb(before, db), measure([...census.argv, 'scan', ...fresh, '--db', db, ...extra], { useTime, cwd: ctx.root }));
   const commands = [
     { label: 'month: night scan --quiet', what: `the night: \`scan\` of day ${size.days} (${fresh.length} files), \`--quiet\``, once: night(['--quiet']) },
     { label: 'month: night scan with its summary', what: `the night: \`scan\` of day ${size.days}, printing its summary (the whole database)`, once: night([]) },

@@ -3,12 +3,11 @@
 // writes rows whose keys are mostly stored already (the same clients as the days before). Two traffic shapes: the
 // Exchange population of iis-scan and the internet-facing mix of iis-keys. Each run starts from a copy of the
 // database of the earlier days, in rounds with mawk over the new files.
-import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureIisDataset } from '../lib/iis-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
-import { findAwk, floorCells, interleave, medianRss, removeDb, scanCommand, warmPageCache } from '../lib/scan-runs.mjs';
+import { copyDb, findAwk, floorCells, interleave, medianRss, removeDb, scanCommand, splitLastDay, warmPageCache } from '../lib/scan-runs.mjs';
 import { AWK_IIS } from './iis-keys.mjs';
 
 export const description = 'the day after: one new day of four IIS servers scanned onto a database of the days before (Exchange population, internet mix), in rounds with mawk';
@@ -29,10 +28,7 @@ export async function run(ctx) {
   const results = [];
   for (const { name, shape } of SHAPES) {
     const data = await ensureIisDataset(ctx, { ...size, seed: 1, backEnd: false, startDate: START, shape });
-    // the last day's files (u_exYYMMDD of the last date) are the night's new files
-    const lastDay = [...new Set(data.files.map((f) => /u_ex(\d{6})/.exec(f)?.[1]))].sort().at(-1);
-    const fresh = data.files.filter((f) => f.includes(`u_ex${lastDay}`));
-    const earlier = data.files.filter((f) => !fresh.includes(f));
+    const { fresh, earlier } = splitLastDay(data.files);
     const before = join(ctx.workDir, `nightly-before-${process.pid}.db`);
     const db = join(ctx.workDir, `nightly-${process.pid}.db`);
     removeDb(before);
@@ -40,11 +36,7 @@ export async function run(ctx) {
     measure([...census.argv, 'scan', ...earlier, '--db', before, '--quiet'], { useTime, cwd: ctx.root });
     const stored = count(before);
     warmPageCache(data.files);
-    const start = () => {
-      removeDb(db);
-      copyFileSync(before, db);
-      for (const suffix of ['-wal', '-shm']) if (existsSync(before + suffix)) copyFileSync(before + suffix, db + suffix);
-    };
+    const start = () => copyDb(before, db);
     const argv = [...census.argv, 'scan', data.dir, '--db', db, '--quiet'];
     const commands = [{ label: `nightly ${name} tls-census`, once: () => (start(), measure(argv, { useTime, cwd: ctx.root })) }];
     if (awk) commands.push({ label: `nightly ${name} ${awk.name}`, once: () => measure([awk.path, AWK_IIS, ...fresh], { useTime, cwd: ctx.root }) });
