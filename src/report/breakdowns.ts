@@ -3,7 +3,7 @@
 import type { Db } from '../store/open-database.js';
 import { ENTRA_SOURCE, MODERN_PROTOCOLS } from '../tls/legacy.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import { keyedUsage } from './keyed-usage.js';
+import { keyedRows, keyedUsage } from './keyed-usage.js';
 import type { SiteLegacy } from './legacy-query.js';
 import { compareText as cmp, num } from './strings.js';
 import { machineKey } from './machine-verdict.js';
@@ -14,14 +14,51 @@ import {
 const LEGACY = new Set<string>(LEGACY_PROTOCOLS);
 const TLS = new Set<string>([...LEGACY_PROTOCOLS, ...MODERN_PROTOCOLS]);
 
-/** `people`: the real legacy clients per day (LegacyWindow.daily). */
-export function readDaily(db: Db, f: ReportFilter, people: ReadonlyMap<string, { hits: number; people: number }>): DailyProtocols[] {
+interface DayProtocolHits {
+  readonly day: string;
+  readonly protocol: string;
+  readonly hits: number;
+}
+
+/**
+ * The window's hits per day and protocol, in that order. One pass over the window's rows in day order with a sum per
+ * protocol of the database (bound values), instead of a GROUP BY day, protocol that sorts every row (0.33 against
+ * 0.50 s at a million rows). A sum over no row is NULL: that protocol had no row that day.
+ */
+function dayProtocolHits(db: Db, f: ReportFilter): DayProtocolHits[] {
+  const protocols = db.prepare<[], string>(`SELECT DISTINCT protocol FROM usage_keys ORDER BY protocol`).pluck().all();
+  if (protocols.length === 0) return [];
+  const days = usageCondition({ ...f, servers: [], sources: [] }, 'r');
+  const list = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+  const keys = [
+    ...(f.servers.length > 0 ? [`k.server_id IN (SELECT id FROM strings WHERE lower(value) IN (${list(f.servers.length)}))`] : []),
+    ...(f.sources.length > 0 ? [`lower(k.source) IN (${list(f.sources.length)})`] : []),
+  ];
+  const sums = db
+    .prepare<SqlValue[], unknown[]>(
+      `SELECT r.day, ${protocols.map(() => 'sum(CASE WHEN k.protocol = ? THEN r.hits END)').join(', ')}
+       FROM usage_rows r CROSS JOIN usage_keys k ON k.id = r.key_id
+       WHERE ${[days.sql, ...keys].join(' AND ')} GROUP BY r.day ORDER BY r.day`,
+    )
+    .raw()
+    .all(...protocols, ...days.params, ...f.servers, ...f.sources);
+  return sums.flatMap(([day, ...hits]) =>
+    protocols.flatMap((protocol, i) => (hits[i] === null ? [] : [{ day: day as string, protocol, hits: hits[i] as number }])));
+}
+
+/** The same from view `usage`: a database older than schema 8 read as it is. */
+function dayProtocolHitsOfRows(db: Db, f: ReportFilter): DayProtocolHits[] {
   const where = usageCondition(f);
-  const rows = db
-    .prepare<SqlValue[], { day: string; protocol: string; hits: number }>(
+  return db
+    .prepare<SqlValue[], DayProtocolHits>(
       `SELECT day, protocol, sum(hits) AS hits FROM usage WHERE ${where.sql} GROUP BY day, protocol ORDER BY day, protocol`,
     )
     .all(...where.params);
+}
+
+/** `people`: the real legacy clients per day (LegacyWindow.daily). */
+export function readDaily(db: Db, f: ReportFilter, people: ReadonlyMap<string, { hits: number; people: number }>): DailyProtocols[] {
+  const rows = keyedRows(db) ? dayProtocolHits(db, f) : dayProtocolHitsOfRows(db, f);
   const days = new Map<string, Record<string, number>>();
   for (const r of rows) {
     const hits = days.get(r.day) ?? {};
