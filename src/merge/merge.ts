@@ -4,12 +4,13 @@
 // Entra ID sign-ins are merged by their ids instead (merge-signins.ts), so that each counts once across databases.
 import { rowKey } from '../aggregate/merge-key.js';
 import type { UsageRow } from '../aggregate/usage.js';
-import { dimsOfColumns, type UsageTableRow } from '../aggregate/usage-dims.js';
+import { dimsOfColumns } from '../aggregate/usage-dims.js';
 import { CensusError } from '../errors.js';
 import { openDatabase, type Db } from '../store/open-database.js';
 import { Store } from '../store/store.js';
 import { databaseId, metaValue } from '../store/meta.js';
 import { mergeSignIns, signInsByIds } from './merge-signins.js';
+import { sourceRows } from './source-rows.js';
 
 export interface MergeResult {
   readonly path: string;
@@ -26,8 +27,6 @@ export interface MergeResult {
   /** New Entra ID sign-ins whose usage row the source no longer has: not added (see merge-signins.ts). */
   readonly unmatchedSignIns: number;
 }
-
-type SourceRow = UsageTableRow;
 
 function openSource(path: string): Db {
   const src = openDatabase(path, { readonly: true });
@@ -101,7 +100,7 @@ function applyRows(
   let rowsChanged = 0;
   let hits = 0;
   let prunedRows = 0;
-  for (const r of src.prepare<[], SourceRow>(`SELECT * FROM usage`).iterate()) {
+  for (const r of sourceRows(src)) {
     if (byIds && r.source === 'entra-signin') continue;
     if (r.day < prunedBefore) {
       prunedRows++;

@@ -3,7 +3,8 @@
 import type { Db } from '../store/open-database.js';
 import { ENTRA_SOURCE, MODERN_PROTOCOLS } from '../tls/legacy.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import { keyedRows, keyedUsage } from './keyed-usage.js';
+import { keyedUsage } from './keyed-usage.js';
+import { keyedRows } from '../store/usage-by-key.js';
 import type { SiteLegacy } from './legacy-query.js';
 import { compareText as cmp, num } from './strings.js';
 import { machineKey } from './machine-verdict.js';

@@ -4,7 +4,7 @@
 // report into a temporary table (inside `withKeyedUsage`), or per query in a WITH clause outside it.
 import type { Db } from '../store/open-database.js';
 import { derivedViewCurrent, derivedViewSelect } from '../store/derived-views.js';
-import { usageByKeySelect } from '../store/usage-by-key.js';
+import { keyedRows, usageByKeySelect } from '../store/usage-by-key.js';
 import type { ReportFilter, SqlCondition, SqlValue } from './filter.js';
 import { NO_FILTER, usageCondition } from './filter.js';
 
@@ -68,10 +68,6 @@ export function keyedUsage(db: Db, f: ReportFilter = NO_FILTER, alias?: 'u'): Ke
   return { with: '', params: [], table, where };
 }
 
-/** Whether usage_rows has key ids (schema 8 and later): a database read as it is may be older. */
-export function keyedRows(db: Db): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'usage_keys'`).get() !== undefined;
-}
 
 /** The window's days, as a condition on usage_rows.day. */
 const dayCondition = (f: ReportFilter): SqlCondition => usageCondition({ ...f, servers: [], sources: [] });

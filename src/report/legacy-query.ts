@@ -4,7 +4,8 @@ import type { ExceptionMatcher } from '../exceptions/exceptions.js';
 import { LEGACY_SQL_LIST, legacyHitColumnsSql, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import { derivedView, keyedRows, keyedUsage } from './keyed-usage.js';
+import { derivedView, keyedUsage } from './keyed-usage.js';
+import { keyedRows } from '../store/usage-by-key.js';
 import type { Dependency, LegacyClient, LegacyPerson, LegacyTally, NoiseGroup, Share, Tls12Capable } from './model.js';
 import { groupPeople, personKey } from './people.js';
 

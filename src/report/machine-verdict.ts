@@ -4,7 +4,7 @@
 // Pure over the site verdicts (breakdowns.ts) and the days observed; reused by the remediation plan.
 import type { Db } from '../store/open-database.js';
 import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
-import { keyedRows } from './keyed-usage.js';
+import { keyedRows } from '../store/usage-by-key.js';
 import type { MachineBlocker, MachineUnknown, MachineVerdict, SiteVerdict, Verdict } from './model.js';
 import { num } from './strings.js';
 
