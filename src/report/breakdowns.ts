@@ -2,7 +2,7 @@
 // "safe to disable TLS 1.0/1.1?". Reads only; the verdict rule lives here so every format states the same one.
 import type { Db } from '../store/open-database.js';
 import { ENTRA_SOURCE, MODERN_PROTOCOLS } from '../tls/legacy.js';
-import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
+import { dayCondition, placeholders, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import { keyedUsage } from './keyed-usage.js';
 import { keyedRows } from '../store/usage-by-key.js';
 import type { SiteLegacy } from './legacy-query.js';
@@ -29,11 +29,11 @@ interface DayProtocolHits {
 function dayProtocolHits(db: Db, f: ReportFilter): DayProtocolHits[] {
   const protocols = db.prepare<[], string>(`SELECT DISTINCT protocol FROM usage_keys ORDER BY protocol`).pluck().all();
   if (protocols.length === 0) return [];
-  const days = usageCondition({ ...f, servers: [], sources: [] }, 'r');
-  const list = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+  const days = dayCondition(f, 'r');
+  // the window's servers by their ids (the names looked up once, not per row)
   const keys = [
-    ...(f.servers.length > 0 ? [`k.server_id IN (SELECT id FROM strings WHERE lower(value) IN (${list(f.servers.length)}))`] : []),
-    ...(f.sources.length > 0 ? [`lower(k.source) IN (${list(f.sources.length)})`] : []),
+    ...(f.servers.length > 0 ? [`k.server_id IN (SELECT id FROM strings WHERE lower(value) IN (${placeholders(f.servers.length)}))`] : []),
+    ...(f.sources.length > 0 ? [`lower(k.source) IN (${placeholders(f.sources.length)})`] : []),
   ];
   const sums = db
     .prepare<SqlValue[], unknown[]>(

@@ -57,7 +57,8 @@ export function resolveFilter(db: Db, spec: FilterSpec): ReportFilter {
   };
 }
 
-const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+/** `?, ?, …`: `n` placeholders for a list bound as values. */
+export const placeholders = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 /** Conditions on the columns of table `usage`, optionally through an alias ("u" → "u.day"; "r": usage_rows, days only). */
 export function usageCondition(f: ReportFilter, alias?: 'u' | 'r'): SqlCondition {
@@ -82,6 +83,12 @@ export function usageCondition(f: ReportFilter, alias?: 'u' | 'r'): SqlCondition
   }
   return { sql: parts.length > 0 ? parts.join(' AND ') : '1', params };
 }
+
+/** The window's days alone, on usage (or usage_rows: alias "r"): for queries that read rows summed per key. */
+export const dayCondition = (f: ReportFilter, alias?: 'r'): SqlCondition => usageCondition({ ...f, servers: [], sources: [] }, alias);
+
+/** The window's servers and sources alone (its days applied elsewhere). */
+export const keyCondition = (f: ReportFilter, alias?: 'u'): SqlCondition => usageCondition({ ...f, since: null, until: null }, alias);
 
 export function isFiltered(f: ReportFilter): boolean {
   return f.since !== null || f.until !== null || f.servers.length > 0 || f.sources.length > 0;

@@ -6,7 +6,7 @@ import type { Db } from '../store/open-database.js';
 import { derivedViewCurrent, derivedViewSelect } from '../store/derived-views.js';
 import { keyedRows, usageByKeySelect } from '../store/usage-by-key.js';
 import type { ReportFilter, SqlCondition, SqlValue } from './filter.js';
-import { NO_FILTER, usageCondition } from './filter.js';
+import { dayCondition, keyCondition, NO_FILTER } from './filter.js';
 
 /**
  * How a query reads the keyed usage of a window: `${k.with} SELECT … FROM ${k.table} … WHERE ${k.where.sql}` (the
@@ -68,12 +68,6 @@ export function keyedUsage(db: Db, f: ReportFilter = NO_FILTER, alias?: 'u'): Ke
   return { with: '', params: [], table, where };
 }
 
-
-/** The window's days, as a condition on usage_rows.day. */
-const dayCondition = (f: ReportFilter): SqlCondition => usageCondition({ ...f, servers: [], sources: [] });
-
-/** The window's servers and sources. */
-const keyCondition = (f: ReportFilter, alias?: 'u'): SqlCondition => usageCondition({ ...f, since: null, until: null }, alias);
 
 /**
  * What a report reads view legacy_clients or weak_crypto through: inside `withKeyedUsage`, when the database's view is

@@ -3,7 +3,7 @@
 import type { ExceptionMatcher } from '../exceptions/exceptions.js';
 import { LEGACY_SQL_LIST, legacyHitColumnsSql, MODERN_SQL_LIST } from '../tls/legacy.js';
 import type { Db } from '../store/open-database.js';
-import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
+import { dayCondition, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import { derivedView, keyedUsage } from './keyed-usage.js';
 import { keyedRows } from '../store/usage-by-key.js';
 import type { Dependency, LegacyClient, LegacyPerson, LegacyTally, NoiseGroup, Share, Tls12Capable } from './model.js';
@@ -283,7 +283,7 @@ ${legacyHitColumnsSql('         ')}
     // by day: one pass over the rows in day order, probing the few keys by id (CROSS JOIN keeps the rows outside)
     if (!keyedRows(this.db)) return this.dailyOfRows();
     const k = keyedUsage(this.db, this.f, 'u');
-    const days = usageCondition({ ...this.f, servers: [], sources: [] }, 'r');
+    const days = dayCondition(this.f, 'r');
     const rows = this.db
       .prepare<SqlValue[], { day: string; hits: number; people: number }>(
         `${k.with} SELECT r.day AS day, sum(r.hits) AS hits, count(DISTINCT p.person) AS people

@@ -3,7 +3,7 @@
 // evidence. Schannel is switched per machine, so this is the answer reports lead with and thresholds count.
 // Pure over the site verdicts (breakdowns.ts) and the days observed; reused by the remediation plan.
 import type { Db } from '../store/open-database.js';
-import { usageCondition, type ReportFilter, type SqlValue } from './filter.js';
+import { dayCondition, keyCondition, usageCondition, type ReportFilter, type SqlValue } from './filter.js';
 import { keyedRows } from '../store/usage-by-key.js';
 import type { MachineBlocker, MachineUnknown, MachineVerdict, SiteVerdict, Verdict } from './model.js';
 import { num } from './strings.js';
@@ -23,26 +23,33 @@ export function machineKey(server: string | null): string {
 
 /** Days with data per machine in the window (key: machineKey). */
 export function readMachineDays(db: Db, f: ReportFilter): Map<string, number> {
-  const where = usageCondition(f);
-  // Distinct (day, server id, source) of the window's rows first, the server's name looked up per pair, not per row
-  const days = usageCondition({ ...f, servers: [], sources: [] }, 'r');
-  const keys = usageCondition({ ...f, since: null, until: null });
-  const rows = keyedRows(db)
-    ? db
-      .prepare<SqlValue[], { server: string | null; days: number }>(
-        `SELECT upper(server) AS server, count(DISTINCT day) AS days FROM (
-           SELECT d.day AS day, (SELECT s.value FROM strings s WHERE s.id = d.server_id) AS server, d.source AS source
-           FROM (SELECT DISTINCT r.day AS day, k.server_id AS server_id, k.source AS source
-                 FROM usage_rows r CROSS JOIN usage_keys k ON k.id = r.key_id WHERE ${days.sql}) d
-         ) WHERE ${keys.sql} GROUP BY upper(server)`,
-      )
-      .all(...days.params, ...keys.params)
-    : db
-      .prepare<SqlValue[], { server: string | null; days: number }>(
-        `SELECT upper(server) AS server, count(DISTINCT day) AS days FROM usage WHERE ${where.sql} GROUP BY upper(server)`,
-      )
-      .all(...where.params);
+  const rows = keyedRows(db) ? machineDays(db, f) : machineDaysOfRows(db, f);
   return new Map(rows.map((r) => [machineKey(r.server), r.days]));
+}
+
+/** Distinct (day, server id, source) of the window's rows first, the server's name looked up per pair, not per row. */
+function machineDays(db: Db, f: ReportFilter): { server: string | null; days: number }[] {
+  const days = dayCondition(f, 'r');
+  const keys = keyCondition(f);
+  return db
+    .prepare<SqlValue[], { server: string | null; days: number }>(
+      `SELECT upper(server) AS server, count(DISTINCT day) AS days FROM (
+         SELECT d.day AS day, (SELECT s.value FROM strings s WHERE s.id = d.server_id) AS server, d.source AS source
+         FROM (SELECT DISTINCT r.day AS day, k.server_id AS server_id, k.source AS source
+               FROM usage_rows r CROSS JOIN usage_keys k ON k.id = r.key_id WHERE ${days.sql}) d
+       ) WHERE ${keys.sql} GROUP BY upper(server)`,
+    )
+    .all(...days.params, ...keys.params);
+}
+
+/** The same from view `usage`: a database older than schema 8 read as it is. */
+function machineDaysOfRows(db: Db, f: ReportFilter): { server: string | null; days: number }[] {
+  const where = usageCondition(f);
+  return db
+    .prepare<SqlValue[], { server: string | null; days: number }>(
+      `SELECT upper(server) AS server, count(DISTINCT day) AS days FROM usage WHERE ${where.sql} GROUP BY upper(server)`,
+    )
+    .all(...where.params);
 }
 
 const people = (n: number): string => `${num(n)} ${n === 1 ? 'person or device' : 'people or devices'}`;

@@ -21,7 +21,6 @@ const KEY = KEY_COLUMNS.join(', ');
 const KEY_MATCH = `(${KEY}) >= (${KEY_COLUMNS.map(() => '?').join(', ')}) AND (${KEY}) <= (${KEY_COLUMNS.map(() => '?').join(', ')})`;
 const COLUMNS = 'day, key_id, hits, auth_failures, errors, estimated, first_seen, last_seen';
 
-
 /**
  * `dayTHH:MM:SSZ` as seconds into `day`; any other text as it is (the view gives back exactly the same text). A bigint,
  * because better-sqlite3 binds a number as REAL, which the column (no affinity) would keep in 8 bytes.
