@@ -1,14 +1,15 @@
 // Scenario "month": a database that has grown. Four servers' IIS logs of the internet mix over 31 days (30 already
 // stored, about a million usage rows); the night's scan of day 31 as a scheduled task runs it (quiet, and printing
-// its summary), and `report` on the whole month. What grows with the database here (the list of new legacy clients,
-// the report's groupings) shows in these numbers and not in the first scan's.
+// its summary), `report` on the whole month, and `merge` of that server database into a central one that merged it the
+// night before (days read since, and --full). What grows with the database here (the list of new legacy clients, the
+// report's groupings, a merge's reading) shows in these numbers and not in the first scan's.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ensureIisDataset } from '../lib/iis-dataset.mjs';
 import { fmt, hasGnuTime, measure, spread } from '../lib/measure.mjs';
 import { copyDb, interleave, medianRss, removeDb, scanCommand, splitLastDay, warmPageCache } from '../lib/scan-runs.mjs';
 
-export const description = 'a month stored: the night scan of day 31 (quiet and with its summary) and report over 31 days of the internet mix';
+export const description = 'a month stored: the night scan of day 31 (quiet and with its summary), report over 31 days of the internet mix, and merge after the night';
 
 const FULL = { servers: ['EXCH01', 'EXCH02', 'EXCH03', 'EXCH04'], days: 31, linesPerServerPerDay: 50_000 };
 const SMOKE = { servers: ['EXCH01'], days: 3, linesPerServerPerDay: 2_000 };
@@ -20,28 +21,36 @@ export async function run(ctx) {
   const useTime = hasGnuTime();
   const data = await ensureIisDataset(ctx, { ...size, seed: 1, backEnd: false, startDate: '2024-03-01', shape: SHAPE });
   const { fresh, earlier } = splitLastDay(data.files);
+  // the days before the last night's, then the last night's: the central database merges it after that night
+  const { fresh: lastNight, earlier: first } = splitLastDay(earlier);
   const before = join(ctx.workDir, `month-before-${process.pid}.db`);
   const db = join(ctx.workDir, `month-${process.pid}.db`);
-  removeDb(before);
-  ctx.log(`month: scanning the ${earlier.length} files of the first ${size.days - 1} days (not measured) …`);
-  measure([...census.argv, 'scan', ...earlier, '--db', before, '--quiet'], { useTime, cwd: ctx.root });
+  const central = join(ctx.workDir, `month-central-${process.pid}.db`);
+  const centralCopy = join(ctx.workDir, `month-central-copy-${process.pid}.db`);
+  for (const d of [before, central]) removeDb(d);
+  ctx.log(`month: scanning the ${earlier.length} files of the first ${size.days - 1} days, merging them (not measured) …`);
+  measure([...census.argv, 'scan', ...first, '--db', before, '--quiet'], { useTime, cwd: ctx.root });
+  measure([...census.argv, 'scan', ...lastNight, '--db', before, '--quiet'], { useTime, cwd: ctx.root });
+  measure([...census.argv, 'merge', '--db', central, before, '--quiet'], { useTime, cwd: ctx.root });
   const stored = count(before);
   warmPageCache(data.files);
   const month = join(ctx.workDir, `month-all-${process.pid}.db`);
   copyDb(before, month);
   measure([...census.argv, 'scan', ...fresh, '--db', month, '--quiet'], { useTime, cwd: ctx.root });
   const after = count(month);
+  const merge = (extra) => () =>
+    (copyDb(central, centralCopy), measure([...census.argv, 'merge', '--db', centralCopy, month, '--quiet', ...extra], { useTime, cwd: ctx.root }));
   const night = (extra) => () => (copyDb(before, db), measure([...census.argv, 'scan', ...fresh, '--db', db, ...extra], { useTime, cwd: ctx.root }));
   const commands = [
     { label: 'month: night scan --quiet', what: `the night: \`scan\` of day ${size.days} (${fresh.length} files), \`--quiet\``, once: night(['--quiet']) },
     { label: 'month: night scan with its summary', what: `the night: \`scan\` of day ${size.days}, printing its summary (the whole database)`, once: night([]) },
     { label: 'month: report', what: `\`report\` (text) on the ${size.days} days`, once: () => measure([...census.argv, 'report', '--db', month], { useTime, cwd: ctx.root }) },
     { label: 'month: report --format json', what: `\`report --format json\` on the ${size.days} days`, once: () => measure([...census.argv, 'report', '--db', month, '--format', 'json'], { useTime, cwd: ctx.root }) },
+    { label: 'month: merge after the night', what: `\`merge\` of the server database after the night (the ${size.days} days) into a central one that merged it the night before`, once: merge([]) },
+    { label: 'month: merge after the night --full', what: 'the same `merge --full` (every row read)', once: merge(['--full']) },
   ];
   const samples = interleave(ctx, commands, () => undefined);
-  removeDb(db);
-  removeDb(before);
-  removeDb(month);
+  for (const d of [db, before, month, central, centralCopy]) removeDb(d);
 
   const table = [
     '| command | wall s, median (min–max) | CPU s, median | peak RSS MB, median (max) |',
@@ -59,8 +68,9 @@ export async function run(ctx) {
   table.push(`- Stored before the night: ${fmt.int(stored.rows)} usage rows, ${fmt.int(stored.keys)} keys, ${fmt.int(stored.seen)} legacy clients ` +
     `(${size.servers.length} servers × ${size.days - 1} days × ${fmt.int(size.linesPerServerPerDay)} lines of the internet mix); after it ` +
     `${fmt.int(after.rows)} usage rows, ${fmt.int(after.keys)} keys.`);
-  table.push('- Each night run starts from a copy of the database of the first days; the reports read the database after the night. ' +
-    'The four commands take turns, round after round. Default options; warm page cache.');
+  table.push(`- The first ${size.days - 1} days are stored by two scans (the days before the last night's, then that night's), and a central ` +
+    'database merges that; each merge then starts from a copy of it. Each night run starts from a copy of the database of the first days; ' +
+    'the reports and the merges read the database after the night. The commands take turns, round after round. Default options; warm page cache.');
   if (ctx.smoke) table.push('- Smoke size: numbers only show that the harness works.');
   return { markdown: table.join('\n') };
 }

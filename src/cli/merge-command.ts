@@ -11,6 +11,7 @@ interface MergeArgs {
   db: string;
   wait: number;
   quiet: boolean;
+  full: boolean;
 }
 
 export function mergeCommand(_setCode: (c: number) => void): CommandModule<object, MergeArgs> {
@@ -22,13 +23,18 @@ export function mergeCommand(_setCode: (c: number) => void): CommandModule<objec
         .positional('sources', { type: 'string', array: true, demandOption: true, describe: 'Databases to merge in' })
         .option('db', { type: 'string', default: 'tls-census.db', describe: 'The central database to update' })
         .option('wait', WAIT_OPTION)
-        .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' }),
+        .option('quiet', { type: 'boolean', default: false, describe: 'Print nothing but errors' })
+        .option('full', {
+          type: 'boolean',
+          default: false,
+          describe: 'Read every row of each database, not only the days its scans wrote since it was merged last',
+        }),
     handler: async (args) => {
       const wait = waitSeconds(args.wait);
       const db = openDatabase(args.db);
       try {
         const run = await withWriteRun(args.db, db, { command: 'merge', paths: args.sources, waitSeconds: wait }, (runId) =>
-          args.sources.map((source) => mergeDatabase(db, source, new Date(), runId)),
+          args.sources.map((source) => mergeDatabase(db, source, new Date(), runId, args.full)),
         );
         for (const r of run.result) {
           if (r.overlappingFiles > 0) {
@@ -42,7 +48,8 @@ export function mergeCommand(_setCode: (c: number) => void): CommandModule<objec
           if (args.quiet) continue;
           const what = r.rowsChanged === 0 ? 'nothing new' : `${num(r.rowsChanged)} rows changed, ${num(r.hits)} hits added`;
           const pruned = r.prunedRows > 0 ? ` (${num(r.prunedRows)} rows older than the last prune left out)` : '';
-          process.stdout.write(`Merged ${r.path} (database ${r.databaseId}${r.firstTime ? ', first time' : ''}): ${what}${pruned}\n`);
+          const read = r.daysRead === null ? '' : `; read the ${num(r.daysRead)} ${r.daysRead === 1 ? 'day' : 'days'} its scans wrote since the last merge`;
+          process.stdout.write(`Merged ${r.path} (database ${r.databaseId}${r.firstTime ? ', first time' : ''}): ${what}${pruned}${read}\n`);
         }
         if (!args.quiet) process.stdout.write(`New legacy clients: ${num(run.newLegacyClients)}\n`);
       } finally {

@@ -34,14 +34,19 @@ export interface SignInMerge {
 const timeOf = (day: string, second: number | null): string =>
   new Date(Date.parse(`${day}T00:00:00Z`) + (second ?? 0) * 1000).toISOString().slice(0, 19) + 'Z';
 
-/** Adds the source's sign-ins this database has not counted, with their usage rows; inside the merge's transaction. */
-export function mergeSignIns(central: Db, src: Db, store: Store, prunedBefore: string): SignInMerge {
+/**
+ * Adds the source's sign-ins this database has not counted, with their usage rows; inside the merge's transaction.
+ * `only`: the days to read (merge.ts, changedDays), null for all.
+ */
+export function mergeSignIns(central: Db, src: Db, store: Store, prunedBefore: string, only: readonly string[] | null = null): SignInMerge {
   const has = central.prepare<[number, Buffer], unknown>(`SELECT 1 FROM entra_signins WHERE day = ? AND key = ?`);
   const insert = central.prepare(`INSERT OR IGNORE INTO entra_signins (day, key, row_key, second, failed) VALUES (?, ?, ?, ?, ?)`);
   const idsOf = src.prepare<[number], StoredSignIn>(`SELECT day, key, row_key, second, failed FROM entra_signins WHERE day = ?`);
   const rowsOf = src.prepare<[string], UsageTableRow>(`SELECT * FROM usage WHERE source = 'entra-signin' AND day = ?`);
   const from = prunedBefore === '' ? Number.MIN_SAFE_INTEGER : dayNumber(prunedBefore);
-  const days = src.prepare<[number], number>(`SELECT DISTINCT day FROM entra_signins WHERE day >= ? ORDER BY day`).pluck().all(from);
+  const wanted = only === null ? null : new Set(only.map(dayNumber));
+  const days = src.prepare<[number], number>(`SELECT DISTINCT day FROM entra_signins WHERE day >= ? ORDER BY day`).pluck().all(from)
+    .filter((n) => wanted === null || wanted.has(n));
   const out: SignInMerge = { rows: 0, hits: 0, unmatched: 0 };
   for (const n of days) {
     // one day's new ids at a time, by the row they were counted in

@@ -2,6 +2,8 @@
 // (its meta.database_id) a snapshot of every usage row already merged is kept (merge_rows: key hash and counts),
 // so a merge adds only the difference: the same database twice adds nothing, a newer copy adds only what is new.
 // Entra ID sign-ins are merged by their ids instead (merge-signins.ts), so that each counts once across databases.
+// A database merged before is read only on the days its scans wrote since (changedDays): every other row is as the
+// last merge read it.
 import { rowKey } from '../aggregate/merge-key.js';
 import type { UsageRow } from '../aggregate/usage.js';
 import { dimsOfColumns } from '../aggregate/usage-dims.js';
@@ -26,6 +28,8 @@ export interface MergeResult {
   readonly overlappingFiles: number;
   /** New Entra ID sign-ins whose usage row the source no longer has: not added (see merge-signins.ts). */
   readonly unmatchedSignIns: number;
+  /** The days read (changedDays), or null when every row was read. */
+  readonly daysRead: number | null;
 }
 
 function openSource(path: string): Db {
@@ -40,8 +44,11 @@ function openSource(path: string): Db {
   return src;
 }
 
-/** `runId`: the run record (table scans) that counts this merge, updated in the same transaction. */
-export function mergeDatabase(central: Db, path: string, now: Date, runId?: number): MergeResult {
+/**
+ * `runId`: the run record (table scans) that counts this merge, updated in the same transaction. `everyRow`: read
+ * every row of the source even when it was merged before (`merge --full`).
+ */
+export function mergeDatabase(central: Db, path: string, now: Date, runId?: number, everyRow = false): MergeResult {
   const src = openSource(path);
   try {
     const srcId = databaseId(src);
@@ -70,7 +77,8 @@ export function mergeDatabase(central: Db, path: string, now: Date, runId?: numb
       const sourceId = existing?.id ?? Number(central
         .prepare(`INSERT INTO merge_sources (database_id, path, first_merged, last_merged) VALUES (?, ?, ?, ?)`)
         .run(srcId, path, now.toISOString(), now.toISOString()).lastInsertRowid);
-      const counted = applyRows(central, src, sourceId, byIds);
+      const days = everyRow ? null : changedDays(src, existing?.last_scan_id ?? null);
+      const counted = applyRows(central, src, sourceId, byIds, days);
       central
         .prepare(`UPDATE merge_sources SET path = ?, last_merged = ?, last_scan_id = ?, last_scan_started = ?, files = ?,
           lines = ?, bad_lines = ?, includes = ? WHERE id = ?`)
@@ -79,7 +87,7 @@ export function mergeDatabase(central: Db, path: string, now: Date, runId?: numb
       if (runId !== undefined) {
         central.prepare(`UPDATE scans SET files = files + 1, records = records + ? WHERE id = ?`).run(counted.hits, runId);
       }
-      return { path, databaseId: srcId, firstTime: existing === undefined, overlappingFiles, ...counted };
+      return { path, databaseId: srcId, firstTime: existing === undefined, overlappingFiles, ...counted, daysRead: days?.length ?? null };
     });
     return apply.immediate();
   } finally {
@@ -87,8 +95,43 @@ export function mergeDatabase(central: Db, path: string, now: Date, runId?: numb
   }
 }
 
+/**
+ * The days whose usage rows may differ from what the last merge read, or null (read every row). Only days a scan
+ * wrote rows on can: a row that no scan wrote since is as that merge read it, and rows deleted since (prune, --full)
+ * are never taken back by a merge, read or not. The runs since the last merge (the one then last included: it may
+ * have written more after) must all be scans that finished and kept their days (scans.days, schema 12); after any
+ * other run (merge, prune, rename-server, scan --full, a failed or interrupted run, an older tls-census) every row is
+ * read. The lineage check has already tied the source to the last merge's run.
+ */
+export function changedDays(src: Db, lastScanId: number | null): string[] | null {
+  if (lastScanId === null) return null;
+  const kept = src.prepare(`SELECT 1 FROM pragma_table_info('scans') WHERE name = 'days'`).get() !== undefined;
+  if (!kept) return null;
+  const runs = src.prepare<[number], { status: string; days: string | null }>(
+    `SELECT status, days FROM scans WHERE id >= ? ORDER BY id`,
+  ).all(lastScanId);
+  if (runs.length === 0) return null;
+  const days = new Set<string>();
+  for (const r of runs) {
+    if (r.status !== 'done' || r.days === null) return null;
+    const list = parseDays(r.days);
+    if (list === null) return null;
+    for (const d of list) days.add(d);
+  }
+  return [...days].sort();
+}
+
+function parseDays(text: string): string[] | null {
+  try {
+    const list: unknown = JSON.parse(text);
+    return Array.isArray(list) && list.every((d) => typeof d === 'string') ? (list as string[]) : null;
+  } catch {
+    return null;
+  }
+}
+
 function applyRows(
-  central: Db, src: Db, sourceId: number, byIds: boolean,
+  central: Db, src: Db, sourceId: number, byIds: boolean, days: readonly string[] | null,
 ): { rowsChanged: number; hits: number; prunedRows: number; unmatchedSignIns: number } {
   const store = new Store(central);
   const prunedBefore = metaValue(central, 'pruned_before') ?? '';
@@ -100,7 +143,7 @@ function applyRows(
   let rowsChanged = 0;
   let hits = 0;
   let prunedRows = 0;
-  for (const r of sourceRows(src)) {
+  for (const r of sourceRows(src, undefined, days ?? undefined)) {
     if (byIds && r.source === 'entra-signin') continue;
     if (r.day < prunedBefore) {
       prunedRows++;
@@ -124,7 +167,7 @@ function applyRows(
     hits += delta.hits;
   }
   if (!byIds) return { rowsChanged, hits, prunedRows, unmatchedSignIns: 0 };
-  const signIns = mergeSignIns(central, src, store, prunedBefore);
+  const signIns = mergeSignIns(central, src, store, prunedBefore, days);
   return { rowsChanged: rowsChanged + signIns.rows, hits: hits + signIns.hits, prunedRows, unmatchedSignIns: signIns.unmatched };
 }
 

@@ -2,7 +2,8 @@
 // through the view, every row looked up its 17 texts again and a month of four busy servers (a million rows, 108,000
 // keys) took about 8 s to read; here a key's texts are looked up once (a bounded cache), the rows come in pages of
 // their own columns, and the times are written as the view writes them. One read transaction spans the pages, so the
-// rows are those of one snapshot, as one query over the view gives them.
+// rows are those of one snapshot, as one query over the view gives them. `days`, when given, narrows the rows to
+// those days (in order), each read by key id.
 import type { UsageTableRow } from '../aggregate/usage-dims.js';
 import type { Db } from '../store/open-database.js';
 import { KEY_TEXTS, keyedRows, timeText } from '../store/usage-by-key.js';
@@ -41,26 +42,32 @@ function shareTexts(k: KeyTexts, texts: Map<string, string>): KeyTexts {
   return k;
 }
 
-/** `sizes`: the page and cache sizes (tests make them small). */
-export function* sourceRows(src: Db, sizes = { pageRows: PAGE_ROWS, keyCache: KEY_CACHE }): Generator<UsageTableRow> {
+/** `sizes`: the page and cache sizes (tests make them small); `days`: only the rows of these days (sorted). */
+export function* sourceRows(
+  src: Db, sizes = { pageRows: PAGE_ROWS, keyCache: KEY_CACHE }, days?: readonly string[],
+): Generator<UsageTableRow> {
   if (!keyedRows(src)) {
     // a database older than schema 8 (merge reads it as it is): its usage rows are not keyed
-    yield* src.prepare<[], UsageTableRow>(`SELECT * FROM usage`).iterate();
+    const select = src.prepare<string[], UsageTableRow>(`SELECT * FROM usage${days ? ' WHERE day = ?' : ''}`);
+    for (const day of days ?? [undefined]) yield* day === undefined ? select.iterate() : select.iterate(day);
     return;
   }
   const columns = 'day, key_id, hits, auth_failures, errors, estimated, first_seen, last_seen';
   const page = src.prepare<[string, number], StoredRow>(
     `SELECT ${columns} FROM usage_rows WHERE (day, key_id) > (?, ?) ORDER BY day, key_id LIMIT ${sizes.pageRows}`,
   ).raw();
+  const dayPage = src.prepare<[string, number], StoredRow>(
+    `SELECT ${columns} FROM usage_rows WHERE day = ? AND key_id > ? ORDER BY key_id LIMIT ${sizes.pageRows}`,
+  ).raw();
   const keyOf = src.prepare<[number], KeyTexts>(`SELECT ${KEY_TEXTS} FROM usage_keys k WHERE k.id = ?`).raw();
   const keys = new Map<number, KeyTexts>();
   const texts = new Map<string, string>();
   src.exec('BEGIN');
   try {
-    {
-      let after: [string, number] = ['', -1];
+    for (const only of days ?? [null]) {
+      let after: [string, number] = [only ?? '', -1];
       for (;;) {
-        const rows = page.all(...after);
+        const rows = only === null ? page.all(...after) : dayPage.all(...after);
         if (rows.length === 0) break;
         for (const [day, keyId, hits, authFailures, errors, estimated, firstSeen, lastSeen] of rows) {
           let k = keys.get(keyId);

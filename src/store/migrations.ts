@@ -10,6 +10,7 @@ import { EXO_MIGRATION } from './migration-exo.js';
 import { KEYS_MIGRATION } from './migration-keys.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
 import { LAYOUT_MIGRATION } from './migration-layout.js';
+import { RUN_DAYS_MIGRATION } from './migration-run-days.js';
 import { SIGNIN_ROWS_MIGRATION } from './migration-signin-rows.js';
 import { PEOPLE_MIGRATION } from './migration-people.js';
 import type { Migration } from './migration.js';
@@ -105,6 +106,7 @@ SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source,
   ENTRA_MIGRATION,
   LAYOUT_MIGRATION,
   SIGNIN_ROWS_MIGRATION,
+  RUN_DAYS_MIGRATION,
 ];
 
 /** In version order, whatever order they are listed in above. */

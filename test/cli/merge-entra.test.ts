@@ -59,7 +59,7 @@ describe('merge of Entra ID sign-ins', () => {
     expect(query(central, `SELECT sum(hits) AS n FROM usage`)).toEqual([{ n: 11 }]);
     expect(query(central, `SELECT count(*) AS n FROM entra_signins`)).toEqual([{ n: 11 }]);
 
-    expect(cli(['merge', '--db', central, s2, s1]).out).toMatch(/s2\.db .*: nothing new\n.*s1\.db .*: nothing new\n/);
+    expect(cli(['merge', '--db', central, s2, s1]).out).toMatch(/s2\.db .*: nothing new; read the \d+ days? its scans wrote since the last merge\n.*s1\.db .*: nothing new; read/);
     // the central database scanning the exports itself: every sign-in is already counted
     expect(cli(['scan', all, '--db', central, '--quiet']).code).toBe(0);
     expect(usage(central)).toEqual(usage(together));
@@ -68,6 +68,16 @@ describe('merge of Entra ID sign-ins', () => {
     const region = join(dir, 'region.db');
     expect(cli(['merge', '--db', region, central]).code).toBe(0);
     expect(usage(region)).toEqual(usage(together));
+
+    // a database merged before, then given the other exports: its merge reads the days its scans wrote since and
+    // adds their new sign-ins, each once
+    const solo = join(dir, 'solo.db');
+    expect(cli(['merge', '--db', solo, s1]).code).toBe(0);
+    expect(query(solo, `SELECT sum(hits) AS n FROM usage`)).not.toEqual([{ n: 11 }]);
+    expect(cli(['scan', b, '--db', s1, '--tenant', 'contoso', '--quiet']).code).toBe(0);
+    expect(cli(['merge', '--db', solo, s1]).out).toMatch(/rows changed, [1-9]\d* hits added; read the [1-9]\d* days? its scans wrote/);
+    expect(usage(solo)).toEqual(usage(together));
+    expect(query(solo, `SELECT count(*) AS n FROM entra_signins`)).toEqual([{ n: 11 }]);
   });
 
   it('a tenant renamed in its own database merges under the new name, each sign-in once', () => {

@@ -48,7 +48,9 @@ describe('merge', () => {
     expect(usage(central)).toEqual(usage(together));
 
     const again = cli(['merge', '--db', central, s1, s2, s1]);
-    expect(again.out).toMatch(/s1\.db .*: nothing new\n.*s2\.db .*: nothing new\n.*s1\.db .*: nothing new\n/);
+    // merged before: only the days their scans wrote are read again (s1 one day, s2 two)
+    expect(again.out).toMatch(new RegExp('s1\\.db .*: nothing new; read the 1 day its scans wrote since the last merge\n' +
+      '.*s2\\.db .*: nothing new; read the 2 days its scans wrote since the last merge\n.*s1\\.db .*: nothing new; read the 1 day'));
     expect(usage(central)).toEqual(usage(together));
 
     // the server scans more; a copy of its database taken now adds only the new hits
@@ -58,15 +60,19 @@ describe('merge', () => {
     const copy = join(dir, 's1-copy.db');
     copyFileSync(s1, copy);
     const newer = cli(['merge', '--db', central, copy]);
-    expect(newer.out).toMatch(/: 2 rows changed, 2 hits added\n/);
+    // the run merged last (2024-03-01) and the new one (2024-03-01, 2024-03-03)
+    expect(newer.out).toMatch(/: 2 rows changed, 2 hits added; read the 2 days its scans wrote since the last merge\n/);
     expect(cli(['scan', join(dir, 'EXCH01'), join(dir, 'EXCH02'), '--db', together, '--quiet']).code).toBe(0);
     expect(usage(central)).toEqual(usage(together));
     expect(cli(['merge', '--db', central, s1]).out).toMatch(/nothing new/);
+    expect(cli(['merge', '--db', central, s1, '--full']).out).toMatch(/: nothing new\n/);
+    expect(usage(central)).toEqual(usage(together));
 
     const d = new Database(central, { readonly: true });
     expect(d.prepare(`SELECT count(*) AS n FROM merge_sources`).get()).toEqual({ n: 2 });
     expect(d.prepare(`SELECT command, files FROM scans ORDER BY id`).all()).toEqual([
       { command: 'merge', files: 2 }, { command: 'merge', files: 3 }, { command: 'merge', files: 1 }, { command: 'merge', files: 1 },
+      { command: 'merge', files: 1 },
     ]);
     d.close();
   });

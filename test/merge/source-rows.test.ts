@@ -1,5 +1,6 @@
 // merge reads a source database's usage rows by key ids (src/merge/source-rows.ts): the rows of view `usage`, in its
-// order, with its texts and times, over pages and a key cache small enough to wrap many times. Oracle: the view.
+// order, with its texts and times, over pages and a key cache small enough to wrap many times; or those of some days.
+// Oracle: the view.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCAN, scan } from '../../src/engine/scan.js';
@@ -28,6 +29,14 @@ describe('a merge source read by key ids', () => {
       expect(view.length).toBeGreaterThan(200);
       expect([...sourceRows(db, { pageRows: 7, keyCache: 3 })]).toEqual(view);
       expect([...sourceRows(db)]).toEqual(view);
+      // some days only (merge of a database merged before): the view's rows of those days, in order
+      const days = [...new Set(view.map((r) => (r as { day: string }).day))].sort();
+      expect(days.length).toBeGreaterThan(3);
+      const some = [days[0], days[2], days[days.length - 1], '2030-01-01'];
+      const ofDays = view.filter((r) => some.includes((r as { day: string }).day));
+      expect(ofDays.length).toBeGreaterThan(10);
+      expect([...sourceRows(db, { pageRows: 7, keyCache: 3 }, some)]).toEqual(ofDays);
+      expect([...sourceRows(db, undefined, [])]).toEqual([]);
     } finally {
       db.close();
     }
