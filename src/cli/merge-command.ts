@@ -27,14 +27,22 @@ export function mergeCommand(_setCode: (c: number) => void): CommandModule<objec
         .option('full', {
           type: 'boolean',
           default: false,
-          describe: 'Read every row of each database, not only the days its scans wrote since it was merged last',
+          describe: 'Read every row of each database, not only the days written since it was merged last',
         }),
     handler: async (args) => {
       const wait = waitSeconds(args.wait);
       const db = openDatabase(args.db);
       try {
-        const run = await withWriteRun(args.db, db, { command: 'merge', paths: args.sources, waitSeconds: wait }, (runId) =>
-          args.sources.map((source) => mergeDatabase(db, source, new Date(), runId, args.full)),
+        // The days the merge wrote: the run's end looks for new legacy clients on those days only, and a merge of
+        // this database reads only those days after this run (Runs.finish)
+        const written = new Set<string>();
+        const writtenDays = (): ReadonlySet<string> => written;
+        const run = await withWriteRun(args.db, db, { command: 'merge', paths: args.sources, waitSeconds: wait, writtenDays }, (runId) =>
+          args.sources.map((source) => {
+            const r = mergeDatabase(db, source, new Date(), runId, args.full);
+            for (const d of r.writtenDays) written.add(d);
+            return r;
+          }),
         );
         for (const r of run.result) {
           if (r.overlappingFiles > 0) {
@@ -48,7 +56,7 @@ export function mergeCommand(_setCode: (c: number) => void): CommandModule<objec
           if (args.quiet) continue;
           const what = r.rowsChanged === 0 ? 'nothing new' : `${num(r.rowsChanged)} rows changed, ${num(r.hits)} hits added`;
           const pruned = r.prunedRows > 0 ? ` (${num(r.prunedRows)} rows older than the last prune left out)` : '';
-          const read = r.daysRead === null ? '' : `; read the ${num(r.daysRead)} ${r.daysRead === 1 ? 'day' : 'days'} its scans wrote since the last merge`;
+          const read = r.daysRead === null ? '' : `; read the ${num(r.daysRead)} ${r.daysRead === 1 ? 'day' : 'days'} written since the last merge`;
           process.stdout.write(`Merged ${r.path} (database ${r.databaseId}${r.firstTime ? ', first time' : ''}): ${what}${pruned}${read}\n`);
         }
         if (!args.quiet) process.stdout.write(`New legacy clients: ${num(run.newLegacyClients)}\n`);

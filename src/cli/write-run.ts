@@ -1,4 +1,4 @@
-// Runs a command that writes the database (scan, merge, prune) under the scan lock and a run record:
+// Runs a command that writes the database (scan, merge, prune, rename-server) under the scan lock and a run record:
 // lock, 'running' row, the work, then 'done' (with the legacy clients first seen) or 'failed'; lock released.
 import { Runs } from '../store/runs.js';
 import type { Db } from '../store/open-database.js';

@@ -2,7 +2,7 @@
 // (its meta.database_id) a snapshot of every usage row already merged is kept (merge_rows: key hash and counts),
 // so a merge adds only the difference: the same database twice adds nothing, a newer copy adds only what is new.
 // Entra ID sign-ins are merged by their ids instead (merge-signins.ts), so that each counts once across databases.
-// A database merged before is read only on the days its scans wrote since (changedDays): every other row is as the
+// A database merged before is read only on the days its runs wrote since (changedDays): every other row is as the
 // last merge read it.
 import { rowKey } from '../aggregate/merge-key.js';
 import type { UsageRow } from '../aggregate/usage.js';
@@ -30,6 +30,8 @@ export interface MergeResult {
   readonly unmatchedSignIns: number;
   /** The days read (changedDays), or null when every row was read. */
   readonly daysRead: number | null;
+  /** Every day this merge wrote usage rows on in this database (for the run's end: Runs.finish). */
+  readonly writtenDays: ReadonlySet<string>;
 }
 
 function openSource(path: string): Db {
@@ -96,12 +98,12 @@ export function mergeDatabase(central: Db, path: string, now: Date, runId?: numb
 }
 
 /**
- * The days whose usage rows may differ from what the last merge read, or null (read every row). Only days a scan
- * wrote rows on can: a row that no scan wrote since is as that merge read it, and rows deleted since (prune, --full)
+ * The days whose usage rows may differ from what the last merge read, or null (read every row). Only days a run
+ * wrote rows on can: a row that no run wrote since is as that merge read it, and rows deleted since (prune, --full)
  * are never taken back by a merge, read or not. The runs since the last merge (the one then last included: it may
- * have written more after) must all be scans that finished and kept their days (scans.days, schema 12); after any
- * other run (merge, prune, rename-server, scan --full, a failed or interrupted run, an older tls-census) every row is
- * read. The lineage check has already tied the source to the last merge's run.
+ * have written more after) must all have finished and kept their days (scans.days, schema 12: scans and merges, which
+ * only add to rows through a Store); after any other run (prune, rename-server, scan --full, a failed or interrupted
+ * run, an older tls-census) every row is read. The lineage check has already tied the source to the last merge's run.
  */
 export function changedDays(src: Db, lastScanId: number | null): string[] | null {
   if (lastScanId === null) return null;
@@ -132,7 +134,7 @@ function parseDays(text: string): string[] | null {
 
 function applyRows(
   central: Db, src: Db, sourceId: number, byIds: boolean, days: readonly string[] | null,
-): { rowsChanged: number; hits: number; prunedRows: number; unmatchedSignIns: number } {
+): { rowsChanged: number; hits: number; prunedRows: number; unmatchedSignIns: number; writtenDays: ReadonlySet<string> } {
   const store = new Store(central);
   const prunedBefore = metaValue(central, 'pruned_before') ?? '';
   const snap = central.prepare<[number, Buffer], { hits: number; auth_failures: number; errors: number }>(
@@ -166,9 +168,12 @@ function applyRows(
     rowsChanged++;
     hits += delta.hits;
   }
-  if (!byIds) return { rowsChanged, hits, prunedRows, unmatchedSignIns: 0 };
+  if (!byIds) return { rowsChanged, hits, prunedRows, unmatchedSignIns: 0, writtenDays: store.writtenDays() };
   const signIns = mergeSignIns(central, src, store, prunedBefore, days);
-  return { rowsChanged: rowsChanged + signIns.rows, hits: hits + signIns.hits, prunedRows, unmatchedSignIns: signIns.unmatched };
+  return {
+    rowsChanged: rowsChanged + signIns.rows, hits: hits + signIns.hits, prunedRows, unmatchedSignIns: signIns.unmatched,
+    writtenDays: store.writtenDays(),
+  };
 }
 
 /** A database merged both directly and inside another merged database would be counted twice. */

@@ -77,11 +77,11 @@ export class Runs {
    * in one transaction. Returns how many legacy clients are new.
    *
    * `writtenDays`: every day the run wrote usage rows on, when the run only added and updated rows through a Store
-   * (a scan without --full). Then, when the run before it ended `done` with legacy_seen complete (COMPLETE_KEY), only
-   * these days are read: a client legacy_seen lacks had no legacy row when that run ended, and nothing but this run
-   * wrote since, so all its legacy rows (and their earliest time) are on these days. Otherwise (a failed or interrupted
-   * run before, another schema, merge, prune, rename-server, --full) every row is read: 0.44 s at 1M usage rows
-   * against 12 ms for one day of them.
+   * (a scan without --full, a merge). Then, when the run before it ended `done` with legacy_seen complete
+   * (COMPLETE_KEY), only these days are read: a client legacy_seen lacks had no legacy row when that run ended, and
+   * nothing but this run wrote since, so all its legacy rows (and their earliest time) are on these days. Otherwise (a
+   * failed or interrupted run before, another schema, prune, rename-server, --full) every row is read: 0.44 s at 1M
+   * usage rows against 12 ms for one day of them.
    * The days are kept with a finished run (scans.days), for merge.
    */
   finish(id: number, status: RunStatus, now: Date, message: string | null = null, writtenDays?: ReadonlySet<string>): number {

@@ -59,7 +59,7 @@ describe('merge of Entra ID sign-ins', () => {
     expect(query(central, `SELECT sum(hits) AS n FROM usage`)).toEqual([{ n: 11 }]);
     expect(query(central, `SELECT count(*) AS n FROM entra_signins`)).toEqual([{ n: 11 }]);
 
-    expect(cli(['merge', '--db', central, s2, s1]).out).toMatch(/s2\.db .*: nothing new; read the \d+ days? its scans wrote since the last merge\n.*s1\.db .*: nothing new; read/);
+    expect(cli(['merge', '--db', central, s2, s1]).out).toMatch(/s2\.db .*: nothing new; read the \d+ days? written since the last merge\n.*s1\.db .*: nothing new; read/);
     // the central database scanning the exports itself: every sign-in is already counted
     expect(cli(['scan', all, '--db', central, '--quiet']).code).toBe(0);
     expect(usage(central)).toEqual(usage(together));
@@ -75,7 +75,7 @@ describe('merge of Entra ID sign-ins', () => {
     expect(cli(['merge', '--db', solo, s1]).code).toBe(0);
     expect(query(solo, `SELECT sum(hits) AS n FROM usage`)).not.toEqual([{ n: 11 }]);
     expect(cli(['scan', b, '--db', s1, '--tenant', 'contoso', '--quiet']).code).toBe(0);
-    expect(cli(['merge', '--db', solo, s1]).out).toMatch(/rows changed, [1-9]\d* hits added; read the [1-9]\d* days? its scans wrote/);
+    expect(cli(['merge', '--db', solo, s1]).out).toMatch(/rows changed, [1-9]\d* hits added; read the [1-9]\d* days? written since/);
     expect(usage(solo)).toEqual(usage(together));
     expect(query(solo, `SELECT count(*) AS n FROM entra_signins`)).toEqual([{ n: 11 }]);
   });

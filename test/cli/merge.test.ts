@@ -49,8 +49,8 @@ describe('merge', () => {
 
     const again = cli(['merge', '--db', central, s1, s2, s1]);
     // merged before: only the days their scans wrote are read again (s1 one day, s2 two)
-    expect(again.out).toMatch(new RegExp('s1\\.db .*: nothing new; read the 1 day its scans wrote since the last merge\n' +
-      '.*s2\\.db .*: nothing new; read the 2 days its scans wrote since the last merge\n.*s1\\.db .*: nothing new; read the 1 day'));
+    expect(again.out).toMatch(new RegExp('s1\\.db .*: nothing new; read the 1 day written since the last merge\n' +
+      '.*s2\\.db .*: nothing new; read the 2 days written since the last merge\n.*s1\\.db .*: nothing new; read the 1 day'));
     expect(usage(central)).toEqual(usage(together));
 
     // the server scans more; a copy of its database taken now adds only the new hits
@@ -61,7 +61,7 @@ describe('merge', () => {
     copyFileSync(s1, copy);
     const newer = cli(['merge', '--db', central, copy]);
     // the run merged last (2024-03-01) and the new one (2024-03-01, 2024-03-03)
-    expect(newer.out).toMatch(/: 2 rows changed, 2 hits added; read the 2 days its scans wrote since the last merge\n/);
+    expect(newer.out).toMatch(/: 2 rows changed, 2 hits added; read the 2 days written since the last merge\n/);
     expect(cli(['scan', join(dir, 'EXCH01'), join(dir, 'EXCH02'), '--db', together, '--quiet']).code).toBe(0);
     expect(usage(central)).toEqual(usage(together));
     expect(cli(['merge', '--db', central, s1]).out).toMatch(/nothing new/);
@@ -75,6 +75,29 @@ describe('merge', () => {
       { command: 'merge', files: 1 },
     ]);
     d.close();
+
+    // the central database merged on into a regional one: a merge keeps the days it wrote, as a scan does
+    const region = join(dir, 'region.db');
+    expect(cli(['merge', '--db', region, central]).out).toMatch(/first time/);
+    appendFileSync(join(dir, 'EXCH02', 'u_ex1.log'), '2024-03-04 07:00:00 192.0.2.4 dave 40\n');
+    utimesSync(join(dir, 'EXCH02', 'u_ex1.log'), OLD, OLD);
+    expect(cli(['scan', join(dir, 'EXCH02'), '--db', s2, '--quiet']).code).toBe(0);
+    expect(cli(['merge', '--db', central, s2]).out).toMatch(/: 1 rows changed, 1 hits added; read the 3 days written/);
+    // the central database's run merged last (it wrote nothing) and the one that wrote 2024-03-04
+    expect(cli(['merge', '--db', region, central]).out).toMatch(/: 1 rows changed, 1 hits added; read the 1 day written since/);
+    expect(usage(region)).toEqual(usage(central));
+    expect(cli(['scan', join(dir, 'EXCH01'), join(dir, 'EXCH02'), '--db', together, '--quiet']).code).toBe(0);
+    expect(usage(region)).toEqual(usage(together));
+    // and the legacy clients each run saw first, read on the days it wrote, are those of the scans themselves
+    const seen = (db: string) => {
+      const x = new Database(db, { readonly: true });
+      const rows = x.prepare(`SELECT source, client_ip, username, user_agent FROM legacy_seen ORDER BY client_ip`).all();
+      x.close();
+      return rows;
+    };
+    expect(seen(together).length).toBeGreaterThan(1);
+    expect(seen(region)).toEqual(seen(together));
+    expect(seen(central)).toEqual(seen(together));
   });
 
   it('refuses a database into itself, a copy with another history, and a database already inside another', () => {

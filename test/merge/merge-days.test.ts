@@ -29,7 +29,7 @@ function run(db: Db, rows: UsageColumns[], end: 'done' | 'failed' | 'open' = 'do
   const write = (more: UsageColumns[]) => db.transaction(() => store.writeRows(usageRowsOf(more)))();
   write(rows);
   const finish = (status: 'done' | 'failed') =>
-    runs.finish(id, status, NOW, null, command === 'scan' && status === 'done' ? store.writtenDays() : undefined);
+    runs.finish(id, status, NOW, null, ['scan', 'merge'].includes(command) && status === 'done' ? store.writtenDays() : undefined);
   if (end !== 'open') finish(end);
   return { write, finish };
 }
@@ -96,8 +96,8 @@ describe('merge of a database merged before', () => {
       run(src, [hit('2024-03-08', '192.0.2.8', 'TLS 1.0', 1, 'EXCH09')]);
       merge(); // a prune since: every row
       run(src, [hit('2024-03-08', '192.0.2.1', 'TLS 1.2', 1, 'EXCH10')], 'done', 'merge');
-      merge(); // another database merged into it: every row
-      expect(read).toEqual([null, 3, 2, 2, null, null, null, 3, null, null, null, null, 2, null, null]);
+      merge(); // another database merged into it: its days (03-08), as a scan's
+      expect(read).toEqual([null, 3, 2, 2, null, null, null, 3, null, null, null, null, 2, null, 1]);
     } finally {
       for (const d of [src, days, every]) d.close();
     }
