@@ -98,12 +98,15 @@ export function mergeDatabase(central: Db, path: string, now: Date, runId?: numb
 }
 
 /**
- * The days whose usage rows may differ from what the last merge read, or null (read every row). Only days a run
- * wrote rows on can: a row that no run wrote since is as that merge read it, and rows deleted since (prune, --full)
- * are never taken back by a merge, read or not. The runs since the last merge (the one then last included: it may
- * have written more after) must all have finished and kept their days (scans.days, schema 12: scans and merges, which
- * only add to rows through a Store); after any other run (prune, rename-server, scan --full, a failed or interrupted
- * run, an older tls-census) every row is read. The lineage check has already tied the source to the last merge's run.
+ * The days whose usage rows may differ from what the last merge read, or null (read every row). Every change to a
+ * usage row but a delete goes through UsageRowWriter, which records its day (its `days`), so only those days can:
+ * a row no run wrote since is as that merge read it, and a row deleted since (an Exchange Online report imported
+ * again, a session's hit moved to another row) is not taken back by a merge, read or not (one that comes back is
+ * written, on a day then read). The runs since the last merge (the one then last included: it may have written more
+ * after) must all have ended `done` with their days kept (scans.days, schema 12: scans and merges); after any other
+ * run (prune, rename-server, scan --full, a failed or interrupted run, an older tls-census) every row is read. Runs
+ * never overlap (the scan lock, scan-lock.ts), and the lineage check has already tied the source to the last merge's
+ * run.
  */
 export function changedDays(src: Db, lastScanId: number | null): string[] | null {
   if (lastScanId === null) return null;

@@ -1,7 +1,8 @@
-// One writer at a time per database: scan, merge and prune hold an exclusive SQLite lock on "<db>-lock".
+// One writer at a time per database: scan, merge, prune and rename-server hold an exclusive SQLite lock on "<db>-lock".
 // The operating system drops the lock when the process dies (kill -9 included), so a lock is never left stale.
 // Readers never take it: reports and ad hoc queries work during a scan (WAL).
 import Database from 'better-sqlite3';
+import { realpathSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { CensusError } from '../errors.js';
@@ -11,7 +12,20 @@ export interface ScanLock {
   release(): void;
 }
 
-export const lockPathOf = (dbPath: string): string => `${resolve(dbPath)}-lock`;
+/**
+ * The lock file of `dbPath`, beside the database file itself: its path with symbolic links (and junctions) resolved,
+ * so that two spellings of one database take one lock. Two writers at once would break more than counts: a merge of
+ * this database reads only the days written since its last merge, which relies on runs never overlapping.
+ */
+export function lockPathOf(dbPath: string): string {
+  let path = resolve(dbPath);
+  try {
+    path = realpathSync(path);
+  } catch {
+    // not created yet: as given
+  }
+  return `${path}-lock`;
+}
 
 /**
  * Takes the write lock of `dbPath`, waiting up to `waitSeconds` for another scan, merge or prune to finish.

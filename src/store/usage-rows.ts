@@ -62,7 +62,9 @@ export class UsageRowWriter {
   private stamp = nextStamp++;
   /**
    * Every day this writer has inserted or updated a usage row on (rolled-back writes included: a superset), for the
-   * run's end: the legacy clients a run can have seen first are on these days (store/runs.ts).
+   * run's end: the legacy clients a run can have seen first are on these days (store/runs.ts), and a merge of this
+   * database reads only these days after the run (merge/merge.ts, changedDays). Any other way of changing a usage
+   * row but deleting it must record its day here too.
    */
   readonly days = new Set<string>();
 

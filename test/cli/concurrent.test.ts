@@ -1,7 +1,7 @@
-// Two writers on one database: the second stops with one line (exit 2) or, with --wait, waits and then finds
+// Two writers on one database (also by two paths): the second stops with one line (exit 2) or, with --wait, waits and then finds
 // nothing left to read; readers (report, ad hoc SQL) work during a scan. Needs `npm run build`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, utimesSync } from 'node:fs';
+import { existsSync, symlinkSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,15 @@ describe('two scans of one database', () => {
     const second = cli(['scan', logs, '--db', db, '--quiet']);
     expect(second.code).toBe(2);
     expect(second.err).toMatch(/^tls-census: .*shared\.db is being written by another tls-census scan \(run 1, pid \d+, started [^)]+\); wait for it or pass --wait SECONDS\n$/);
+
+    if (process.platform !== 'win32') {
+      // the same database by another path (a symbolic link) takes the same lock
+      const link = join(dir, 'link.db');
+      symlinkSync(db, link);
+      const viaLink = cli(['scan', logs, '--db', link, '--quiet']);
+      expect(viaLink.code).toBe(2);
+      expect(viaLink.err).toMatch(/link\.db is being written by another tls-census scan \(run 1, /);
+    }
 
     const report = cli(['report', '--db', db]); // a reader while the writer's transaction is open
     expect(report.code).toBe(0);
