@@ -96,8 +96,13 @@ export class Runs {
           : this.db.prepare(ALL_DAYS).run({ scan: id }).changes;
         setMeta(this.db, COMPLETE_KEY, this.completeMark(id));
       }
-      // The days a merge of this database reads after this run (merge.ts, changedDays): none for any other run
-      const days = status === 'done' && writtenDays !== undefined ? JSON.stringify([...writtenDays].sort()) : null;
+      // The days a merge of this database reads after this run (merge.ts, changedDays): none for any other run.
+      // A run marked interrupted while it still ran (a second writer that bypassed the lock, e.g. through a hard link)
+      // may have written after a merge that read up to a later run: the later runs lose their days too, so that the
+      // next merge reads every row.
+      const overlapped = this.db.prepare<[number], string>(`SELECT status FROM scans WHERE id = ?`).pluck().get(id) === 'interrupted';
+      if (overlapped) this.db.prepare(`UPDATE scans SET days = NULL WHERE id > ?`).run(id);
+      const days = status === 'done' && writtenDays !== undefined && !overlapped ? JSON.stringify([...writtenDays].sort()) : null;
       this.db
         .prepare(`UPDATE scans SET status = ?, finished = ?, new_legacy_clients = ?, message = ?, days = ? WHERE id = ?`)
         .run(status, now.toISOString(), status === 'done' ? added : null, message, days, id);
