@@ -148,7 +148,7 @@ function applyRows(
   let rowsChanged = 0;
   let hits = 0;
   let prunedRows = 0;
-  for (const r of sourceRows(src, undefined, days ?? undefined)) {
+  for (const r of sourceRows(src, undefined, days)) {
     if (byIds && r.source === 'entra-signin') continue;
     if (r.day < prunedBefore) {
       prunedRows++;

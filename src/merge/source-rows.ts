@@ -42,9 +42,9 @@ function shareTexts(k: KeyTexts, texts: Map<string, string>): KeyTexts {
   return k;
 }
 
-/** `sizes`: the page and cache sizes (tests make them small); `days`: only the rows of these days (sorted). */
+/** `sizes`: the page and cache sizes (tests make them small); `days`: only the rows of these days (sorted), null for all. */
 export function* sourceRows(
-  src: Db, sizes = { pageRows: PAGE_ROWS, keyCache: KEY_CACHE }, days?: readonly string[],
+  src: Db, sizes = { pageRows: PAGE_ROWS, keyCache: KEY_CACHE }, days: readonly string[] | null = null,
 ): Generator<UsageTableRow> {
   if (!keyedRows(src)) {
     // a database older than schema 8 (merge reads it as it is): its usage rows are not keyed

@@ -68,7 +68,6 @@ export function keyedUsage(db: Db, f: ReportFilter = NO_FILTER, alias?: 'u'): Ke
   return { with: '', params: [], table, where };
 }
 
-
 /**
  * What a report reads view legacy_clients or weak_crypto through: inside `withKeyedUsage`, when the database's view is
  * the one today's rules make, the same SELECT over the whole database's keyed usage table (summed once per report

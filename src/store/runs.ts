@@ -88,11 +88,12 @@ export class Runs {
     const end = this.db.transaction(() => {
       // Only a finished run reports legacy clients as new: a failed one leaves them to the next run
       let added = 0;
+      const daysJson = writtenDays === undefined ? null : JSON.stringify([...writtenDays].sort());
       if (status === 'done') {
-        const scoped = writtenDays !== undefined && metaValue(this.db, COMPLETE_KEY) === this.completeMark(this.previous(id));
+        const scoped = daysJson !== null && metaValue(this.db, COMPLETE_KEY) === this.completeMark(this.previous(id));
         this.lastScope = scoped ? 'days' : 'all';
         added = scoped
-          ? this.db.prepare(SOME_DAYS).run({ scan: id, days: JSON.stringify([...writtenDays]) }).changes
+          ? this.db.prepare(SOME_DAYS).run({ scan: id, days: daysJson }).changes
           : this.db.prepare(ALL_DAYS).run({ scan: id }).changes;
         setMeta(this.db, COMPLETE_KEY, this.completeMark(id));
       }
@@ -102,7 +103,7 @@ export class Runs {
       // next merge reads every row.
       const overlapped = this.db.prepare<[number], string>(`SELECT status FROM scans WHERE id = ?`).pluck().get(id) === 'interrupted';
       if (overlapped) this.db.prepare(`UPDATE scans SET days = NULL WHERE id > ?`).run(id);
-      const days = status === 'done' && writtenDays !== undefined && !overlapped ? JSON.stringify([...writtenDays].sort()) : null;
+      const days = status === 'done' && !overlapped ? daysJson : null;
       this.db
         .prepare(`UPDATE scans SET status = ?, finished = ?, new_legacy_clients = ?, message = ?, days = ? WHERE id = ?`)
         .run(status, now.toISOString(), status === 'done' ? added : null, message, days, id);
