@@ -1,5 +1,6 @@
-// Entra ID sign-ins in one JSON document, streamed with stream-json (never the whole file in memory):
-// a Microsoft Graph auditLogs/signIns page `{"@odata.context", "value": [ … ], "@odata.nextLink"}`, the admin
+// Entra ID sign-ins in one JSON document, never the whole file in memory: a byte scan hands each sign-in to JSON.parse
+// (json-spans.ts); a document it does not take whole is read from its start with stream-json, passing over the
+// sign-ins already taken. The documents: a Microsoft Graph auditLogs/signIns page `{"@odata.context", "value": [ … ], "@odata.nextLink"}`, the admin
 // center's "Download JSON" (a bare array), Log Analytics JSON (an array of rows), or sign-in objects one after
 // another. Malformed JSON skips the sign-in it breaks: its place is found exactly (stream-json's verifier), what came
 // before it is read again up to there, and reading goes on at the next sign-in object (resync.ts). A truncated
@@ -8,6 +9,7 @@ import Assembler from 'stream-json/assembler.js';
 import parser from 'stream-json/parser.js';
 import type { DocumentReader, FormatDef, ParseContext } from '../types.js';
 import { fieldsOf, freshTally, takeSignIn, type SignInTally } from './signin.js';
+import { SignInScanner } from './json-spans.js';
 import { freshProgress, locateError, nextStart, settled, textFrom, write, type Reopen } from './resync.js';
 import { looksLikeSignIn, looksLikeSignInDocument } from './sniff.js';
 
@@ -58,15 +60,29 @@ class DocumentParser implements DocumentReader {
   async read(
     chunks: AsyncIterable<Buffer>, progress: (bytes: number) => void, between: () => void, again?: Reopen,
   ): Promise<void> {
+    let source = chunks;
+    let scanned = 0;
+    if (again !== undefined) {
+      const it = chunks[Symbol.asyncIterator]();
+      const stopped = await this.scan(it, progress, between);
+      if (stopped === null) return;
+      // Read again from the start with stream-json, passing over the sign-ins taken
+      const taken = this.seen;
+      this.reset(false);
+      this.skip = taken;
+      this.line = 1;
+      scanned = stopped;
+      source = replay(again, stopped, it);
+    }
     let bytes = 0;
     let first = true;
     async function* counted(): AsyncGenerator<Buffer> {
-      for await (const raw of chunks) {
+      for await (const raw of source) {
         const chunk = first && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
         first = false;
         yield chunk;
         bytes += raw.length;
-        progress(bytes);
+        progress(Math.max(bytes, scanned));
       }
     }
     let failure = await this.pass(counted(), between, (chunk) => {
@@ -93,7 +109,8 @@ class DocumentParser implements DocumentReader {
         this.ctx.diags.add('bad_json', this.line, `malformed JSON (${failure.message}); the ${this.tally.counted} sign-ins before it were read`);
         return;
       }
-      const skip = this.seen;
+      // the sign-ins this pass went through, or those the byte scan took when the pass failed before reaching them
+      const skip = Math.max(this.seen, this.skip);
       this.reset(start > 0);
       this.skip = skip;
       const got = freshProgress();
@@ -133,6 +150,34 @@ class DocumentParser implements DocumentReader {
   private truncated(line: number, where: string): void {
     this.ctx.diags.add('truncated', line,
       `the JSON ends ${this.record !== null ? 'inside a sign-in' : 'before the document is complete'} ${where} (an interrupted download?): the ${this.tally.counted} sign-ins before the cut were read`);
+  }
+
+  /**
+   * The fast read of a well-formed document (json-spans.ts): null when it read to the end, else the bytes read when
+   * it stopped, for stream-json to read the document from its start.
+   */
+  private async scan(it: AsyncIterator<Buffer>, progress: (bytes: number) => void, between: () => void): Promise<number | null> {
+    const scanner = new SignInScanner((value, line, lone) => {
+      if (lone && !looksLikeSignIn(value)) return false;
+      this.seen++;
+      takeSignIn(this.ctx, fieldsOf(value), line, this.tally);
+      between();
+      return true;
+    });
+    let bytes = 0;
+    try {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        bytes += r.value.length;
+        const going = scanner.feed(r.value);
+        this.line = scanner.line;
+        progress(bytes);
+        if (!going) return bytes;
+      }
+    } catch (err) {
+      await it.return?.();
+      throw err;
+    }
+    return scanner.end() ? null : bytes;
   }
 
   /** One read through the tokens; the parser's error, if any. */
@@ -257,6 +302,23 @@ class DocumentParser implements DocumentReader {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
     if (this.resumed && !looksLikeSignIn(value as Record<string, unknown>)) return;
     takeSignIn(this.ctx, fieldsOf(value as Record<string, unknown>), this.line, this.tally);
+  }
+}
+
+/** The input's first `upTo` bytes read again, then the rest of the first read. */
+async function* replay(again: Reopen, upTo: number, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    let left = upTo;
+    if (left > 0) {
+      for await (const chunk of again(0)) {
+        yield chunk.length >= left ? chunk.subarray(0, left) : chunk;
+        left -= chunk.length;
+        if (left <= 0) break;
+      }
+    }
+    for (let r = await rest.next(); !r.done; r = await rest.next()) yield r.value;
+  } finally {
+    await rest.return?.();
   }
 }
 
