@@ -75,6 +75,8 @@ export function lcg(seed) {
 
 /** The results line on the machine's load: the 1-minute load average before the runs (given) and now. */
 export function loadNote(loadBefore) {
-  return `- 1-minute load average ${fmt.one(loadBefore)} before and ${fmt.one(loadavg()[0])} after the runs on ${cpus().length} cores: ` +
-    'above the core count, wall times include waiting for a CPU.';
+  const after = loadavg()[0];
+  const cores = cpus().length;
+  return `- 1-minute load average ${fmt.one(loadBefore)} before and ${fmt.one(after)} after the runs on ${cores} cores` +
+    (Math.max(loadBefore, after) > cores ? ': above the core count, wall times include waiting for a CPU.' : '.');
 }
