@@ -2,7 +2,7 @@
 // inputs found unchanged, skipped or unreadable, new file records, and each input's batches (rows with the file's
 // new position, tail hash, content marks and parser state, one transaction per batch), then the user agents' classes.
 import { classifyUserAgents, lastUserAgentId } from '../store/classify-clients.js';
-import { FINGERPRINT_BYTES, fingerprintOf, type FileRecord, type Store } from '../store/store.js';
+import { FINGERPRINT_BYTES, fingerprintOf, shortPrintOf, type FileRecord, type Store } from '../store/store.js';
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
 import type { Batch } from './parse-session.js';
@@ -106,7 +106,9 @@ export class ScanCommitter {
     // not `target` itself: its head (4 KiB) would live as long as a job queued behind its chain
     const { input, record, head, container } = target;
     const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
-    let reprint = fpBytes > record.fpBytes ? { hash: fingerprintOf(head, fpBytes), bytes: fpBytes } : undefined;
+    let reprint = fpBytes > record.fpBytes
+      ? { hash: fingerprintOf(head, fpBytes), bytes: fpBytes, short: shortPrintOf(head, fpBytes) }
+      : undefined;
     let done = { bytes: record.consumed, lines: record.lines, bad: 0, records: 0 };
     const reported = new Set<string>();
     const progress = (consumed: number, lines: number): void => tick(consumed - done.bytes, lines - done.lines);

@@ -11,6 +11,7 @@ import { KEYS_MIGRATION } from './migration-keys.js';
 import { NIGHTLY_MIGRATION } from './migration-nightly.js';
 import { LAYOUT_MIGRATION } from './migration-layout.js';
 import { RUN_DAYS_MIGRATION } from './migration-run-days.js';
+import { SHORT_PRINT_MIGRATION } from './migration-short-print.js';
 import { SIGNIN_ROWS_MIGRATION } from './migration-signin-rows.js';
 import { PEOPLE_MIGRATION } from './migration-people.js';
 import type { Migration } from './migration.js';
@@ -107,6 +108,7 @@ SELECT day, source, protocol, sum(hits) AS hits FROM usage GROUP BY day, source,
   LAYOUT_MIGRATION,
   SIGNIN_ROWS_MIGRATION,
   RUN_DAYS_MIGRATION,
+  SHORT_PRINT_MIGRATION,
 ];
 
 /** In version order, whatever order they are listed in above. */

@@ -14,6 +14,8 @@ import { UsageRowWriter } from './usage-rows.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
 export const FINGERPRINT_BYTES = 4096;
+/** Bytes of a small file's start (fingerprinted on fewer than FINGERPRINT_BYTES) that find it (files.short_print). */
+export const SHORT_PRINT_BYTES = 256;
 export { MARK_INTERVAL, TAIL_BYTES, type ContentMark } from './content-marks.js';
 
 export interface FileRecord {
@@ -51,8 +53,8 @@ export interface Checkpoint {
   readonly tlsFields: boolean;
   readonly state: unknown;
   readonly diagnostics: readonly DiagnosticEntry[];
-  /** A longer fingerprint once a small file has grown. */
-  readonly fingerprint?: { readonly hash: string; readonly bytes: number };
+  /** A longer fingerprint once a small file has grown (`short`: shortPrintOf the same bytes). */
+  readonly fingerprint?: { readonly hash: string; readonly bytes: number; readonly short: string | null };
   readonly tailHash: string | null;
   readonly marks: readonly ContentMark[];
   /** Identity of the compressed file or zip entry, once it has been read to its end. */
@@ -68,8 +70,14 @@ export function fingerprintOf(head: Buffer, bytes: number): string {
   return createHash('sha256').update(head.subarray(0, bytes)).digest('hex');
 }
 
+/** files.short_print of a file fingerprinted on its first `bytes`: set only for small files, where it finds them. */
+export const shortPrintOf = (head: Buffer, bytes: number): string | null =>
+  bytes >= SHORT_PRINT_BYTES && bytes < FINGERPRINT_BYTES ? fingerprintOf(head, SHORT_PRINT_BYTES) : null;
+
 interface FileRow {
   id: number;
+  short_print: string | null;
+  fingerprint: string;
   format: string;
   fp_bytes: number;
   consumed: number;
@@ -114,14 +122,19 @@ export class Store {
       addMark: db.prepare(`INSERT OR REPLACE INTO file_marks (file_id, offset, hash) VALUES (?, ?, ?)`),
       run: db.prepare(`UPDATE scans SET files = files + ?, bytes = bytes + ?, lines = lines + ?, bad_lines = bad_lines + ?,
         records = records + ? WHERE id = ?`),
-      smallPrints: db
+      byShortPrint: db.prepare<[string, number], FileRow>(
+        `SELECT * FROM files WHERE short_print = ? AND status = 'read' AND fp_bytes < ?`,
+      ),
+      // fewer than SHORT_PRINT_BYTES, or stored before schema 13 (index files_unprinted)
+      unprintedSizes: db
         .prepare<[number], { fp_bytes: number }>(
-          `SELECT DISTINCT fp_bytes FROM files WHERE status = 'read' AND fp_bytes < ? ORDER BY fp_bytes DESC`,
+          `SELECT DISTINCT fp_bytes FROM files WHERE short_print IS NULL AND fp_bytes < ? AND status = 'read' ORDER BY fp_bytes DESC`,
         )
         .pluck(),
+      setShortPrint: db.prepare(`UPDATE files SET short_print = ? WHERE id = ? AND short_print IS NULL AND fp_bytes = ?`),
       insertFile: db.prepare(
-        `INSERT INTO files (path, format, status, fingerprint, fp_bytes, bytes, first_scanned, last_scanned, layout)
-         VALUES (?, ?, 'read', ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO files (path, format, status, fingerprint, fp_bytes, short_print, bytes, first_scanned, last_scanned, layout)
+         VALUES (?, ?, 'read', ?, ?, ?, ?, ?, ?, ?)`,
       ),
       skippedByPath: db.prepare<[string], { id: number }>(`SELECT id FROM files WHERE path = ? AND status != 'read'`),
       insertSkipped: db.prepare(
@@ -132,7 +145,7 @@ export class Store {
       checkpoint: db.prepare(`
         UPDATE files SET path = ?, bytes = max(bytes, ?), consumed = ?, lines = ?, records = ?, bad_lines = ?,
           tls_fields = ?, state = ?, tail_hash = ?, last_scanned = ? WHERE id = ?`),
-      reprint: db.prepare(`UPDATE files SET fingerprint = ?, fp_bytes = ? WHERE id = ?`),
+      reprint: db.prepare(`UPDATE files SET fingerprint = ?, fp_bytes = ?, short_print = ? WHERE id = ?`),
       diag: db.prepare(`
         INSERT INTO diagnostics (file_id, code, count, first_line, message) VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (file_id, code) DO UPDATE SET count = count + excluded.count`),
@@ -151,11 +164,40 @@ export class Store {
   candidates(head: Buffer): FileRecord[] {
     const full = Math.min(FINGERPRINT_BYTES, head.length);
     if (full === 0) return [];
-    const out = this.q.byPrint.all(full, fingerprintOf(head, full)).map(toRecord);
-    for (const bytes of this.q.smallPrints.all(full) as unknown as number[]) {
-      out.push(...this.q.byPrint.all(bytes, fingerprintOf(head, bytes)).map(toRecord));
+    const rows = this.q.byPrint.all(full, fingerprintOf(head, full));
+    const found = new Set<number>();
+    // smaller files: by the print of their first SHORT_PRINT_BYTES, then their whole fingerprint
+    const short = full >= SHORT_PRINT_BYTES ? fingerprintOf(head, SHORT_PRINT_BYTES) : null;
+    if (short !== null) {
+      for (const row of this.q.byShortPrint.all(short, full)) {
+        if (fingerprintOf(head, row.fp_bytes) === row.fingerprint && !found.has(row.id)) rows.push(row);
+        found.add(row.id);
+      }
     }
-    return out.sort((a, b) => b.consumed - a.consumed || a.id - b.id);
+    // those without a short print (tiny, or stored before schema 13): one lookup per distinct size, as before
+    for (const bytes of this.q.unprintedSizes.all(full) as unknown as number[]) {
+      for (const row of this.q.byPrint.all(bytes, fingerprintOf(head, bytes))) {
+        if (!found.has(row.id)) rows.push(row);
+        found.add(row.id);
+      }
+    }
+    // a small file stored before schema 13 begins with the head: its next commit or sighting stores its short print
+    for (const row of rows) {
+      if (short !== null && row.short_print === null && shortPrintOf(head, row.fp_bytes) !== null) {
+        this.unprinted.set(row.id, { short, bytes: row.fp_bytes });
+      }
+    }
+    return rows.map(toRecord).sort((a, b) => b.consumed - a.consumed || a.id - b.id);
+  }
+
+  /** Small files stored before schema 13 that candidates() matched, and their short print (written by seen or commit). */
+  private readonly unprinted = new Map<number, { readonly short: string; readonly bytes: number }>();
+
+  private printFound(fileId: number): void {
+    const p = this.unprinted.get(fileId);
+    if (p === undefined) return;
+    this.unprinted.delete(fileId);
+    this.q.setShortPrint.run(p.short, fileId, p.bytes);
   }
 
   /** The file read to its end from a compressed file or zip entry with this identity. */
@@ -176,7 +218,7 @@ export class Store {
   /** `layout`: how a file without directives is read (files.layout), null for one with directives. */
   createFile(path: string, format: string, head: Buffer, bytes: number, now: string, layout: string | null = null): FileRecord {
     const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
-    const info = this.q.insertFile.run(path, format, fingerprintOf(head, fpBytes), fpBytes, bytes, now, now, layout);
+    const info = this.q.insertFile.run(path, format, fingerprintOf(head, fpBytes), fpBytes, shortPrintOf(head, fpBytes), bytes, now, now, layout);
     const id = Number(info.lastInsertRowid);
     return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
   }
@@ -190,6 +232,7 @@ export class Store {
 
   seen(fileId: number, path: string, bytes: number, now: string): void {
     this.q.seen.run(path, bytes, now, fileId);
+    this.printFound(fileId);
   }
 
   /** One transaction: the rows, the file's new read position and state, its diagnostics. */
@@ -227,7 +270,8 @@ export class Store {
     const q = this.q;
     q.checkpoint.run(cp.path, cp.bytes, cp.consumed, cp.lines, cp.records, cp.badLines, cp.tlsFields ? 1 : 0,
       JSON.stringify(cp.state), cp.tailHash, now, cp.fileId);
-    if (cp.fingerprint) q.reprint.run(cp.fingerprint.hash, cp.fingerprint.bytes, cp.fileId);
+    this.printFound(cp.fileId);
+    if (cp.fingerprint) q.reprint.run(cp.fingerprint.hash, cp.fingerprint.bytes, cp.fingerprint.short, cp.fileId);
     for (const m of cp.marks) q.addMark.run(cp.fileId, m.offset, m.hash);
     if (cp.container !== undefined) q.addContainer.run(cp.container, cp.fileId);
     const r = cp.run;

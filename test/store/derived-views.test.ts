@@ -26,6 +26,7 @@ const FROZEN: Record<number, string> = {
   10: '19370410f294df7c',
   11: '51f28f7b0067616c',
   12: '04133253b2b842a0',
+  13: '0aae9d4e55037b64',
 };
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 16);
