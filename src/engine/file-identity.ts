@@ -31,6 +31,8 @@ export async function identifyFile(store: Store, input: ScanInput, head: Buffer)
 /** The bytes [start, start + length) of an input (fewer at its end). */
 export async function readRange(input: ScanInput, start: number, length: number): Promise<Buffer> {
   if (length === 0) return Buffer.alloc(0);
+  const cached = input.cached?.(start, length);
+  if (cached != null) return cached;
   if (input.plain !== undefined && input.size === input.plain.size) return readFileRange(input.plain.path, start, length);
   const stream = await input.open(start);
   return readStart(stream, length);

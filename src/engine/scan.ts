@@ -84,6 +84,7 @@ export async function scan(store: Store, opts: ScanOptions): Promise<ScanStats> 
     tick(0, 0);
   }
   await scheduler.finish();
+  committer.store.flushDeferred();
   committer.sweepPending();
   committer.classify();
   return stats;

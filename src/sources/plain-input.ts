@@ -20,6 +20,8 @@ export interface ScanInput {
   head(max: number): Promise<Buffer>;
   /** Decompressed bytes from `start` to the end. */
   open(start: number): Promise<Readable>;
+  /** The bytes [start, start + length) (fewer at the input's end) when already read, else null. */
+  cached?(start: number, length: number): Buffer | null;
   /**
    * The same bytes as `open`, faster, for a plain file: read into buffers used in turn, so a chunk stays
    * valid only until the chunk after the next one is requested (copy what must live longer).
@@ -80,6 +82,11 @@ export function plainInput(f: FoundFile, start?: Buffer, startAsked = PLAIN_STAR
       return known;
     },
     open: async (start) => fileStream(f.path, start),
+    cached: (start, length) => {
+      if (known === undefined) return null;
+      if (start + length <= known.length) return known.subarray(start, start + length);
+      return complete(known, asked) ? known.subarray(Math.min(start, known.length)) : null;
+    },
     // A file that fit in its head is read from there (it is read again next scan if it has grown since)
     chunks: (from) =>
       known !== undefined && known.length === f.size && complete(known, asked) ? bytesFrom(known, from) : fileChunks(f.path, from),

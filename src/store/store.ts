@@ -14,6 +14,8 @@ import { UsageRowWriter } from './usage-rows.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
 export const FINGERPRINT_BYTES = 4096;
+/** Deferred writes (Store.seen, skipped files) written together at most. */
+const DEFERRED_WRITES = 1000;
 /** Bytes of a small file's start (fingerprinted on fewer than FINGERPRINT_BYTES) that find it (files.short_print). */
 export const SHORT_PRINT_BYTES = 256;
 export { MARK_INTERVAL, TAIL_BYTES, type ContentMark } from './content-marks.js';
@@ -155,6 +157,7 @@ export class Store {
       reasons: db.prepare(`UPDATE files SET reasons = ? WHERE id = ?`),
     };
     this.tx = db.transaction(this.txBody);
+    this.deferredTx = db.transaction(() => this.runDeferred());
   }
 
   /**
@@ -225,14 +228,44 @@ export class Store {
 
   /** A file that is not read: unrecognized, empty, unreadable. Listed once per path, updated on later scans. */
   recordUnread(path: string, status: 'skipped' | 'error', reason: string, bytes: number, now: string): void {
-    const row = this.q.skippedByPath.get(path);
-    if (row) this.q.updateSkipped.run(status, reason, bytes, now, row.id);
-    else this.q.insertSkipped.run(path, status, reason, bytes, now, now);
+    const write = (): void => {
+      const row = this.q.skippedByPath.get(path);
+      if (row) this.q.updateSkipped.run(status, reason, bytes, now, row.id);
+      else this.q.insertSkipped.run(path, status, reason, bytes, now, now);
+    };
+    // an unreadable file is written at once: the scan may fail later, and this may say why
+    if (status === 'skipped') this.defer(write);
+    else write();
   }
 
+  /** An input found unchanged: its path, size and time (written with the next commit or many sightings). */
   seen(fileId: number, path: string, bytes: number, now: string): void {
-    this.q.seen.run(path, bytes, now, fileId);
-    this.printFound(fileId);
+    this.defer(() => {
+      this.q.seen.run(path, bytes, now, fileId);
+      this.printFound(fileId);
+    });
+  }
+
+  /**
+   * Writes that may wait (a file seen unchanged or skipped: nothing depends on them during the scan, and a crash only
+   * loses what the next scan writes again), in one transaction for many files instead of one each: a re-scan of
+   * 14,400 unchanged files spent about a second of system time in SQLite's per-transaction locks and WAL writes.
+   */
+  private readonly deferred: (() => void)[] = [];
+  private readonly deferredTx: ReturnType<Db['transaction']>;
+
+  private defer(write: () => void): void {
+    this.deferred.push(write);
+    if (this.deferred.length >= DEFERRED_WRITES) this.flushDeferred();
+  }
+
+  private runDeferred(): void {
+    for (const write of this.deferred.splice(0)) write();
+  }
+
+  /** Writes what was deferred (a scan calls it when it ends; each commit writes it first, in its transaction). */
+  flushDeferred(): void {
+    if (this.deferred.length > 0) this.deferredTx.immediate();
   }
 
   /** One transaction: the rows, the file's new read position and state, its diagnostics. */
@@ -261,6 +294,7 @@ export class Store {
   private txBody = (
     rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[], packed: ReceivedRows | undefined,
   ): void => {
+    this.runDeferred();
     this.writeRows(rows);
     if (packed) this.usage.addPacked(packed);
     if (cp.pending) pendingTable(this).apply(cp.pending);

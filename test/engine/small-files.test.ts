@@ -2,7 +2,7 @@
 // 256 bytes (files.short_print, schema 13): unchanged ones are left alone, grown ones read on from where they stopped,
 // like one clean scan of the grown files. Small files stored before schema 13 (no short print) are found the old way
 // and get their short print when met.
-import { appendFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCAN, scan } from '../../src/engine/scan.js';
@@ -79,6 +79,21 @@ describe('small files found again by their short print', () => {
     const grown = await run(db, join(dir, 'logs'));
     expect(grown).toMatchObject({ filesRead: files.length, bytes: more.reduce((n, m) => n + Buffer.byteLength(m), 0) });
     expect(usageRows(db)).toEqual(await cleanRows(dir, 'clean.db'));
+    db.close();
+  });
+
+  it('a re-scan of the folder moved elsewhere stores the new paths, and lists a file that is no log once', async () => {
+    const dir = tempDir();
+    const { files } = hourlyLogs(dir);
+    writeFileSync(join(dir, 'logs', 'notes.txt'), 'not a log\n');
+    const db = openDatabase(join(dir, 'out.db'));
+    await run(db, join(dir, 'logs'));
+    renameSync(join(dir, 'logs'), join(dir, 'moved'));
+    const again = await run(db, join(dir, 'moved'));
+    expect(again).toMatchObject({ filesRead: 0, filesUnchanged: files.length, filesSkipped: 1 });
+    const paths = db.prepare(`SELECT path, status FROM files ORDER BY path`).all() as { path: string; status: string }[];
+    expect(paths.filter((p) => p.status === 'read' && p.path.startsWith(join(dir, 'moved')))).toHaveLength(files.length);
+    expect(paths.filter((p) => p.status === 'skipped').map((p) => p.path)).toEqual([join(dir, 'logs', 'notes.txt'), join(dir, 'moved', 'notes.txt')]);
     db.close();
   });
 
