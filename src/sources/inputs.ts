@@ -1,5 +1,6 @@
-// Turns a found file into scan inputs: the file itself, its gzip content, or each entry of a zip archive.
-// Compression is recognised by content (magic bytes), never by name; nothing is extracted to disk.
+// Turns a found file into scan inputs: the file itself, its gzip content, each entry of a zip archive, or the UTF-8 of
+// a UTF-16 file. Compression and UTF-16 are recognised by content (magic bytes, byte order mark), never by name;
+// nothing is extracted or converted to disk.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -7,6 +8,7 @@ import chain from 'stream-chain';
 import yauzl from 'yauzl';
 import { fileStream, readFileRange } from './file-reader.js';
 import { PLAIN_HEAD_BYTES, PLAIN_START_BYTES, plainInput, readStart, type ScanInput } from './plain-input.js';
+import { utf16Identity, utf16Order, utf16ToUtf8 } from './utf16.js';
 import type { FoundFile } from './walk.js';
 
 export { plainInput, readStart, type ScanInput } from './plain-input.js';
@@ -39,6 +41,26 @@ async function gzipIdentity(f: FoundFile): Promise<string> {
   const n = Math.min(GZIP_ID_BYTES, f.size);
   const [head, tail] = await Promise.all([readFileRange(f.path, 0, n), readFileRange(f.path, f.size - n, n)]);
   return `gz:${createHash('sha256').update(head).update(tail).digest('hex')}:${f.size}`;
+}
+
+/** A UTF-16 file, read as UTF-8 (utf16.ts). */
+function utf16Input(f: FoundFile, order: 'le' | 'be'): ScanInput {
+  const decode = (start: number): Readable =>
+    chain([fileStream(f.path), utf16ToUtf8(order), skipper(start)]) as unknown as Readable;
+  return {
+    path: f.path,
+    folders: f.folders,
+    size: null,
+    compressed: true,
+    mtimeMs: f.mtimeMs,
+    head: (max) => readStart(decode(0), max),
+    open: async (start) => decode(start),
+    container: async () => {
+      const n = Math.min(GZIP_ID_BYTES, f.size);
+      const [head, tail] = await Promise.all([readFileRange(f.path, 0, n), readFileRange(f.path, f.size - n, n)]);
+      return utf16Identity(head, tail, f.size);
+    },
+  };
 }
 
 const isGzip = (m: Buffer): boolean => m.length >= 2 && m[0] === 0x1f && m[1] === 0x8b;
@@ -102,6 +124,11 @@ export async function* expand(
   const m = await first;
   if (isGzip(m)) {
     yield gzipInput(f);
+    return;
+  }
+  const order = utf16Order(m);
+  if (order !== null) {
+    yield utf16Input(f, order);
     return;
   }
   if (!isZip(m)) {

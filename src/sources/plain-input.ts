@@ -11,7 +11,7 @@ export interface ScanInput {
   readonly folders: readonly string[];
   /** Decompressed size when known (plain files, zip entries); null for gzip. */
   readonly size: number | null;
-  /** A compressed file or entry is complete: its final line counts even without a newline. */
+  /** A compressed file or entry (or a UTF-16 file read as UTF-8) is complete: its final line counts even without a newline. */
   readonly compressed: boolean;
   /** The file on disk, for a plain (uncompressed) input: a parse worker opens it again from this. */
   readonly plain?: FoundFile;
