@@ -42,7 +42,57 @@ const FIXTURES = [
   join('iis', 'plaso-iis10.log'),
 ];
 
+/**
+ * Two sign-ins as Windows PowerShell 5.1 writes `Get-MgBetaAuditLogSignIn | ConvertTo-Json -Depth 5 > signins.json`:
+ * UTF-16 LE, the SDK's PascalCase names, DateTime as `\/Date(ms)\/`, its four-space indent and two spaces after
+ * each colon (composed from that documented behaviour, not a real export).
+ */
+const powerShellExport = (): string => {
+  const one = (n: number, legacy: boolean, ms: number) => `    {
+        "AppDisplayName":  "Office 365 Exchange Online",
+        "AuthenticationProcessingDetails":  [
+                                                {
+                                                    "Key":  "Root Key Type",
+                                                    "Value":  "Unknown"
+                                                }${legacy ? `,
+                                                {
+                                                    "Key":  "Legacy TLS (TLS 1.0, 1.1, 3DES)",
+                                                    "Value":  "True"
+                                                }` : ''}
+                                            ],
+        "ClientAppUsed":  "Exchange ActiveSync",
+        "CreatedDateTime":  "\/Date(${ms})\/",
+        "Id":  "0000000${n}-aaaa-4bbb-8ccc-00000000000${n}",
+        "IPAddress":  "192.0.2.${n}",
+        "Status":  {
+                       "ErrorCode":  0,
+                       "FailureReason":  "Other."
+                   },
+        "UserAgent":  "Apple-iPhone9C4/1602.92",
+        "UserPrincipalName":  "user${n}@contoso.com",
+        "AdditionalProperties":  {
+
+                                 }
+    }`;
+  return `[\r\n${[one(1, true, 1762809583000), one(2, false, 1762813183000)].join(',\r\n')}\r\n]\r\n`.replace(/\n/g, '\r\n').replace(/\r\r/g, '\r');
+};
+
 describe('UTF-16 files read as UTF-8', () => {
+  it('reads a sign-in export as Windows PowerShell 5.1 writes it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'signins.json'), utf16(powerShellExport(), 'le'));
+    const db = openDatabase(join(dir, 'out.db'));
+    const r = await run(db, join(dir, 'signins.json'));
+    expect(r.filesRead).toBe(1);
+    const rows = db.prepare(`SELECT username, client_ip, protocol, hits, first_seen FROM usage ORDER BY username`).all();
+    expect(rows).toEqual([
+      { username: 'user1@contoso.com', client_ip: '192.0.2.1', protocol: 'TLS 1.0/1.1 or 3DES', hits: 1, first_seen: '2025-11-10T21:19:43Z' },
+      { username: 'user2@contoso.com', client_ip: '192.0.2.2', protocol: 'TLS 1.2+', hits: 1, first_seen: '2025-11-10T22:19:43Z' },
+    ]);
+    expect(db.prepare(`SELECT count(*) FROM diagnostics`).pluck().get()).toBe(0);
+    db.close();
+  });
+
   it('transcodes at every chunk boundary, both byte orders, beyond the BMP, the byte order mark dropped', () => {
     const text = 'date time c-ip\r\n2026-11-10 09:00:00 192.0.2.1 Zürich 🦊 Ünïcödé\r\n';
     for (const order of ['le', 'be'] as const) {

@@ -1,8 +1,11 @@
 // Sign-in times as exports write them: ISO 8601 (Graph, Log Analytics JSON; up to 7 fraction digits, Z or an
-// offset) and the portal's display form in Log Analytics CSV, `11/10/2026, 9:19:43.000 PM` (UTC, month first).
+// offset), the portal's display form in Log Analytics CSV, `11/10/2026, 9:19:43.000 PM` (UTC, month first), and
+// Windows PowerShell 5.1's ConvertTo-Json of a DateTime, `/Date(1762809583000)/` (milliseconds since 1970 UTC; an
+// offset after them, `/Date(1762809583000+0100)/`, only says how the time was shown).
 // Result: ISO 8601 UTC to the second (`2026-11-10T21:19:43Z`), or null when the text is no time.
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const MS_DATE = /^\/Date\((-?\d{1,15})(?:[+-]\d{4})?\)\/$/;
 const DISPLAY = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AP]M)?$/i;
 
 function iso(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMin: number): string | null {
@@ -24,6 +27,11 @@ export function parseSignInTime(text: string): string | null {
       offset = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2)));
     }
     return iso(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], offset);
+  }
+  const ms = MS_DATE.exec(s);
+  if (ms) {
+    const t = new Date(Number(ms[1]));
+    return Number.isNaN(t.getTime()) ? null : t.toISOString().slice(0, 19) + 'Z';
   }
   const d = DISPLAY.exec(s);
   if (!d) return null;
