@@ -61,7 +61,7 @@ const powerShellExport = (): string => {
                                                 }` : ''}
                                             ],
         "ClientAppUsed":  "Exchange ActiveSync",
-        "CreatedDateTime":  "\/Date(${ms})\/",
+        "CreatedDateTime":  "\\/Date(${ms})\\/",
         "Id":  "0000000${n}-aaaa-4bbb-8ccc-00000000000${n}",
         "IPAddress":  "192.0.2.${n}",
         "Status":  {
