@@ -32,6 +32,12 @@ describe('the legacy TLS flag', () => {
     expect(tlsEvidence(flag('true'))).toEqual({ kind: 'flagged', value: 'true' });
     expect(tlsEvidence(JSON.stringify(flag('TRUE')))).toEqual({ kind: 'flagged', value: 'TRUE' });
   });
+  it('entries that are not key/value objects (ConvertTo-Json past its -Depth writes them as text) are no evidence of TLS 1.2+', () => {
+    expect(tlsEvidence(['@{Key=Root Key Type; Value=Unknown}', '@{Key=Legacy TLS (TLS 1.0, 1.1, 3DES); Value=True}'])).toBe('malformed');
+    expect(tlsEvidence(['Microsoft.Graph.Beta.PowerShell.Models.MicrosoftGraphKeyValue'])).toBe('malformed');
+    expect(tlsEvidence([{ key: 'Root Key Type', value: 'Unknown' }, null])).toBe('malformed');
+    expect(tlsEvidence([])).toEqual({ kind: 'clear' });
+  });
   it('details without the flag, or with another value, are TLS 1.2+ evidence', () => {
     expect(tlsEvidence(flag('False'))).toEqual({ kind: 'clear' });
     expect(tlsEvidence([{ key: 'Root Key Type', value: 'Unknown' }])).toEqual({ kind: 'clear' });

@@ -93,6 +93,19 @@ describe('UTF-16 files read as UTF-8', () => {
     db.close();
   });
 
+  it('an export without -Depth (the details written as text) is reported, never counted as TLS 1.2+', async () => {
+    const dir = tempDir();
+    const shallow = powerShellExport().replace(/"AuthenticationProcessingDetails": {2}\[[^\]]*\]/g,
+      '"AuthenticationProcessingDetails":  [ "@{Key=Root Key Type; Value=Unknown}", "@{Key=Legacy TLS (TLS 1.0, 1.1, 3DES); Value=True}" ]');
+    expect(shallow).not.toBe(powerShellExport());
+    writeFileSync(join(dir, 'signins.json'), utf16(shallow, 'le'));
+    const db = openDatabase(join(dir, 'out.db'));
+    await run(db, join(dir, 'signins.json'));
+    expect(db.prepare(`SELECT count(*) FROM usage`).pluck().get()).toBe(0);
+    expect(db.prepare(`SELECT code, count FROM diagnostics`).all()).toEqual([{ code: 'bad_record', count: 2 }]);
+    db.close();
+  });
+
   it('transcodes at every chunk boundary, both byte orders, beyond the BMP, the byte order mark dropped', () => {
     const text = 'date time c-ip\r\n2026-11-10 09:00:00 192.0.2.1 Zürich 🦊 Ünïcödé\r\n';
     for (const order of ['le', 'be'] as const) {

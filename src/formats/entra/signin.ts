@@ -65,6 +65,9 @@ export function tlsEvidence(details: unknown): TlsEvidence | 'malformed' {
   if (list === undefined) return 'malformed';
   if (list === null) return { kind: 'absent' };
   if (!Array.isArray(list)) return 'malformed';
+  // Every entry a key/value object. One that is not (the text ConvertTo-Json writes for an object nested deeper than
+  // its -Depth: a type name, `@{Key=…; Value=True}`) may be the flag itself: the sign-in cannot be called TLS 1.2+.
+  if (list.some((e) => e === null || typeof e !== 'object' || Array.isArray(e))) return 'malformed';
   for (const entry of list) {
     const key = text(member(entry, 'key'));
     if (key === null || !LEGACY_KEY.test(key)) continue;
@@ -126,7 +129,8 @@ export function countSignIn(ctx: ParseContext, f: SignInFields, line: number): S
   }
   const evidence = tlsEvidence(f.get('authenticationprocessingdetails'));
   if (evidence === 'malformed') {
-    ctx.diags.add('bad_record', line, `sign-in ${id}: authenticationProcessingDetails is not a list of key/value pairs`);
+    ctx.diags.add('bad_record', line, `sign-in ${id}: authenticationProcessingDetails is not a list of key/value pairs ` +
+      '(from PowerShell, export with ConvertTo-Json -Depth 5 or more)');
     return 'bad';
   }
   const day = ts.slice(0, 10);
