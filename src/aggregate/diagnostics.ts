@@ -22,7 +22,7 @@ export const DIAGNOSTIC_CODES = {
   missing_column: { bad: true, meaning: 'an Exchange Online report without a required column: file not read' },
   bad_cell: { bad: true, meaning: 'an Exchange Online report cell that is not a number' },
   count_mismatch: { bad: true, meaning: 'an Exchange Online report row whose counts do not add up' },
-  ambiguous_date: { bad: true, meaning: 'an Exchange Online report whose day/month order was guessed wrong' },
+  ambiguous_date: { bad: true, meaning: 'an Exchange Online report or sign-in CSV whose day/month order was guessed wrong' },
   older_export: { bad: false, meaning: 'an older Exchange Online export read after a newer one: ignored' },
   bad_json: { bad: true, meaning: 'JSON that does not parse: an NDJSON line, or the sign-in of a document holding the bad spot (line, column and byte given; reading goes on after it)' },
   truncated: { bad: true, meaning: 'a JSON document that ends before it is complete (an interrupted download): what came before is read' },

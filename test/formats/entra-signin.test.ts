@@ -124,6 +124,31 @@ describe('Log Analytics CSV reader', () => {
     expect(r.rows[0].firstSeen).toBe('2026-11-10T08:00:00Z');
   });
 
+  describe('times in the viewer\'s regional format', () => {
+    const csv = (times: string[]): Buffer => Buffer.from('\ufeffTimeGenerated [UTC],Id,UserPrincipalName,AuthenticationProcessingDetails\r\n' +
+      times.map((t, i) => `"${t}",id${i},u${i}@contoso.com,[]\r\n`).join(''));
+    const seen = (times: string[]) => {
+      const r = parseBytes(csv(times), 7, { format: entraLogAnalyticsCsvFormat });
+      const byUser = new Map(r.rows.map((row) => [row.dims.username, row.firstSeen]));
+      return { at: times.map((_, i) => byUser.get(`u${i}@contoso.com`) ?? null), diagnostics: r.diagnostics.map((d) => [d.code, d.firstLine]) };
+    };
+    it('en-GB (24-hour clock, day first): read day first, also before a day over 12 proves it', () => {
+      expect(seen(['10/11/2026, 21:19:43.000', '13/11/2026, 08:00:00.000', '01/12/2026, 00:00:01.000'])).toEqual({
+        at: ['2026-11-10T21:19:43Z', '2026-11-13T08:00:00Z', '2026-12-01T00:00:01Z'], diagnostics: [] });
+    });
+    it('en-US (12-hour clock, month first) as before; de-DE (dotted) always day first', () => {
+      expect(seen(['11/10/2026, 9:19:43.000 PM', '1/2/2026, 12:00:00.000 AM']).at).toEqual(['2026-11-10T21:19:43Z', '2026-01-02T00:00:00Z']);
+      expect(seen(['10.11.2026 21:19:43', '03.11.2026, 07:05']).at).toEqual(['2026-11-10T21:19:43Z', '2026-11-03T07:05:00Z']);
+    });
+    it('a guess that later times contradict is reported; the times that prove the order are read by it', () => {
+      // en-AU: a 12-hour clock, day first (guessed month first until the 13th shows day first)
+      expect(seen(['10/11/2026, 9:19:43.000 pm', '13/11/2026, 9:00:00.000 am', '05/11/2026, 1:00:00.000 pm'])).toEqual({
+        at: ['2026-10-11T21:19:43Z', '2026-11-13T09:00:00Z', '2026-11-05T13:00:00Z'], diagnostics: [['ambiguous_date', 3]] });
+      // a 24-hour clock, month first (guessed day first)
+      expect(seen(['02/01/2026, 10:00:00.000', '01/13/2026, 10:00:00.000']).diagnostics).toEqual([['ambiguous_date', 3]]);
+    });
+  });
+
   it('a row without an id or a time is skipped with its line, the others are read', () => {
     const text = '\ufeffTimeGenerated [UTC],Id,UserPrincipalName,AuthenticationProcessingDetails\r\n' +
       '"11/10/2026, 9:19:43.000 PM",,a@contoso.com,[]\r\n' +

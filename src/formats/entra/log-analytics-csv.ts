@@ -1,10 +1,12 @@
 // Log Analytics exports of SigninLogs and AADNonInteractiveUserSignInLogs as CSV (UTF-8 with BOM, header row,
-// `TimeGenerated [UTC]` as the portal shows it, JSON text in the AuthenticationProcessingDetails, DeviceDetail and
+// `TimeGenerated [UTC]` as the portal shows it (in the viewer's regional format: day or month first, told by the
+// times themselves or guessed from the clock, see CsvState), JSON text in the AuthenticationProcessingDetails, DeviceDetail and
 // Status cells). Columns bind by name; columns the reader does not use are named once as a note, never an error.
 // A CSV without AuthenticationProcessingDetails is read as a blind spot: its sign-ins get protocol `unknown`.
 import { headerLine, normHeader, RecordReader, splitLine, type PendingRecord, type RecordEvent } from '../exo-csv.js';
 import type { FormatDef, LineParser, ParseContext } from '../types.js';
 import { freshTally, takeSignIn, type SignInTally } from './signin.js';
+import { shownIso, shownTime, type ShownTime } from './time.js';
 
 /** Columns read (normalized: no spaces, lower case, the ` [UTC]` suffix dropped), and what they are called in a sign-in. */
 const COLUMNS: Readonly<Record<string, string>> = {
@@ -68,7 +70,16 @@ function bindHeader(text: string, delimiter: string | null): { delimiter: string
 interface CsvState extends SignInTally {
   header: { delimiter: string; columns: Record<string, number> } | null;
   pending: PendingRecord | null;
+  /**
+   * Day/month order of the file's displayed times: guessed from the first (a 12-hour clock: month first, else day
+   * first) until a time whose numbers decide it (`proven`); `guessed`: a time was read by the guess before.
+   */
+  dayFirst?: boolean;
+  proven?: boolean;
+  guessed?: boolean;
 }
+
+const TIME_COLUMNS = ['timegenerated', 'createddatetime'];
 
 class LogAnalyticsCsvParser implements LineParser {
   records = 0;
@@ -121,9 +132,33 @@ class LogAnalyticsCsvParser implements LineParser {
       const v = cells[at];
       if (v !== undefined) fields.set(name, v);
     }
+    for (const name of TIME_COLUMNS) {
+      const v = fields.get(name);
+      const shown = typeof v === 'string' ? shownTime(v) : null;
+      if (shown === null) continue; // ISO 8601, or no time: read as it is
+      this.st.dayFirst ??= !shown.clock12;
+      this.checkOrder(shown, line);
+      fields.set(name, shownIso(shown, this.st.dayFirst) ?? v);
+    }
     const before = this.st.counted;
     takeSignIn(this.ctx, fields, line, this.st);
     this.records += this.st.counted - before;
+  }
+
+  /** Remembers the file's day/month order once a time proves it; says so when earlier times were read the other way. */
+  private checkOrder(t: ShownTime, line: number): void {
+    if (this.st.proven === true) return;
+    if (t.dayFirst === null) {
+      this.st.guessed = true;
+      return;
+    }
+    this.st.proven = true;
+    if (t.dayFirst !== this.st.dayFirst && this.st.guessed === true) {
+      this.ctx.diags.add('ambiguous_date', line,
+        `"${t.text.trim()}" shows ${t.dayFirst ? 'day' : 'month'} first, but earlier times with both parts ≤ 12 were read ` +
+          `${t.dayFirst ? 'month' : 'day'} first; re-export with ISO 8601 times or check those sign-ins`);
+    }
+    this.st.dayFirst = t.dayFirst;
   }
 
   saveState(): CsvState {

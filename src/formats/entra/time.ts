@@ -43,3 +43,39 @@ export function parseSignInTime(text: string): string | null {
   }
   return iso(+d[3], +d[1], +d[2], hour, +d[5], d[6] === undefined ? 0 : +d[6], 0);
 }
+
+const SHOWN = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AP]M)?$/i;
+
+/** A time as the portal displays it, its first two numbers not yet placed; null for any other text. */
+export interface ShownTime {
+  readonly text: string;
+  /** What the numbers prove about the order: true day first (the first > 12), false month first, null nothing. */
+  readonly dayFirst: boolean | null;
+  /** A 12-hour clock (AM/PM): en-US writes month first, en-GB and most others a 24-hour clock and day first. */
+  readonly clock12: boolean;
+  readonly parts: readonly number[];
+}
+
+/** `10/11/2026, 21:19:43.000`, `11/10/2026, 9:19:43.000 PM`, `10.11.2026 21:19:43` (dotted: always day first). */
+export function shownTime(text: string): ShownTime | null {
+  const m = SHOWN.exec(text.trim());
+  if (!m) return null;
+  const a = +m[1];
+  const b = +m[3];
+  const dayFirst = m[2] === '.' || a > 12 ? true : b > 12 ? false : null;
+  const half = m[8]?.toUpperCase();
+  return { text, dayFirst, clock12: half !== undefined, parts: [a, b, +m[4], +m[5], +m[6], m[7] === undefined ? 0 : +m[7], half === 'PM' ? 1 : 0] };
+}
+
+/** The shown time as ISO 8601 UTC read with `dayFirst` (where its numbers do not decide), or null when it is no time. */
+export function shownIso(t: ShownTime, dayFirst: boolean): string | null {
+  const [a, b, y, h, mi, sec, pm] = t.parts;
+  let hour = h;
+  if (t.clock12) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (pm === 1 ? 12 : 0);
+  }
+  const df = t.dayFirst ?? dayFirst;
+  return iso(y, df ? b : a, df ? a : b, hour, mi, sec, 0);
+}
+
