@@ -60,6 +60,10 @@ export function sniff(head: Buffer, formats: readonly FormatDef[], hints: SniffH
     const format = formats.find((f) => takesW3cFields(f.name) && f.sniff([`#Fields: ${given.join(' ')}`]));
     if (format !== undefined) return started(format, lines, given);
   }
+  if (portalSignIns(lines)) {
+    return { skip: 'an Entra admin center CSV download of sign-ins: it holds no TLS details (the legacy TLS flag is in ' +
+      'authenticationProcessingDetails): use its "Download JSON", or a Log Analytics export with AuthenticationProcessingDetails' };
+  }
   const logType = lines.find((l) => /^#Log-type\s*:/i.test(l))?.replace(/^#Log-type\s*:\s*/i, '').trim().slice(0, 80);
   return {
     skip: logType
@@ -74,4 +78,11 @@ export function sniff(head: Buffer, formats: readonly FormatDef[], hints: SniffH
 function started(format: FormatDef, lines: readonly string[], names: readonly string[]): Sniffed {
   const d = w3cLayoutFromOption(format.name, lines, names);
   return 'skip' in d ? d : { format, start: { state: d.state, layout: d.layout } };
+}
+
+/** The header of the sign-in log blade's "Download CSV" (`Date (UTC)`, `Request ID`, …), without processing details. */
+function portalSignIns(lines: readonly string[]): boolean {
+  const header = lines.find((l) => l.trim() !== '') ?? '';
+  return /(^|[,;\t])"?Date \(UTC\)"?([,;\t]|$)/i.test(header) && /(^|[,;\t])"?Request ID"?([,;\t]|$)/i.test(header) &&
+    !/processing details/i.test(header);
 }

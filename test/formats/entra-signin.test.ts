@@ -77,6 +77,15 @@ describe('sniffing by content', () => {
     expect(sniffs('entra/main/signins.ndjson')).not.toBe('entra-signin-json');
     expect(sniff(Buffer.from('[{"a": 1}]\n'), FORMATS)).toHaveProperty('skip');
   });
+
+  it('the admin center\'s CSV download of sign-ins (no TLS details) is skipped saying what to export instead', () => {
+    const header = '\ufeffDate (UTC),Request ID,User agent,Correlation ID,User ID,User,Username,User type,Application,IP address,Status\r\n' +
+      '2026-11-10T21:19:43Z,0000000a-aaaa-4bbb-8ccc-00000000000a,BAV2ROPC,c1,u1,Anna,anna@contoso.com,Member,Office 365 Exchange Online,203.0.113.9,Success\r\n';
+    const found = sniff(Buffer.from(header), FORMATS);
+    expect(found).toHaveProperty('skip');
+    expect((found as { skip: string }).skip).toMatch(/^an Entra admin center CSV download of sign-ins: .*Download JSON/);
+    expect(sniff(Buffer.from(header.replace('Status', 'Authentication processing details')), FORMATS)).not.toMatchObject({ skip: expect.stringMatching(/admin center/) });
+  });
 });
 
 describe('NDJSON reader', () => {
