@@ -233,9 +233,10 @@ export class Store {
       if (row) this.q.updateSkipped.run(status, reason, bytes, now, row.id);
       else this.q.insertSkipped.run(path, status, reason, bytes, now, now);
     };
-    // an unreadable file is written at once: the scan may fail later, and this may say why
-    if (status === 'skipped') this.defer(write);
-    else write();
+    // an unreadable file is written at once (after what waits, in order): the scan may fail later, and this may say why
+    if (status === 'skipped') return this.defer(write);
+    this.flushDeferred();
+    write();
   }
 
   /** An input found unchanged: its path, size and time (written with the next commit or many sightings). */

@@ -1,8 +1,8 @@
 // Entra ID sign-ins in one JSON document, never the whole file in memory: a byte scan hands each sign-in to JSON.parse
 // (json-spans.ts); a document it does not take whole is read from its start with stream-json, passing over the
-// sign-ins already taken. The documents: a Microsoft Graph auditLogs/signIns page `{"@odata.context", "value": [ … ], "@odata.nextLink"}`, the admin
-// center's "Download JSON" (a bare array), Log Analytics JSON (an array of rows), or sign-in objects one after
-// another. Malformed JSON skips the sign-in it breaks: its place is found exactly (stream-json's verifier), what came
+// sign-ins already taken. The documents: a Microsoft Graph auditLogs/signIns page
+// `{"@odata.context", "value": [ … ], "@odata.nextLink"}`, the admin center's "Download JSON" (a bare array), Log
+// Analytics JSON (an array of rows), or sign-in objects one after another. Malformed JSON skips the sign-in it breaks: its place is found exactly (stream-json's verifier), what came
 // before it is read again up to there, and reading goes on at the next sign-in object (resync.ts). A truncated
 // download keeps every sign-in before the cut. Both are counted as diagnostics naming line and byte.
 import Assembler from 'stream-json/assembler.js';
