@@ -2,7 +2,7 @@
 // inputs found unchanged, skipped or unreadable, new file records, and each input's batches (rows with the file's
 // new position, tail hash, content marks and parser state, one transaction per batch), then the user agents' classes.
 import { classifyUserAgents, lastUserAgentId } from '../store/classify-clients.js';
-import { FINGERPRINT_BYTES, fingerprintOf, shortPrintOf, type FileRecord, type Store } from '../store/store.js';
+import { FINGERPRINT_BYTES, fingerprintOf, shortPrintOf, type Checkpoint, type FileRecord, type Store } from '../store/store.js';
 import type { FormatDef } from '../formats/types.js';
 import type { ScanInput } from '../sources/plain-input.js';
 import type { Batch } from './parse-session.js';
@@ -68,9 +68,10 @@ export class ScanCommitter {
     this.store.recordUnread(path, 'skipped', reason, bytes, this.now);
   }
 
-  /** The record an input is read into: the stored one, or a new one for new content. */
-  record(input: ScanInput, head: Buffer, read: ReadNew): FileRecord {
-    const record = this.store.createFile(input.path, read.format.name, head, input.size ?? 0, this.now, read.layout);
+  /** The record an input is read into: the stored one, or a new one for new content (`later`: written with its first commit). */
+  record(input: ScanInput, head: Buffer, read: ReadNew, later = false): FileRecord {
+    const make = later ? this.store.createFileLater.bind(this.store) : this.store.createFile.bind(this.store);
+    const record = make(input.path, read.format.name, head, input.size ?? 0, this.now, read.layout);
     // no directives: the parser starts as if the default #Fields (and #Log-type) had been there; saved with the state
     return read.state === undefined ? record : { ...record, state: read.state };
   }
@@ -100,8 +101,11 @@ export class ScanCommitter {
     this.classifiedUpTo = upTo;
   }
 
-  /** Commits the batches of one input, in order, and keeps the scan's counts. */
-  batches(target: ReadTarget, tick: Tick): BatchSink {
+  /**
+   * Commits the batches of one input, in order, and keeps the scan's counts. `holdable`: read in this thread, a plain
+   * file of a format that reads nothing from the database; its last batch may be written with other files' later.
+   */
+  batches(target: ReadTarget, tick: Tick, holdable = false): BatchSink {
     const { store, opts, stats, now } = this;
     // not `target` itself: its head (4 KiB) would live as long as a job queued behind its chain
     const { input, record, head, container } = target;
@@ -114,38 +118,42 @@ export class ScanCommitter {
     const progress = (consumed: number, lines: number): void => tick(consumed - done.bytes, lines - done.lines);
     const commit = (b: Batch): void => {
       const newLines = b.lines > record.lines || b.badLines > 0;
-      store.commit(
-        b.rows,
-        {
-          fileId: record.id,
-          path: input.path,
-          bytes: input.size ?? b.consumed + b.held,
-          consumed: b.consumed,
-          lines: b.lines,
-          records: record.records + b.records,
-          badLines: record.badLines + b.badLines,
-          tlsFields: b.tlsFields,
-          state: b.state,
-          diagnostics: b.diagnostics,
-          fingerprint: reprint,
-          tailHash: b.tailHash,
-          marks: b.marks,
-          container: b.complete && container !== null ? container : undefined,
-          pending: b.pending,
-          signIns: b.signIns,
-          run: opts.scanId === undefined ? undefined : {
-            scanId: opts.scanId,
-            files: b.last && newLines ? 1 : 0,
-            bytes: b.consumed - done.bytes,
-            lines: b.lines - done.lines,
-            badLines: b.badLines - done.bad,
-            records: b.records - done.records,
-          },
-        },
-        now,
-        b.reports,
-        b.packed,
-      );
+      const cp: Checkpoint = {
+      fileId: record.id,
+      path: input.path,
+      bytes: input.size ?? b.consumed + b.held,
+      consumed: b.consumed,
+      lines: b.lines,
+      records: record.records + b.records,
+      badLines: record.badLines + b.badLines,
+      tlsFields: b.tlsFields,
+      state: b.state,
+      diagnostics: b.diagnostics,
+      fingerprint: reprint,
+      tailHash: b.tailHash,
+      marks: b.marks,
+      container: b.complete && container !== null ? container : undefined,
+      pending: b.pending,
+      signIns: b.signIns,
+      run: opts.scanId === undefined ? undefined : {
+        scanId: opts.scanId,
+        files: b.last && newLines ? 1 : 0,
+        bytes: b.consumed - done.bytes,
+        lines: b.lines - done.lines,
+        badLines: b.badLines - done.bad,
+        records: b.records - done.records,
+      },
+      };
+      const hold = holdable && b.last && b.pending === undefined && b.signIns === undefined && b.reports.length === 0 &&
+        b.packed === undefined;
+      if (hold) {
+        // the fingerprints a later input may match in the database: as stored now, and as this commit stores it
+        const prints = [{ bytes: record.fpBytes, hash: fingerprintOf(head, record.fpBytes) }];
+        if (reprint !== undefined) prints.push({ bytes: reprint.bytes, hash: reprint.hash });
+        store.commitLater(b.rows, cp, now, prints);
+      } else {
+        store.commit(b.rows, cp, now, b.reports, b.packed);
+      }
       reprint = undefined;
       this.sweep.note(b.pending);
       for (const d of b.diagnostics) {

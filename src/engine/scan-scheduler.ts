@@ -5,6 +5,8 @@
 // other on the same worker, each starting from the sessions the one before left there; a chain moves to a worker that
 // ran out of work from its sessions as committed), and knows which stored files
 // are being read (another path to the same content waits for them). The batches go to the committer.
+import type { FormatDef } from '../formats/types.js';
+import type { ScanInput } from '../sources/plain-input.js';
 import { pendingTable } from '../store/pending-sessions.js';
 import type { ScanOptions } from './scan-options.js';
 import type { ReadTarget, ScanCommitter, Tick } from './scan-commit.js';
@@ -72,6 +74,22 @@ export class ScanScheduler {
     return this.busy.get(id);
   }
 
+  /** Whether an input with `left` bytes to read goes to a parse worker. */
+  private toWorker(input: ScanInput, format: FormatDef, left: number): boolean {
+    const shared = format.sharedSessions === true;
+    return this.jobs >= (shared ? SHARED_SESSIONS_MIN_JOBS : 2) && input.plain !== undefined &&
+      WORKER_FORMATS.has(format.name) && left >= (this.opts.workerMinBytes ?? WORKER_MIN_BYTES);
+  }
+
+  /**
+   * Read in this thread, a plain file of a format that reads nothing from the database: its record may be made and its
+   * last commit written with other files' later (store/held-commits.ts).
+   */
+  holdable(input: ScanInput, format: FormatDef, left: number): boolean {
+    return !this.toWorker(input, format, left) && input.plain !== undefined && format.sharedSessions !== true &&
+      WORKER_FORMATS.has(format.name);
+  }
+
   /** Reads the input: inline it is done when this resolves; on workers, once it is queued. */
   async schedule(target: ReadTarget, tick: Tick): Promise<void> {
     const { opts, committer } = this;
@@ -80,14 +98,13 @@ export class ScanScheduler {
     const file = input.plain;
     const shared = format.sharedSessions === true;
     const chain = shared && format.sessionChain ? format.sessionChain(wholeHeadLines(target.head)) : null;
-    const worthWorker = this.jobs >= (shared ? SHARED_SESSIONS_MIN_JOBS : 2) && file !== undefined &&
-      WORKER_FORMATS.has(format.name) && left >= (opts.workerMinBytes ?? WORKER_MIN_BYTES);
-    if (!worthWorker || file === undefined) {
+    if (!this.toWorker(input, format, left) || file === undefined) {
       if (shared) {
         await this.after(format.name, chain); // its earlier files first, and their sessions
         this.chainJobs(format.name, chain)?.delete(chain as string); // read here: the chain's next file starts afresh
       }
-      return readInput(committer.store, opts, target, committer.batches(target, tick), this.engines);
+      const holdable = this.holdable(input, format, left);
+      return readInput(committer.store, opts, target, committer.batches(target, tick, holdable), this.engines);
     }
     const pool = shared
       ? (this.sessionPool ??= new ParsePool(this.jobs, WORKER_YOUNG_MB.sessions))

@@ -6,7 +6,7 @@ import { FORMATS } from '../formats/index.js';
 import { expand, firstBytes, type ScanInput } from '../sources/inputs.js';
 import { excludedFiles } from '../sources/path-rules.js';
 import { checkPathsExist, walk } from '../sources/walk.js';
-import type { Store } from '../store/store.js';
+import { FINGERPRINT_BYTES, type Store } from '../store/store.js';
 import { sessionLimits } from './read-input.js';
 import { ScanCommitter, type Tick } from './scan-commit.js';
 import { decide, look, recordOf } from './scan-decision.js';
@@ -95,6 +95,7 @@ async function scanInput(
 ): Promise<void> {
   const formats = opts.formats ?? FORMATS;
   for (;;) {
+    await flushHeldLike(committer.store, input);
     const facts = await look(committer.store, input, opts, formats);
     const known = recordOf(facts);
     const running = known === null ? undefined : scheduler.running(known.id);
@@ -114,10 +115,22 @@ async function scanInput(
         committer.noteServerName(input);
         return scheduler.schedule({ input, format: d.format, record: d.record, head: d.head, container: d.container }, tick);
       case 'read-new': {
-        const record = committer.record(input, d.head, d.fresh);
+        const record = committer.record(input, d.head, d.fresh, scheduler.holdable(input, d.fresh.format, input.size ?? 0));
         committer.noteServerName(input);
         return scheduler.schedule({ input, format: d.fresh.format, record, head: d.head, container: d.container }, tick);
       }
     }
   }
+}
+
+/** Writes the files whose commits are held first when the input may be one of them (store/held-commits.ts). */
+async function flushHeldLike(store: Store, input: ScanInput): Promise<void> {
+  if (!store.holding) return;
+  let head: Buffer;
+  try {
+    head = await input.head(FINGERPRINT_BYTES);
+  } catch {
+    return; // look() reads it again and says why it cannot
+  }
+  store.flushHeldLike(head);
 }

@@ -10,6 +10,7 @@ import { ExoRowWriter } from './exo-rows.js';
 import type { Db } from './open-database.js';
 import { pendingTable, type PendingDelta } from './pending-sessions.js';
 import { insertSignIns, type SignInDelta } from './signin-ledger.js';
+import { HeldCommits, UnbornFiles, type HeldCommit } from './held-commits.js';
 import { UsageRowWriter } from './usage-rows.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
@@ -158,6 +159,10 @@ export class Store {
     };
     this.tx = db.transaction(this.txBody);
     this.deferredTx = db.transaction(() => this.runDeferred());
+    this.heldTx = db.transaction(() => {
+      const { items, rows } = this.held.take();
+      items.forEach((h, i) => this.txBody(i === 0 ? rows : [], h.cp, h.now, [], undefined));
+    });
   }
 
   /**
@@ -226,6 +231,18 @@ export class Store {
     return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
   }
 
+  /**
+   * As createFile, but the record is written with the file's first commit (held-commits.ts): its id is a stand-in
+   * (negative) until then. For a file read in this thread, which nothing else looks up before its commit.
+   */
+  createFileLater(path: string, format: string, head: Buffer, bytes: number, now: string, layout: string | null = null): FileRecord {
+    const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
+    const id = this.unborn.add([path, format, fingerprintOf(head, fpBytes), fpBytes, shortPrintOf(head, fpBytes), bytes, now, now, layout]);
+    return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
+  }
+
+  private readonly unborn = new UnbornFiles((args) => Number(this.q.insertFile.run(...args).lastInsertRowid));
+
   /** A file that is not read: unrecognized, empty, unreadable. Listed once per path, updated on later scans. */
   recordUnread(path: string, status: 'skipped' | 'error', reason: string, bytes: number, now: string): void {
     const write = (): void => {
@@ -266,7 +283,34 @@ export class Store {
 
   /** Writes what was deferred (a scan calls it when it ends; each commit writes it first, in its transaction). */
   flushDeferred(): void {
+    this.flushHeld();
     if (this.deferred.length > 0) this.deferredTx.immediate();
+  }
+
+  private readonly held = new HeldCommits<Checkpoint>();
+  private readonly heldTx: ReturnType<Db['transaction']>;
+
+  /**
+   * A small file's last commit (rows, no sessions, sign-ins or reports), written with others later (held-commits.ts);
+   * `prints`: its fingerprints, as stored before and by this commit.
+   */
+  commitLater(rows: readonly UsageRow[], cp: Checkpoint, now: string, prints: HeldCommit<Checkpoint>['prints']): void {
+    if (this.held.hold({ rows, cp, now, prints })) this.flushHeld();
+  }
+
+  /** Commits are held, not yet written. */
+  get holding(): boolean {
+    return this.held.size > 0;
+  }
+
+  /** Writes the held commits, in one transaction. */
+  flushHeld(): void {
+    if (this.held.size > 0) this.rolledBackForgets(() => this.heldTx.immediate());
+  }
+
+  /** Writes the held commits first when an input beginning with `head` may be one of their files. */
+  flushHeldLike(head: Buffer): void {
+    if (this.held.size > 0 && this.held.matches(head)) this.flushHeld();
   }
 
   /** One transaction: the rows, the file's new read position and state, its diagnostics. */
@@ -275,15 +319,18 @@ export class Store {
   commit(
     rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[] = [], packed?: ReceivedRows,
   ): void {
+    this.flushHeld();
     this.rolledBackForgets(() => this.tx.immediate(rows, cp, now, reports, packed));
   }
 
   /** Runs a write transaction; when it rolls back, the dictionary ids it added were rolled back with it: forgotten. */
   private rolledBackForgets(write: () => void): void {
+    this.unborn.begin();
     try {
       write();
     } catch (err) {
       this.usage.forget();
+      this.unborn.rolledBack();
       throw err;
     }
   }
@@ -296,28 +343,29 @@ export class Store {
     rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[], packed: ReceivedRows | undefined,
   ): void => {
     this.runDeferred();
+    const fileId = this.unborn.idOf(cp.fileId);
     this.writeRows(rows);
     if (packed) this.usage.addPacked(packed);
     if (cp.pending) pendingTable(this).apply(cp.pending);
     this.usage.endWrites(cp.pending?.retracted === true);
     if (cp.signIns) insertSignIns(this.db, cp.signIns);
-    if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db, this.usage)).write(reports, cp.fileId);
+    if (reports.length > 0) (this.exo ??= new ExoRowWriter(this.db, this.usage)).write(reports, fileId);
     const q = this.q;
     q.checkpoint.run(cp.path, cp.bytes, cp.consumed, cp.lines, cp.records, cp.badLines, cp.tlsFields ? 1 : 0,
-      JSON.stringify(cp.state), cp.tailHash, now, cp.fileId);
-    this.printFound(cp.fileId);
-    if (cp.fingerprint) q.reprint.run(cp.fingerprint.hash, cp.fingerprint.bytes, cp.fingerprint.short, cp.fileId);
-    for (const m of cp.marks) q.addMark.run(cp.fileId, m.offset, m.hash);
-    if (cp.container !== undefined) q.addContainer.run(cp.container, cp.fileId);
+      JSON.stringify(cp.state), cp.tailHash, now, fileId);
+    this.printFound(fileId);
+    if (cp.fingerprint) q.reprint.run(cp.fingerprint.hash, cp.fingerprint.bytes, cp.fingerprint.short, fileId);
+    for (const m of cp.marks) q.addMark.run(fileId, m.offset, m.hash);
+    if (cp.container !== undefined) q.addContainer.run(cp.container, fileId);
     const r = cp.run;
     if (r) q.run.run(r.files, r.bytes, r.lines, r.badLines, r.records, r.scanId);
     if (cp.diagnostics.length === 0) return;
-    for (const d of cp.diagnostics) q.diag.run(cp.fileId, d.code, d.count, d.firstLine, d.message);
+    for (const d of cp.diagnostics) q.diag.run(fileId, d.code, d.count, d.firstLine, d.message);
     const summary = q.diagList
-      .all(cp.fileId)
+      .all(fileId)
       .map((d) => `${d.code} ×${d.count} (first at line ${d.first_line})`)
       .join('; ');
-    q.reasons.run(summary, cp.fileId);
+    q.reasons.run(summary, fileId);
   };
 
   /** The scan's sweep of pending sessions (engine/pending-sweep.ts): the rows it counts and what it changed, at once. */

@@ -97,6 +97,44 @@ describe('small files found again by their short print', () => {
     db.close();
   });
 
+  it('hourly files give the rows of the same lines in one daily file (their rows summed while held)', async () => {
+    const dir = tempDir();
+    const { files } = hourlyLogs(dir);
+    // the daily file: the same directives once, then every hourly file's lines
+    const daily = join(dir, 'daily', 'EXCH01', 'W3SVC1');
+    mkdirSync(daily, { recursive: true });
+    const texts = files.map((f) => readFileSync(f, 'utf8').split('\r\n'));
+    const lines = [...texts[0].filter((l) => l.startsWith('#')), ...texts.flatMap((t) => t.filter((l) => l !== '' && !l.startsWith('#'))), ''];
+    writeFileSync(join(daily, 'u_ex240311_x.log'), lines.join('\r\n'));
+    utimesSync(join(daily, 'u_ex240311_x.log'), OLD, OLD);
+    const one = openDatabase(join(dir, 'one.db'));
+    await run(one, join(dir, 'daily'));
+    const many = openDatabase(join(dir, 'many.db'));
+    await run(many, join(dir, 'logs'));
+    expect(usageRows(many)).toEqual(usageRows(one));
+    one.close();
+    many.close();
+  });
+
+  it('a copy of a file whose commit is held, met later in the same scan, is not counted again', async () => {
+    const dir = tempDir();
+    const { files } = hourlyLogs(dir);
+    const copies = join(dir, 'logs', 'zz-copies');
+    mkdirSync(copies, { recursive: true });
+    for (const f of files.slice(-3)) { // the last: still held when their copies come
+      writeFileSync(join(copies, f.split(/[\\/]/).pop() as string), readFileSync(f));
+      utimesSync(join(copies, f.split(/[\\/]/).pop() as string), OLD, OLD);
+    }
+    const db = openDatabase(join(dir, 'out.db'));
+    const stats = await run(db, join(dir, 'logs'));
+    expect(stats).toMatchObject({ filesRead: files.length, filesUnchanged: 3 });
+    const clean = openDatabase(join(dir, 'clean.db'));
+    await run(clean, join(dir, 'logs', 'EXCH01'));
+    expect(usageRows(db)).toEqual(usageRows(clean));
+    db.close();
+    clean.close();
+  });
+
   it('small files stored before schema 13 are found the old way, then get their short print', async () => {
     const dir = tempDir();
     const { files, more } = hourlyLogs(dir);
