@@ -27,7 +27,7 @@ function addInto(into: UsageRow, r: UsageRow): void {
 
 /** Held at most: files, and usage rows. */
 const HELD_FILES = 16;
-const HELD_ROWS = 50_000;
+const HELD_ROWS = 4_000;
 
 export class HeldCommits<C> {
   private items: HeldCommit<C>[] = [];
