@@ -8,7 +8,7 @@ import chain from 'stream-chain';
 import yauzl from 'yauzl';
 import { fileStream, readFileRange } from './file-reader.js';
 import { PLAIN_HEAD_BYTES, PLAIN_START_BYTES, plainInput, readStart, type ScanInput } from './plain-input.js';
-import { utf16Identity, utf16Order, utf16ToUtf8 } from './utf16.js';
+import { utf16Order, utf16ToUtf8 } from './utf16.js';
 import type { FoundFile } from './walk.js';
 
 export { plainInput, readStart, type ScanInput } from './plain-input.js';
@@ -36,50 +36,33 @@ function skipper(n: number): (chunk: Buffer) => Buffer | typeof chain.none {
 /** Bytes read from each end of a gzip file for its identity; the end holds the CRC-32 and length of the content. */
 const GZIP_ID_BYTES = 4096;
 
-/** "gz:<sha-256 of the first and last 4 KiB>:<size>": a gzip file's trailer carries the CRC-32 of its content. */
-async function gzipIdentity(f: FoundFile): Promise<string> {
+/**
+ * "<kind>:<sha-256 of the first and last 4 KiB>:<size>": the identity of a file read through a stage (a gzip file's
+ * trailer carries the CRC-32 of its content).
+ */
+async function endsIdentity(f: FoundFile, kind: 'gz' | 'utf16'): Promise<string> {
   const n = Math.min(GZIP_ID_BYTES, f.size);
   const [head, tail] = await Promise.all([readFileRange(f.path, 0, n), readFileRange(f.path, f.size - n, n)]);
-  return `gz:${createHash('sha256').update(head).update(tail).digest('hex')}:${f.size}`;
+  return `${kind}:${createHash('sha256').update(head).update(tail).digest('hex')}:${f.size}`;
 }
 
-/** A UTF-16 file, read as UTF-8 (utf16.ts). */
-function utf16Input(f: FoundFile, order: 'le' | 'be'): ScanInput {
-  const decode = (start: number): Readable =>
-    chain([fileStream(f.path), utf16ToUtf8(order), skipper(start)]) as unknown as Readable;
+/** A file read through a stream stage (gunzip; UTF-16 to UTF-8, utf16.ts): its size unknown until read. */
+function stagedInput(f: FoundFile, stage: () => unknown, kind: 'gz' | 'utf16'): ScanInput {
+  const read = (start: number): Readable => chain([fileStream(f.path), stage(), skipper(start)] as never) as unknown as Readable;
   return {
     path: f.path,
     folders: f.folders,
     size: null,
     compressed: true,
     mtimeMs: f.mtimeMs,
-    head: (max) => readStart(decode(0), max),
-    open: async (start) => decode(start),
-    container: async () => {
-      const n = Math.min(GZIP_ID_BYTES, f.size);
-      const [head, tail] = await Promise.all([readFileRange(f.path, 0, n), readFileRange(f.path, f.size - n, n)]);
-      return utf16Identity(head, tail, f.size);
-    },
+    head: (max) => readStart(read(0), max),
+    open: async (start) => read(start),
+    container: () => endsIdentity(f, kind),
   };
 }
 
 const isGzip = (m: Buffer): boolean => m.length >= 2 && m[0] === 0x1f && m[1] === 0x8b;
 const isZip = (m: Buffer): boolean => m.length >= 4 && m.readUInt32LE(0) === 0x04034b50;
-
-function gzipInput(f: FoundFile): ScanInput {
-  const inflate = (start: number): Readable =>
-    chain([fileStream(f.path), createGunzip(), skipper(start)]) as unknown as Readable;
-  return {
-    path: f.path,
-    folders: f.folders,
-    size: null,
-    compressed: true,
-    mtimeMs: f.mtimeMs,
-    head: (max) => readStart(inflate(0), max),
-    open: async (start) => inflate(start),
-    container: () => gzipIdentity(f),
-  };
-}
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
@@ -123,12 +106,12 @@ export async function* expand(
 ): AsyncGenerator<ScanInput> {
   const m = await first;
   if (isGzip(m)) {
-    yield gzipInput(f);
+    yield stagedInput(f, createGunzip, 'gz');
     return;
   }
   const order = utf16Order(m);
   if (order !== null) {
-    yield utf16Input(f, order);
+    yield stagedInput(f, () => utf16ToUtf8(order), 'utf16');
     return;
   }
   if (!isZip(m)) {

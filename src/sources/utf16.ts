@@ -1,7 +1,6 @@
 // A UTF-16 text file (Windows PowerShell's `Out-File` and `>` write UTF-16 LE with a byte order mark: a Graph sign-in
 // export piped to a file, a CSV saved that way) read as UTF-8, like a compressed file: its UTF-8 bytes are made as it
-// is read, their number is unknown until the end, and it is known again by its own bytes (utf16Identity).
-import { createHash } from 'node:crypto';
+// is read, their number is unknown until the end, and it is known again by its own bytes (inputs.ts).
 import { StringDecoder } from 'node:string_decoder';
 import chain from 'stream-chain';
 
@@ -44,9 +43,4 @@ export function utf16ToUtf8(order: 'le' | 'be'): (chunk: Buffer) => Buffer | typ
     }
     return text.length === 0 ? chain.none : Buffer.from(text, 'utf8');
   };
-}
-
-/** "utf16:<sha-256 of the first and last 4 KiB>:<size>", like a gzip file's identity (inputs.ts). */
-export function utf16Identity(head: Buffer, tail: Buffer, size: number): string {
-  return `utf16:${createHash('sha256').update(head).update(tail).digest('hex')}:${size}`;
 }
