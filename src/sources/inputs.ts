@@ -8,7 +8,7 @@ import chain from 'stream-chain';
 import yauzl from 'yauzl';
 import { fileStream, readFileRange } from './file-reader.js';
 import { PLAIN_HEAD_BYTES, PLAIN_START_BYTES, plainInput, readStart, type ScanInput } from './plain-input.js';
-import { utf16Order, utf16ToUtf8 } from './utf16.js';
+import { asUtf8, utf16Order, utf16ToUtf8 } from './utf16.js';
 import type { FoundFile } from './walk.js';
 
 export { plainInput, readStart, type ScanInput } from './plain-input.js';
@@ -46,9 +46,9 @@ async function endsIdentity(f: FoundFile, kind: 'gz' | 'utf16'): Promise<string>
   return `${kind}:${createHash('sha256').update(head).update(tail).digest('hex')}:${f.size}`;
 }
 
-/** A file read through a stream stage (gunzip; UTF-16 to UTF-8, utf16.ts): its size unknown until read. */
-function stagedInput(f: FoundFile, stage: () => unknown, kind: 'gz' | 'utf16'): ScanInput {
-  const read = (start: number): Readable => chain([fileStream(f.path), stage(), skipper(start)] as never) as unknown as Readable;
+/** A file read through stream stages (gunzip; UTF-16 to UTF-8, utf16.ts): its size unknown until read. */
+function stagedInput(f: FoundFile, stages: () => unknown[], kind: 'gz' | 'utf16'): ScanInput {
+  const read = (start: number): Readable => chain([fileStream(f.path), ...stages(), skipper(start)] as never) as unknown as Readable;
   return {
     path: f.path,
     folders: f.folders,
@@ -106,12 +106,12 @@ export async function* expand(
 ): AsyncGenerator<ScanInput> {
   const m = await first;
   if (isGzip(m)) {
-    yield stagedInput(f, createGunzip, 'gz');
+    yield stagedInput(f, () => [createGunzip(), asUtf8()], 'gz');
     return;
   }
   const order = utf16Order(m);
   if (order !== null) {
-    yield stagedInput(f, () => utf16ToUtf8(order), 'utf16');
+    yield stagedInput(f, () => [utf16ToUtf8(order)], 'utf16');
     return;
   }
   if (!isZip(m)) {
@@ -135,7 +135,8 @@ export async function* expand(
       const gz = /\.gz$/i.test(e.fileName);
       const inflate = async (start: number): Promise<Readable> => {
         const raw = await entryStream(zip, e);
-        const stages: unknown[] = gz ? [raw, createGunzip(), skipper(start)] : [raw, skipper(start)];
+        // a UTF-16 entry is read as UTF-8; its size stays the entry's (UTF-16 bytes)
+        const stages: unknown[] = gz ? [raw, createGunzip(), asUtf8(), skipper(start)] : [raw, asUtf8(), skipper(start)];
         return chain(stages as never) as unknown as Readable;
       };
       yield {

@@ -1,6 +1,7 @@
 // A UTF-16 text file (Windows PowerShell's `Out-File` and `>` write UTF-16 LE with a byte order mark: a Graph sign-in
 // export piped to a file, a CSV saved that way) read as UTF-8, like a compressed file: its UTF-8 bytes are made as it
-// is read, their number is unknown until the end, and it is known again by its own bytes (inputs.ts).
+// is read, their number is unknown until the end, and it is known again by its own bytes (inputs.ts). The content of
+// a .gz file or zip entry goes through the same (asUtf8).
 import { StringDecoder } from 'node:string_decoder';
 import chain from 'stream-chain';
 
@@ -42,5 +43,21 @@ export function utf16ToUtf8(order: 'le' | 'be'): (chunk: Buffer) => Buffer | typ
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     return text.length === 0 ? chain.none : Buffer.from(text, 'utf8');
+  };
+}
+
+/**
+ * A stream-chain stage for a compressed file's content: UTF-16 (told by its byte order mark at the start) turned into
+ * UTF-8, anything else passed on as it is.
+ */
+export function asUtf8(): (chunk: Buffer) => Buffer | typeof chain.none {
+  let stage: ((chunk: Buffer) => Buffer | typeof chain.none) | null = null;
+  return (chunk) => {
+    if (stage === null) {
+      if (chunk.length === 0) return chain.none;
+      const order = utf16Order(chunk);
+      stage = order === null ? (c) => c : utf16ToUtf8(order);
+    }
+    return stage(chunk);
   };
 }

@@ -1,9 +1,12 @@
 // UTF-16 files (Windows PowerShell's Out-File and `>`) are read as UTF-8: the transcoding at every chunk boundary,
 // then scans of fixtures saved as UTF-16 LE and BE against the same files in UTF-8, a re-scan that skips them on
 // their own bytes, and a grown one read on from where it stopped.
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, createWriteStream, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { gzipSync } from 'node:zlib';
 import chain from 'stream-chain';
+import yazl from 'yazl';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCAN, scan } from '../../src/engine/scan.js';
 import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
@@ -115,6 +118,35 @@ describe('UTF-16 files read as UTF-8', () => {
     }
     expect(utf16Order(Buffer.from([0xff, 0xfe, 0, 0]))).toBeNull(); // UTF-32 LE
     expect(utf16Order(Buffer.from('#Software'))).toBeNull();
+  });
+
+  it('reads UTF-16 inside a .gz file and a zip entry (PowerShell exports packed) as their UTF-8 originals', async () => {
+    const dir = tempDir();
+    for (const d of ['utf8', 'gz', 'zip']) mkdirSync(join(dir, d, 'EXCH01'), { recursive: true });
+    const zip = new yazl.ZipFile();
+    for (const f of FIXTURES) {
+      const text = readFileSync(join('test', 'fixtures', f), 'utf8').replace(/^\ufeff/, '');
+      const name = f.replace(/[\\/]/g, '-');
+      // the same folder name everywhere: it names the server of the IIS log's rows
+      writeFileSync(join(dir, 'utf8', 'EXCH01', name), text);
+      utimesSync(join(dir, 'utf8', 'EXCH01', name), OLD, OLD); // its last line counts, as in a packed file
+      writeFileSync(join(dir, 'gz', 'EXCH01', `${name}.gz`), gzipSync(utf16(text, 'le')));
+      utimesSync(join(dir, 'gz', 'EXCH01', `${name}.gz`), OLD, OLD); // an EXO report's day may be its file's
+      zip.addBuffer(utf16(text, 'be'), `EXCH01/${name}`);
+    }
+    zip.end();
+    await finished(zip.outputStream.pipe(createWriteStream(join(dir, 'zip', 'exports.zip'))));
+    utimesSync(join(dir, 'zip', 'exports.zip'), OLD, OLD);
+    const want = openDatabase(join(dir, 'utf8.db'));
+    await run(want, join(dir, 'utf8'));
+    for (const packed of ['gz', 'zip']) {
+      const db = openDatabase(join(dir, `${packed}.db`));
+      expect((await run(db, join(dir, packed))).filesRead, packed).toBe(FIXTURES.length);
+      expect(usageRows(db), packed).toEqual(usageRows(want));
+      expect(await run(db, join(dir, packed)), packed).toMatchObject({ filesRead: 0, filesUnchanged: FIXTURES.length });
+      db.close();
+    }
+    want.close();
   });
 
   it('scans fixtures saved as UTF-16 as their UTF-8 originals; a re-scan skips them; a grown one is read on', async () => {
