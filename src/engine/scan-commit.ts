@@ -1,6 +1,7 @@
 // The scan's committer: the one owner of the scan's counts (ScanStats) and of what the scan writes to the store —
 // inputs found unchanged, skipped or unreadable, new file records, and each input's batches (rows with the file's
-// new position, tail hash, content marks and parser state, one transaction per batch), then the user agents' classes.
+// new position, tail hash, content marks and parser state, one transaction per batch, or for the last batches of 16
+// small files read in this thread: store/held-commits.ts), then the user agents' classes.
 import { classifyUserAgents, lastUserAgentId } from '../store/classify-clients.js';
 import { FINGERPRINT_BYTES, fingerprintOf, shortPrintOf, type Checkpoint, type FileRecord, type Store } from '../store/store.js';
 import type { FormatDef } from '../formats/types.js';
@@ -119,30 +120,30 @@ export class ScanCommitter {
     const commit = (b: Batch): void => {
       const newLines = b.lines > record.lines || b.badLines > 0;
       const cp: Checkpoint = {
-      fileId: record.id,
-      path: input.path,
-      bytes: input.size ?? b.consumed + b.held,
-      consumed: b.consumed,
-      lines: b.lines,
-      records: record.records + b.records,
-      badLines: record.badLines + b.badLines,
-      tlsFields: b.tlsFields,
-      state: b.state,
-      diagnostics: b.diagnostics,
-      fingerprint: reprint,
-      tailHash: b.tailHash,
-      marks: b.marks,
-      container: b.complete && container !== null ? container : undefined,
-      pending: b.pending,
-      signIns: b.signIns,
-      run: opts.scanId === undefined ? undefined : {
-        scanId: opts.scanId,
-        files: b.last && newLines ? 1 : 0,
-        bytes: b.consumed - done.bytes,
-        lines: b.lines - done.lines,
-        badLines: b.badLines - done.bad,
-        records: b.records - done.records,
-      },
+        fileId: record.id,
+        path: input.path,
+        bytes: input.size ?? b.consumed + b.held,
+        consumed: b.consumed,
+        lines: b.lines,
+        records: record.records + b.records,
+        badLines: record.badLines + b.badLines,
+        tlsFields: b.tlsFields,
+        state: b.state,
+        diagnostics: b.diagnostics,
+        fingerprint: reprint,
+        tailHash: b.tailHash,
+        marks: b.marks,
+        container: b.complete && container !== null ? container : undefined,
+        pending: b.pending,
+        signIns: b.signIns,
+        run: opts.scanId === undefined ? undefined : {
+          scanId: opts.scanId,
+          files: b.last && newLines ? 1 : 0,
+          bytes: b.consumed - done.bytes,
+          lines: b.lines - done.lines,
+          badLines: b.badLines - done.bad,
+          records: b.records - done.records,
+        },
       };
       const hold = holdable && b.last && b.pending === undefined && b.signIns === undefined && b.reports.length === 0 &&
         b.packed === undefined;
