@@ -23,6 +23,7 @@ export const DIAGNOSTIC_CODES = {
   bad_cell: { bad: true, meaning: 'an Exchange Online report cell that is not a number' },
   count_mismatch: { bad: true, meaning: 'an Exchange Online report row whose counts do not add up' },
   ambiguous_date: { bad: true, meaning: 'an Exchange Online report or sign-in CSV whose day/month order was guessed wrong' },
+  guessed_date_order: { bad: false, meaning: 'an Exchange Online report or sign-in CSV whose dates never showed day or month first (every day ≤ 12): read in the order guessed' },
   older_export: { bad: false, meaning: 'an older Exchange Online export read after a newer one: ignored' },
   bad_json: { bad: true, meaning: 'JSON that does not parse: an NDJSON line, or the sign-in of a document holding the bad spot (line, column and byte given; reading goes on after it)' },
   truncated: { bad: true, meaning: 'a JSON document that ends before it is complete (an interrupted download): what came before is read' },

@@ -104,10 +104,23 @@ class ConnectorParser extends ExoReportParser<ConnectorState> {
     this.records++;
   }
 
+  /** First line of this read whose date was read by the guessed order. */
+  private guessedAt: number | undefined;
+
+  end(): void {
+    if (this.guessedAt === undefined || this.st.proven) return;
+    this.ctx.diags.note('guessed_date_order', this.guessedAt, `no date in this file shows whether the day or the month ` +
+      `comes first (every day ≤ 12): read ${this.st.dayFirst ? 'day' : 'month'} first, as its ` +
+      `${this.st.dayFirst ? 'semicolons suggest' : 'commas suggest'}; if that is wrong, re-export with ISO dates`);
+  }
+
   /** Remembers the file's day/month order once a date proves it; says so when earlier dates were read the other way. */
   private checkOrder(dayFirst: boolean | null, line: number, text: string): void {
     if (dayFirst === null) {
-      if (!this.st.proven && /^\d{1,2}[/-]\d{1,2}[/-]\d{4}/.test(text.trim())) this.st.guessed = true;
+      if (!this.st.proven && /^\d{1,2}[/-]\d{1,2}[/-]\d{4}/.test(text.trim())) {
+        this.st.guessed = true;
+        this.guessedAt ??= line;
+      }
       return;
     }
     if (this.st.proven) return;

@@ -7,7 +7,10 @@ import { entraNdjsonFormat } from '../../src/formats/entra/ndjson.js';
 import { parseSignInTime } from '../../src/formats/entra/time.js';
 import { sniff } from '../../src/engine/sniff.js';
 import { FORMATS } from '../../src/formats/index.js';
-import { parseBytes, readFixture } from '../helpers.js';
+import { DiagnosticCounter } from '../../src/aggregate/diagnostics.js';
+import { UsageAggregator } from '../../src/aggregate/usage.js';
+import { DEFAULT_FIELD_MAP } from '../../src/formats/iis-w3c.js';
+import { feed, NO_HINTS, parseBytes, readFixture } from '../helpers.js';
 
 describe('sign-in times', () => {
   it.each([
@@ -136,10 +139,14 @@ describe('Log Analytics CSV reader', () => {
   describe('times in the viewer\'s regional format', () => {
     const csv = (times: string[]): Buffer => Buffer.from('\ufeffTimeGenerated [UTC],Id,UserPrincipalName,AuthenticationProcessingDetails\r\n' +
       times.map((t, i) => `"${t}",id${i},u${i}@contoso.com,[]\r\n`).join(''));
+    /** Each time as read, and the diagnostics, the input read to its end as the engine reads it (end() included). */
     const seen = (times: string[]) => {
-      const r = parseBytes(csv(times), 7, { format: entraLogAnalyticsCsvFormat });
-      const byUser = new Map(r.rows.map((row) => [row.dims.username, row.firstSeen]));
-      return { at: times.map((_, i) => byUser.get(`u${i}@contoso.com`) ?? null), diagnostics: r.diagnostics.map((d) => [d.code, d.firstLine]) };
+      const agg = new UsageAggregator();
+      const diags = new DiagnosticCounter('test');
+      const session = feed(entraLogAnalyticsCsvFormat, { file: 'test', hints: NO_HINTS, fieldMap: DEFAULT_FIELD_MAP, agg, diags }, csv(times), { chunk: 7 });
+      session.parser.end?.(new Date());
+      const byUser = new Map(agg.drain().map((row) => [row.dims.username, row.firstSeen]));
+      return { at: times.map((_, i) => byUser.get(`u${i}@contoso.com`) ?? null), diagnostics: diags.drain().map((d) => [d.code, d.firstLine]) };
     };
     it('en-GB (24-hour clock, day first): read day first, also before a day over 12 proves it', () => {
       expect(seen(['10/11/2026, 21:19:43.000', '13/11/2026, 08:00:00.000', '01/12/2026, 00:00:01.000'])).toEqual({
@@ -155,6 +162,12 @@ describe('Log Analytics CSV reader', () => {
         at: ['2026-10-11T21:19:43Z', '2026-11-13T09:00:00Z', '2026-11-05T13:00:00Z'], diagnostics: [['ambiguous_date', 3]] });
       // a 24-hour clock, month first (guessed day first)
       expect(seen(['02/01/2026, 10:00:00.000', '01/13/2026, 10:00:00.000']).diagnostics).toEqual([['ambiguous_date', 3]]);
+    });
+    it('a file no time of which shows the order says it was guessed (a note, nothing skipped)', () => {
+      expect(seen(['10/11/2026, 9:19:43.000 pm', '05/11/2026, 1:00:00.000 pm'])).toEqual({
+        at: ['2026-10-11T21:19:43Z', '2026-05-11T13:00:00Z'], diagnostics: [['guessed_date_order', 2]] });
+      expect(seen(['10/11/2026, 21:19:43.000', '13/11/2026, 08:00:00.000']).diagnostics).toEqual([]);
+      expect(seen(['2026-11-10T21:19:43Z']).diagnostics).toEqual([]);
     });
   });
 

@@ -48,6 +48,16 @@ describe('connector report', () => {
     expect(r.diagnostics.map((d) => [d.code, d.firstLine])).toEqual([['ambiguous_date', 3]]);
   });
 
+  it('a file no date of which shows the order says it was guessed (a note, every row read)', () => {
+    const text = `Date;Connector direction and name;No TLS;TLS 1.0;TLS 1.1;TLS 1.2;Volume\n03/04/2024;A;0;0;0;1;1\n05/04/2024;A;0;0;0;1;1\n`;
+    const r = runReport(format, Buffer.from(text));
+    expect((r.rows as ConnectorReportRow[]).map((x) => x.day)).toEqual(['2024-04-03', '2024-04-05']);
+    expect(r.diagnostics.map((d) => [d.code, d.firstLine])).toEqual([['guessed_date_order', 2]]);
+    expect(r.diagnostics[0].message).toMatch(/read day first, as its semicolons suggest/);
+    const proven = runReport(format, Buffer.from(`${text}13/04/2024;A;0;0;0;1;1\n`));
+    expect(proven.diagnostics).toEqual([]);
+  });
+
   it('a missing "Volume" column and a non-numeric cell are diagnostics, not crashes', () => {
     const missing = runReport(format, exoFixture('connector-missing-column.csv'));
     expect(missing.rows).toEqual([]);

@@ -42,6 +42,7 @@ export function runReport(format: FormatDef, bytes: Buffer, opts: RunOptions = {
     reports,
   };
   const { parser } = feed(format, ctx, bytes, { chunk: opts.chunk, resumeEvery: opts.resumeEvery });
+  parser.end?.(new Date()); // as the engine does once the input is read
   return { rows: reports.drain(), diagnostics: diags.drain(), records: parser.records, usageRows: agg.size };
 }
 

@@ -150,6 +150,7 @@ class LogAnalyticsCsvParser implements LineParser {
     if (this.st.proven === true) return;
     if (t.dayFirst === null) {
       this.st.guessed = true;
+      this.guessedAt ??= line;
       return;
     }
     this.st.proven = true;
@@ -159,6 +160,16 @@ class LogAnalyticsCsvParser implements LineParser {
           `${t.dayFirst ? 'month' : 'day'} first; re-export with ISO 8601 times or check those sign-ins`);
     }
     this.st.dayFirst = t.dayFirst;
+  }
+
+  /** First line of this read whose time was read by the guessed order. */
+  private guessedAt: number | undefined;
+
+  end(): void {
+    if (this.guessedAt === undefined || this.st.proven === true) return;
+    this.ctx.diags.note('guessed_date_order', this.guessedAt, `no time in this file shows whether the day or the month ` +
+      `comes first (every day ≤ 12): read ${this.st.dayFirst === true ? 'day' : 'month'} first, as its ` +
+      `${this.st.dayFirst === true ? '24-hour' : '12-hour'} clock suggests; if that is wrong, re-export with ISO 8601 times`);
   }
 
   saveState(): CsvState {
