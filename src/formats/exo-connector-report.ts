@@ -1,5 +1,6 @@
 // Exchange Online Inbound/Outbound messages reports ("Connector report details", "Messages by TLS used") as CSV.
 // One row per connector and day → a report row with identity (connector, day, type, direction), replaced not added.
+import { DateOrder, type DateOrderState, type DateOrderWords } from './date-order.js';
 import type { BucketValues, ConnectorReportRow } from '../aggregate/report-rows.js';
 import { allocate, parseCount, parseTlsCell, type TlsCell } from './exo-cells.js';
 import { type ColumnSpec, type Header, looksLike, tlsAliases } from './exo-csv.js';
@@ -37,21 +38,27 @@ function forcedTls(text: string): 0 | 1 | null {
   return null;
 }
 
-interface ConnectorState extends ExoBaseState {
-  /** Day/month order for "A/B/YYYY" dates with both parts ≤ 12; proven by the first unambiguous date. */
+interface ConnectorState extends ExoBaseState, DateOrderState {
+  /** Day/month order for "A/B/YYYY" dates with both parts ≤ 12 (date-order.ts); guessed from the delimiter. */
   dayFirst: boolean;
   proven: boolean;
-  /** An ambiguous date was read under an order not yet proven. */
   guessed: boolean;
   /** "Inbound"/"Outbound" in the file's name, for rows that name no direction. */
   fileDirection: Direction;
 }
 
+const CONNECTOR_DATES: DateOrderWords = {
+  noun: 'date', iso: 'ISO dates', items: 'rows', why: (dayFirst) => (dayFirst ? 'semicolons suggest' : 'commas suggest'),
+};
+
 class ConnectorParser extends ExoReportParser<ConnectorState> {
   constructor(ctx: ParseContext, state: ConnectorState | null) {
     const fresh: ConnectorState = { ...freshBase(), dayFirst: false, proven: false, guessed: false, fileDirection: '' };
     super(ctx, state, fresh, CONNECTOR_COLUMNS, 'an Exchange Online inbound/outbound messages (connector) report');
+    this.order = new DateOrder(ctx, this.st, CONNECTOR_DATES);
   }
+
+  private readonly order: DateOrder;
 
   protected onHeader(h: Header): void {
     this.st.dayFirst = h.delimiter === ';'; // the locales that write ";" write day-first dates
@@ -64,7 +71,7 @@ class ConnectorParser extends ExoReportParser<ConnectorState> {
     const dateText = this.cell(cells, 'date');
     const d = parseReportDay(dateText, this.st.dayFirst);
     if (d === null) return this.badCell(line, rowNo, 'date', dateText, 'a date');
-    this.checkOrder(d.dayFirst, line, dateText);
+    this.order.see(d.dayFirst, /^\d{1,2}[/-]\d{1,2}[/-]\d{4}/.test(dateText.trim()), line, dateText);
     const connector = this.cell(cells, 'connector');
     if (connector === '') return this.ctx.diags.add('bad_record', line, `row ${rowNo} names no connector; row skipped`);
     const volumeText = this.cell(cells, 'volume');
@@ -104,36 +111,8 @@ class ConnectorParser extends ExoReportParser<ConnectorState> {
     this.records++;
   }
 
-  /** First line of this read whose date was read by the guessed order. */
-  private guessedAt: number | undefined;
-
   end(): void {
-    if (this.guessedAt === undefined || this.st.proven) return;
-    this.ctx.diags.note('guessed_date_order', this.guessedAt, `no date in this file shows whether the day or the month ` +
-      `comes first (every day ≤ 12): read ${this.st.dayFirst ? 'day' : 'month'} first, as its ` +
-      `${this.st.dayFirst ? 'semicolons suggest' : 'commas suggest'}; if that is wrong, re-export with ISO dates`);
-  }
-
-  /** Remembers the file's day/month order once a date proves it; says so when earlier dates were read the other way. */
-  private checkOrder(dayFirst: boolean | null, line: number, text: string): void {
-    if (dayFirst === null) {
-      if (!this.st.proven && /^\d{1,2}[/-]\d{1,2}[/-]\d{4}/.test(text.trim())) {
-        this.st.guessed = true;
-        this.guessedAt ??= line;
-      }
-      return;
-    }
-    if (this.st.proven) return;
-    this.st.proven = true;
-    if (dayFirst !== this.st.dayFirst && this.st.guessed) {
-      this.ctx.diags.add(
-        'ambiguous_date',
-        line,
-        `"${text}" shows ${dayFirst ? 'day' : 'month'} first, but earlier dates with both parts ≤ 12 were read ` +
-          `${dayFirst ? 'month' : 'day'} first; re-export with ISO dates or check those rows`,
-      );
-    }
-    this.st.dayFirst = dayFirst;
+    this.order.end();
   }
 }
 

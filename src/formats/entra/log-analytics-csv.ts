@@ -1,12 +1,14 @@
 // Log Analytics exports of SigninLogs and AADNonInteractiveUserSignInLogs as CSV (UTF-8 with BOM, header row,
 // `TimeGenerated [UTC]` as the portal shows it (in the viewer's regional format: day or month first, told by the
-// times themselves or guessed from the clock, see CsvState), JSON text in the AuthenticationProcessingDetails, DeviceDetail and
-// Status cells). Columns bind by name; columns the reader does not use are named once as a note, never an error.
+// times themselves or guessed from the clock, see CsvState), JSON text in the AuthenticationProcessingDetails,
+// DeviceDetail and Status cells). Columns bind by name; columns the reader does not use are named once as a note,
+// never an error.
 // A CSV without AuthenticationProcessingDetails is read as a blind spot: its sign-ins get protocol `unknown`.
 import { headerLine, normHeader, RecordReader, splitLine, type PendingRecord, type RecordEvent } from '../exo-csv.js';
 import type { FormatDef, LineParser, ParseContext } from '../types.js';
 import { freshTally, takeSignIn, type SignInTally } from './signin.js';
-import { shownIso, shownTime, type ShownTime } from './time.js';
+import { DateOrder, type DateOrderState, type DateOrderWords } from '../date-order.js';
+import { shownIso, shownTime } from './time.js';
 
 /** Columns read (normalized: no spaces, lower case, the ` [UTC]` suffix dropped), and what they are called in a sign-in. */
 const COLUMNS: Readonly<Record<string, string>> = {
@@ -67,17 +69,15 @@ function bindHeader(text: string, delimiter: string | null): { delimiter: string
   return null;
 }
 
-interface CsvState extends SignInTally {
+/** With the day/month order of the file's displayed times (date-order.ts), guessed from the first one's clock. */
+interface CsvState extends SignInTally, DateOrderState {
   header: { delimiter: string; columns: Record<string, number> } | null;
   pending: PendingRecord | null;
-  /**
-   * Day/month order of the file's displayed times: guessed from the first (a 12-hour clock: month first, else day
-   * first) until a time whose numbers decide it (`proven`); `guessed`: a time was read by the guess before.
-   */
-  dayFirst?: boolean;
-  proven?: boolean;
-  guessed?: boolean;
 }
+
+const SHOWN_TIMES: DateOrderWords = {
+  noun: 'time', iso: 'ISO 8601 times', items: 'sign-ins', why: (dayFirst) => `${dayFirst ? '24-hour' : '12-hour'} clock suggests`,
+};
 
 const TIME_COLUMNS = ['timegenerated', 'createddatetime'];
 
@@ -94,7 +94,10 @@ class LogAnalyticsCsvParser implements LineParser {
   ) {
     this.st = state && typeof state === 'object' ? state : { ...freshTally(), header: null, pending: null };
     if (this.st.header !== null) this.reader = new RecordReader(this.st.header.delimiter, this.st.pending);
+    this.order = new DateOrder(ctx, this.st, SHOWN_TIMES);
   }
+
+  private readonly order: DateOrder;
 
   line(text: string, lineNo: number): void {
     if (this.reader === null) return this.headerAt(text, lineNo);
@@ -137,7 +140,7 @@ class LogAnalyticsCsvParser implements LineParser {
       const shown = typeof v === 'string' ? shownTime(v) : null;
       if (shown === null) continue; // ISO 8601, or no time: read as it is
       this.st.dayFirst ??= !shown.clock12;
-      this.checkOrder(shown, line);
+      this.order.see(shown.dayFirst, true, line, shown.text.trim());
       fields.set(name, shownIso(shown, this.st.dayFirst) ?? v);
     }
     const before = this.st.counted;
@@ -145,31 +148,8 @@ class LogAnalyticsCsvParser implements LineParser {
     this.records += this.st.counted - before;
   }
 
-  /** Remembers the file's day/month order once a time proves it; says so when earlier times were read the other way. */
-  private checkOrder(t: ShownTime, line: number): void {
-    if (this.st.proven === true) return;
-    if (t.dayFirst === null) {
-      this.st.guessed = true;
-      this.guessedAt ??= line;
-      return;
-    }
-    this.st.proven = true;
-    if (t.dayFirst !== this.st.dayFirst && this.st.guessed === true) {
-      this.ctx.diags.add('ambiguous_date', line,
-        `"${t.text.trim()}" shows ${t.dayFirst ? 'day' : 'month'} first, but earlier times with both parts ≤ 12 were read ` +
-          `${t.dayFirst ? 'month' : 'day'} first; re-export with ISO 8601 times or check those sign-ins`);
-    }
-    this.st.dayFirst = t.dayFirst;
-  }
-
-  /** First line of this read whose time was read by the guessed order. */
-  private guessedAt: number | undefined;
-
   end(): void {
-    if (this.guessedAt === undefined || this.st.proven === true) return;
-    this.ctx.diags.note('guessed_date_order', this.guessedAt, `no time in this file shows whether the day or the month ` +
-      `comes first (every day ≤ 12): read ${this.st.dayFirst === true ? 'day' : 'month'} first, as its ` +
-      `${this.st.dayFirst === true ? '24-hour' : '12-hour'} clock suggests; if that is wrong, re-export with ISO 8601 times`);
+    this.order.end();
   }
 
   saveState(): CsvState {
