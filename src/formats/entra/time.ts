@@ -6,7 +6,6 @@
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(Z|[+-]\d{2}:?\d{2})?$/i;
 const MS_DATE = /^\/Date\((-?\d{1,15})(?:[+-]\d{4})?\)\/$/;
-const DISPLAY = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AP]M)?$/i;
 
 function iso(y: number, mo: number, d: number, h: number, mi: number, s: number, offsetMin: number): string | null {
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return null;
@@ -33,15 +32,9 @@ export function parseSignInTime(text: string): string | null {
     const t = new Date(Number(ms[1]));
     return Number.isNaN(t.getTime()) ? null : t.toISOString().slice(0, 19) + 'Z';
   }
-  const d = DISPLAY.exec(s);
-  if (!d) return null;
-  let hour = +d[4];
-  const half = d[7]?.toUpperCase();
-  if (half !== undefined) {
-    if (hour < 1 || hour > 12) return null;
-    hour = (hour % 12) + (half === 'PM' ? 12 : 0);
-  }
-  return iso(+d[3], +d[1], +d[2], hour, +d[5], d[6] === undefined ? 0 : +d[6], 0);
+  // the display form with slashes, month first whatever its numbers show (log-analytics-csv.ts tells a file's order)
+  const shown = shownTime(s);
+  return shown === null || shown.separator !== '/' ? null : shownIso({ ...shown, dayFirst: null }, false);
 }
 
 const SHOWN = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}),?\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AP]M)?$/i;
@@ -53,6 +46,8 @@ export interface ShownTime {
   readonly dayFirst: boolean | null;
   /** A 12-hour clock (AM/PM): en-US writes month first, en-GB and most others a 24-hour clock and day first. */
   readonly clock12: boolean;
+  /** Between the date's parts: `/`, `.` or `-`. */
+  readonly separator: string;
   readonly parts: readonly number[];
 }
 
@@ -64,7 +59,7 @@ export function shownTime(text: string): ShownTime | null {
   const b = +m[3];
   const dayFirst = m[2] === '.' || a > 12 ? true : b > 12 ? false : null;
   const half = m[8]?.toUpperCase();
-  return { text, dayFirst, clock12: half !== undefined, parts: [a, b, +m[4], +m[5], +m[6], m[7] === undefined ? 0 : +m[7], half === 'PM' ? 1 : 0] };
+  return { text, dayFirst, clock12: half !== undefined, separator: m[2], parts: [a, b, +m[4], +m[5], +m[6], m[7] === undefined ? 0 : +m[7], half === 'PM' ? 1 : 0] };
 }
 
 /** The shown time as ISO 8601 UTC read with `dayFirst` (where its numbers do not decide), or null when it is no time. */
