@@ -77,6 +77,18 @@ export function fingerprintOf(head: Buffer, bytes: number): string {
 export const shortPrintOf = (head: Buffer, bytes: number): string | null =>
   bytes >= SHORT_PRINT_BYTES && bytes < FINGERPRINT_BYTES ? fingerprintOf(head, SHORT_PRINT_BYTES) : null;
 
+/** The values of insertFile for a new file, and how many of its bytes its fingerprint covers. */
+function newFileRow(
+  path: string, format: string, head: Buffer, bytes: number, now: string, layout: string | null,
+): { values: unknown[]; fpBytes: number } {
+  const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
+  return { values: [path, format, fingerprintOf(head, fpBytes), fpBytes, shortPrintOf(head, fpBytes), bytes, now, now, layout], fpBytes };
+}
+
+/** The record of a file nothing was read of yet. */
+const newRecord = (id: number, format: string, fpBytes: number): FileRecord =>
+  ({ id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null });
+
 interface FileRow {
   id: number;
   short_print: string | null;
@@ -225,10 +237,12 @@ export class Store {
 
   /** `layout`: how a file without directives is read (files.layout), null for one with directives. */
   createFile(path: string, format: string, head: Buffer, bytes: number, now: string, layout: string | null = null): FileRecord {
-    const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
-    const info = this.q.insertFile.run(path, format, fingerprintOf(head, fpBytes), fpBytes, shortPrintOf(head, fpBytes), bytes, now, now, layout);
-    const id = Number(info.lastInsertRowid);
-    return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
+    const { values, fpBytes } = newFileRow(path, format, head, bytes, now, layout);
+    return newRecord(this.insertFile(values), format, fpBytes);
+  }
+
+  private insertFile(values: unknown[]): number {
+    return Number(this.q.insertFile.run(...values).lastInsertRowid);
   }
 
   /**
@@ -236,12 +250,11 @@ export class Store {
    * (negative) until then. For a file read in this thread, which nothing else looks up before its commit.
    */
   createFileLater(path: string, format: string, head: Buffer, bytes: number, now: string, layout: string | null = null): FileRecord {
-    const fpBytes = Math.min(FINGERPRINT_BYTES, head.length);
-    const id = this.unborn.add([path, format, fingerprintOf(head, fpBytes), fpBytes, shortPrintOf(head, fpBytes), bytes, now, now, layout]);
-    return { id, format, fpBytes, consumed: 0, lines: 0, records: 0, badLines: 0, tlsFields: false, state: null, tailHash: null };
+    const { values, fpBytes } = newFileRow(path, format, head, bytes, now, layout);
+    return newRecord(this.unborn.add(values), format, fpBytes);
   }
 
-  private readonly unborn = new UnbornFiles((args) => Number(this.q.insertFile.run(...args).lastInsertRowid));
+  private readonly unborn = new UnbornFiles((values) => this.insertFile(values));
 
   /** A file that is not read: unrecognized, empty, unreadable. Listed once per path, updated on later scans. */
   recordUnread(path: string, status: 'skipped' | 'error', reason: string, bytes: number, now: string): void {
