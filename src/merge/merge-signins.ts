@@ -9,6 +9,7 @@ import { dimsOfColumns, type UsageTableRow } from '../aggregate/usage-dims.js';
 import type { Db } from '../store/open-database.js';
 import { dayNumber, dayOfNumber } from '../store/signin-ledger.js';
 import type { Store } from '../store/store.js';
+import { timeText } from '../store/usage-by-key.js';
 
 /** False when the source holds ids without their row (counted before schema 11): its sign-in rows merge by counts. */
 export function signInsByIds(src: Db): boolean {
@@ -31,8 +32,6 @@ export interface SignInMerge {
   unmatched: number;
 }
 
-const timeOf = (day: string, second: number | null): string =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + (second ?? 0) * 1000).toISOString().slice(0, 19) + 'Z';
 
 /**
  * Adds the source's sign-ins this database has not counted, with their usage rows; inside the merge's transaction.
@@ -73,7 +72,7 @@ export function mergeSignIns(central: Db, src: Db, store: Store, prunedBefore: s
       }
       const row: UsageRow = {
         dims: dimsOfColumns(r), hits: ids.length, authFailures: ids.filter((s) => s.failed).length, errors: 0, estimated: 0,
-        firstSeen: timeOf(day, first), lastSeen: timeOf(day, last),
+        firstSeen: timeText(first, day), lastSeen: timeText(last, day),
       };
       store.writeRows([row]);
       for (const s of ids) insert.run(s.day, s.key, s.row_key, s.second, s.failed);
