@@ -33,15 +33,15 @@ function skipper(n: number): (chunk: Buffer) => Buffer | typeof chain.none {
   };
 }
 
-/** Bytes read from each end of a gzip file for its identity; the end holds the CRC-32 and length of the content. */
-const GZIP_ID_BYTES = 4096;
+/** Bytes read from each end of a gzip or UTF-16 file for its identity (a gzip file's end holds its content's CRC-32). */
+const ENDS_ID_BYTES = 4096;
 
 /**
  * "<kind>:<sha-256 of the first and last 4 KiB>:<size>": the identity of a file read through a stage (a gzip file's
  * trailer carries the CRC-32 of its content).
  */
 async function endsIdentity(f: FoundFile, kind: 'gz' | 'utf16'): Promise<string> {
-  const n = Math.min(GZIP_ID_BYTES, f.size);
+  const n = Math.min(ENDS_ID_BYTES, f.size);
   const [head, tail] = await Promise.all([readFileRange(f.path, 0, n), readFileRange(f.path, f.size - n, n)]);
   return `${kind}:${createHash('sha256').update(head).update(tail).digest('hex')}:${f.size}`;
 }

@@ -294,7 +294,10 @@ export class Store {
     for (const write of this.deferred.splice(0)) write();
   }
 
-  /** Writes what was deferred (a scan calls it when it ends; each commit writes it first, in its transaction). */
+  /**
+   * Writes the held commits, then what was deferred (a scan calls it when it ends; each commit writes what was
+   * deferred first, in its transaction).
+   */
   flushDeferred(): void {
     this.flushHeld();
     if (this.deferred.length > 0) this.deferredTx.immediate();
