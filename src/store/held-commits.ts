@@ -1,8 +1,10 @@
-// Commits of small files read in the scan's own thread, held to be written together: one transaction for many files
-// instead of one each (a folder of hourly logs: 14,400 transactions), their rows of one day and key summed first. Held files are not in the database yet, so the
-// scan asks, before it identifies an input, whether the input begins like a held file, and has them written first if
-// it does (engine/scan.ts). A crash loses them as it loses a file being read: their records show nothing consumed,
-// and the next scan reads them again.
+// Writes that wait to be written together. Commits of small files read in the scan's own thread are held: one
+// transaction for many files instead of one each (a folder of hourly logs: 14,400 transactions), their rows of one day
+// and key summed first. Held files are not in the database yet, so the scan asks, before it identifies an input,
+// whether the input begins like a held file, and has them written first if it does (engine/scan.ts). A crash loses
+// them as it loses a file being read: their records show nothing consumed, and the next scan reads them again. Their
+// records too are written with their first commit (UnbornFiles), and a file's sighting or a skipped file's listing
+// waits for the next transaction (DeferredWrites).
 import { createHash } from 'node:crypto';
 import { KeyedRow, type UsageRow } from '../aggregate/usage.js';
 
@@ -126,5 +128,33 @@ export class UnbornFiles {
       this.waiting.set(id, values);
     }
     this.now = [];
+  }
+}
+
+/** Deferred writes written together at most. */
+const DEFERRED_WRITES = 1000;
+
+/**
+ * Writes that may wait for the next transaction (a file seen unchanged or skipped: nothing depends on them during the
+ * scan, and a crash only loses what the next scan writes again), in one transaction for many files instead of one
+ * each: a re-scan of 14,400 unchanged files spent about a second of system time in SQLite's per-transaction locks
+ * and WAL writes.
+ */
+export class DeferredWrites {
+  private readonly writes: (() => void)[] = [];
+
+  get size(): number {
+    return this.writes.length;
+  }
+
+  /** Adds a write; true when as many wait as should be written now. */
+  add(write: () => void): boolean {
+    this.writes.push(write);
+    return this.writes.length >= DEFERRED_WRITES;
+  }
+
+  /** Runs the writes waiting, in order (inside the caller's transaction). */
+  run(): void {
+    for (const write of this.writes.splice(0)) write();
   }
 }

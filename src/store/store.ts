@@ -10,13 +10,11 @@ import { ExoRowWriter } from './exo-rows.js';
 import type { Db } from './open-database.js';
 import { pendingTable, type PendingDelta } from './pending-sessions.js';
 import { insertSignIns, type SignInDelta } from './signin-ledger.js';
-import { HeldCommits, UnbornFiles, type HeldCommit } from './held-commits.js';
+import { DeferredWrites, HeldCommits, UnbornFiles, type HeldCommit } from './held-commits.js';
 import { UsageRowWriter } from './usage-rows.js';
 
 /** Bytes at the start of a file that identify it (with the bytes consumed so far). */
 export const FINGERPRINT_BYTES = 4096;
-/** Deferred writes (Store.seen, skipped files) written together at most. */
-const DEFERRED_WRITES = 1000;
 /** Bytes of a small file's start (fingerprinted on fewer than FINGERPRINT_BYTES) that find it (files.short_print). */
 export const SHORT_PRINT_BYTES = 256;
 export { MARK_INTERVAL, TAIL_BYTES, type ContentMark } from './content-marks.js';
@@ -170,7 +168,7 @@ export class Store {
       reasons: db.prepare(`UPDATE files SET reasons = ? WHERE id = ?`),
     };
     this.tx = db.transaction(this.txBody);
-    this.deferredTx = db.transaction(() => this.runDeferred());
+    this.deferredTx = db.transaction(() => this.deferred.run());
     this.heldTx = db.transaction(() => {
       const { items, rows } = this.held.take();
       items.forEach((h, i) => this.txBody(i === 0 ? rows : [], h.cp, h.now, [], undefined));
@@ -277,21 +275,12 @@ export class Store {
     });
   }
 
-  /**
-   * Writes that may wait (a file seen unchanged or skipped: nothing depends on them during the scan, and a crash only
-   * loses what the next scan writes again), in one transaction for many files instead of one each: a re-scan of
-   * 14,400 unchanged files spent about a second of system time in SQLite's per-transaction locks and WAL writes.
-   */
-  private readonly deferred: (() => void)[] = [];
+  /** A file's sighting, a skipped file's listing: written together (held-commits.ts). */
+  private readonly deferred = new DeferredWrites();
   private readonly deferredTx: ReturnType<Db['transaction']>;
 
   private defer(write: () => void): void {
-    this.deferred.push(write);
-    if (this.deferred.length >= DEFERRED_WRITES) this.flushDeferred();
-  }
-
-  private runDeferred(): void {
-    for (const write of this.deferred.splice(0)) write();
+    if (this.deferred.add(write)) this.flushDeferred();
   }
 
   /**
@@ -300,7 +289,7 @@ export class Store {
    */
   flushDeferred(): void {
     this.flushHeld();
-    if (this.deferred.length > 0) this.deferredTx.immediate();
+    if (this.deferred.size > 0) this.deferredTx.immediate();
   }
 
   private readonly held = new HeldCommits<Checkpoint>();
@@ -358,7 +347,7 @@ export class Store {
   private txBody = (
     rows: readonly UsageRow[], cp: Checkpoint, now: string, reports: readonly ReportRow[], packed: ReceivedRows | undefined,
   ): void => {
-    this.runDeferred();
+    this.deferred.run();
     const fileId = this.unborn.idOf(cp.fileId);
     this.writeRows(rows);
     if (packed) this.usage.addPacked(packed);
